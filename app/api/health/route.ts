@@ -1,0 +1,8 @@
+import { databaseIsUp } from "@/lib/queries/health";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const up = await databaseIsUp();
+  return Response.json({ status: up ? "ok" : "degraded", db: up ? "ok" : "down" }, { status: up ? 200 : 503 });
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { can } from "@/lib/authz/capabilities";
+import { memberRequest } from "@/lib/context/request";
+import { getMember } from "@/lib/queries/members";
+import { notFoundOnAppError } from "@/lib/actions/not-found";
+import { archiveMemberAction, updateMemberAction } from "../actions";
+import { MemberForm } from "../member-form";
+
+export const metadata: Metadata = { title: "Member" };
+
+export default async function MemberPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { actor } = await memberRequest();
+  const member = await notFoundOnAppError(() => getMember(actor, id));
+  const editable = can(actor, "members:write");
+  return (
+    <section>
+      <h1 className="text-2xl font-semibold" data-testid="member-name">
+        {member.firstName} {member.lastName}
+      </h1>
+      <p className="mt-1 text-sm text-gray-600">
+        {member.status === "ACTIVE" ? "Active" : "Archived"} · joined {member.joinedOn.toISOString().slice(0, 10)}
+      </p>
+      {editable ? (
+        <>
+          <MemberForm action={updateMemberAction} values={member} submitLabel="Save changes" />
+          {member.status === "ACTIVE" ? (
+            <form action={archiveMemberAction} className="mt-8">
+              <input type="hidden" name="id" value={member.id} />
+              <button type="submit" className="btn-quiet text-red-700">
+                Archive member
+              </button>
+            </form>
+          ) : null}
+        </>
+      ) : (
+        <dl className="mt-6 grid max-w-md grid-cols-2 gap-2 text-sm">
+          <dt className="text-gray-600">Email</dt>
+          <dd>{member.email ?? "—"}</dd>
+          <dt className="text-gray-600">Phone</dt>
+          <dd>{member.phone ?? "—"}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const ROLE_NAMES = "^(OWNER|ADMIN|TREASURER|PROGRAM_MANAGER|LOCATION_ADMIN|FIELD_MANAGER|MEMBER|VIEWER)$";
+
+/** Role names are compared only inside lib/authz (promise M4.1). */
+const roleComparisons = [
+  {
+    selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=/${ROLE_NAMES}/]`,
+    message: "Ask can(actor, capability) instead of comparing role names (lib/authz holds the only role table).",
+  },
+  {
+    selector: `SwitchCase > Literal[value=/${ROLE_NAMES}/]`,
+    message: "Ask can(actor, capability) instead of switching on role names.",
+  },
+  {
+    selector: `CallExpression[callee.property.name='includes'] > Literal[value=/${ROLE_NAMES}/]`,
+    message: "Ask can(actor, capability) instead of testing role names.",
+  },
+];
+
+/** Raw SQL only in lib/db (the tenant transaction helper) and migrations (promise M6.1). */
+const rawSql = {
+  selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
+  message: "No raw SQL outside lib/db: use the Prisma client through lib/services or lib/queries.",
+};
+
+const noInnerHtml = {
+  selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+  message: "dangerouslySetInnerHTML is not allowed: let React escape (promise M6.2).",
+};
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    files: ["**/*.ts", "**/*.tsx", "**/*.mjs"],
+    rules: {
+      "no-restricted-syntax": ["error", ...roleComparisons, rawSql, noInnerHtml],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/lib/db/platform", "@/lib/db/platform"],
+              message: "The platform (BYPASSRLS) client is only for app/admin, lib/jobs, platform services and reporting.",
+            },
+            { group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Where raw SQL and the platform client are the point.
+    files: ["lib/db/**", "scripts/**", "tests/**", "e2e/**", "prisma/**"],
+    rules: { "no-restricted-syntax": ["error", ...roleComparisons, noInnerHtml], "no-restricted-imports": "off" },
+  },
+  {
+    files: ["lib/authz/**"],
+    rules: { "no-restricted-syntax": ["error", rawSql, noInnerHtml] },
+  },
+  {
+    files: ["app/admin/**", "lib/jobs/**", "lib/services/organizations.ts", "lib/queries/reporting.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." }] },
+      ],
+    },
+  },
+];
+
+export default config;

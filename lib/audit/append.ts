@@ -1,0 +1,59 @@
+import type { JsonInput, TenantTx } from "../db/tenant";
+import { lockAuditChain } from "../db/tenant";
+import { GENESIS_HASH, entryHash } from "./canonical";
+
+export type AuditActor = { id: string | null; label: string; ip: string | null };
+
+export type AuditRecord = {
+  action: string;
+  summary: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+};
+
+/**
+ * Appends one entry to a chain (an organisation's, or the platform's when
+ * `organizationId` is null) inside the caller's transaction, so the entry
+ * commits or rolls back with the change it records.
+ */
+export async function appendAudit(
+  tx: TenantTx,
+  organizationId: string | null,
+  actor: AuditActor,
+  record: AuditRecord,
+): Promise<{ seq: bigint; hash: string }> {
+  await lockAuditChain(tx, organizationId ?? "platform");
+  const last = await tx.auditEntry.findFirst({
+    where: { organizationId },
+    orderBy: { seq: "desc" },
+    select: { seq: true, hash: true },
+  });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const fields = {
+    organizationId,
+    seq: (last?.seq ?? 0n) + 1n,
+    at: new Date(),
+    actorId: actor.id,
+    actorLabel: actor.label,
+    ip: actor.ip,
+    action: record.action,
+    summary: record.summary,
+    targetType: record.targetType ?? null,
+    targetId: record.targetId ?? null,
+    before: record.before ?? null,
+    after: record.after ?? null,
+  };
+  const hash = entryHash(prevHash, fields);
+  await tx.auditEntry.create({
+    data: {
+      ...fields,
+      before: (fields.before ?? undefined) as JsonInput | undefined,
+      after: (fields.after ?? undefined) as JsonInput | undefined,
+      prevHash,
+      hash,
+    },
+  });
+  return { seq: fields.seq, hash };
+}

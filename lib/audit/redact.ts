@@ -1,0 +1,46 @@
+/**
+ * Personal fields never enter the audit trail verbatim: their before/after is
+ * recorded as a change marker, so erasing a person leaves the chain whole.
+ */
+export const PERSONAL_FIELDS: Record<string, ReadonlySet<string>> = {
+  Member: new Set(["firstName", "lastName", "email", "phone"]),
+  User: new Set(["email", "name", "passwordHash"]),
+};
+
+type Snapshot = Record<string, unknown> | null;
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === "";
+
+function marker(before: unknown, after: unknown): string | undefined {
+  if (isEmpty(before) && isEmpty(after)) return undefined;
+  if (isEmpty(before)) return "[set]";
+  if (isEmpty(after)) return "[cleared]";
+  return JSON.stringify(before) === JSON.stringify(after) ? undefined : "[changed]";
+}
+
+function plain(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : typeof value === "bigint" ? value.toString() : value;
+}
+
+/** Returns JSON-safe before/after with only changed fields, personal ones masked. */
+export function auditDiff(model: string, before: Snapshot, after: Snapshot): { before: Snapshot; after: Snapshot } {
+  const personal = PERSONAL_FIELDS[model] ?? new Set<string>();
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of keys) {
+    const was = plain(before?.[key]);
+    const now = plain(after?.[key]);
+    if (personal.has(key)) {
+      const mark = marker(was, now);
+      if (mark) {
+        if (before) b[key] = isEmpty(was) ? null : "[redacted]";
+        if (after) a[key] = mark;
+      }
+    } else if (JSON.stringify(was) !== JSON.stringify(now)) {
+      if (before) b[key] = was ?? null;
+      if (after) a[key] = now ?? null;
+    }
+  }
+  return { before: before ? b : null, after: after ? a : null };
+}

@@ -1,0 +1,50 @@
+import { cache } from "react";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { env } from "../env";
+import { parseHost } from "../tenancy/host";
+import { CLIENT_IP_HEADER } from "../security/client-ip";
+import { findOrganizationBySlug, type OrganizationSummary } from "../queries/organizations";
+import { resolveSession, type ActiveSession } from "../services/sessions";
+import { auth } from "../auth/config";
+import { memberActor, type Actor } from "./actor";
+
+/**
+ * Everything about the current request, resolved once (React cache): the
+ * organisation from the Host header (never from the path, query or a cookie),
+ * the session, the membership and its capabilities, and the client IP.
+ */
+export type TenantRequest = {
+  org: OrganizationSummary;
+  ip: string | null;
+  userAgent: string | null;
+  session: ActiveSession | null;
+};
+
+export const tenantRequest = cache(async (): Promise<TenantRequest> => {
+  const h = await headers();
+  const site = parseHost(h.get("host"), env().APP_ROOT_DOMAIN);
+  if (site.kind !== "tenant") notFound();
+  const org = await findOrganizationBySlug(site.slug);
+  if (!org) notFound();
+  const authSession = await auth();
+  const sessionId = authSession?.sessionId;
+  const session = sessionId ? await resolveSession(sessionId, org.id) : null;
+  return { org, ip: h.get(CLIENT_IP_HEADER), userAgent: h.get("user-agent"), session };
+});
+
+export type MemberRequest = TenantRequest & { session: ActiveSession; actor: Actor };
+
+/** The signed-in member of this organisation; otherwise the login page. */
+export const memberRequest = cache(async (): Promise<MemberRequest> => {
+  const request = await tenantRequest();
+  if (!request.session) redirect("/login");
+  const actor = memberActor({
+    organizationId: request.org.id,
+    userId: request.session.user.id,
+    email: request.session.user.email,
+    role: request.session.role,
+    ip: request.ip,
+  });
+  return { ...request, session: request.session, actor };
+});

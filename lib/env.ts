@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, validated once. Production refuses
+ * missing or development-default secrets (promise M2.5).
+ */
+const DEV_DB_PASSWORDS = { app: "harambee-app-dev", platform: "harambee-platform-dev" } as const;
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  APP_ROOT_DOMAIN: z.string().min(1).default("localhost"),
+  DATABASE_URL: z.string().url().optional(),
+  APP_DATABASE_URL: z.string().url().optional(),
+  PLATFORM_DATABASE_URL: z.string().url().optional(),
+  APP_DB_PASSWORD: z.string().min(1).default(DEV_DB_PASSWORDS.app),
+  PLATFORM_DB_PASSWORD: z.string().min(1).default(DEV_DB_PASSWORDS.platform),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters"),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+});
+
+export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string };
+
+function withCredentials(ownerUrl: string, user: string, password: string): string {
+  const url = new URL(ownerUrl);
+  url.username = user;
+  url.password = password;
+  return url.toString();
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const appDatabaseUrl =
+    env.APP_DATABASE_URL ?? (env.DATABASE_URL && withCredentials(env.DATABASE_URL, "harambee_app", env.APP_DB_PASSWORD));
+  const platformDatabaseUrl =
+    env.PLATFORM_DATABASE_URL ??
+    (env.DATABASE_URL && withCredentials(env.DATABASE_URL, "harambee_platform", env.PLATFORM_DB_PASSWORD));
+  if (!appDatabaseUrl || !platformDatabaseUrl) {
+    throw new Error("Invalid environment: set DATABASE_URL, or APP_DATABASE_URL and PLATFORM_DATABASE_URL");
+  }
+  if (env.NODE_ENV === "production") {
+    if (!source.APP_DATABASE_URL && env.APP_DB_PASSWORD === DEV_DB_PASSWORDS.app) {
+      throw new Error("Refusing to start in production: APP_DB_PASSWORD is the development default");
+    }
+    if (!source.PLATFORM_DATABASE_URL && env.PLATFORM_DB_PASSWORD === DEV_DB_PASSWORDS.platform) {
+      throw new Error("Refusing to start in production: PLATFORM_DB_PASSWORD is the development default");
+    }
+  }
+  return { ...env, appDatabaseUrl, platformDatabaseUrl };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser journeys and HTTP probes against a production build served by the
+ * real start script, on its own embedded PostgreSQL in a fresh temp dir.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+process.env.E2E_PORT = String(port);
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "harambee-e2e-"));
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  use: {
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--disable-quic"],
+    },
+    trace: "off",
+  },
+  webServer: {
+    command: "npx tsx scripts/start.ts",
+    url: `http://localhost:${port}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      HARAMBEE_DATA_DIR: process.env.E2E_DATA_DIR,
+      EMBEDDED_PG_PORT: String(port + 10_000),
+      APP_ROOT_DOMAIN: "localhost",
+      DATABASE_URL: "",
+    },
+  },
+});

@@ -1,0 +1,64 @@
+import { ROLES, type RoleName } from "../lib/authz/capabilities";
+import { memberActor } from "../lib/context/actor";
+import { createMember } from "../lib/services/members";
+import { addPersonToOrganization, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
+
+/**
+ * Demo data, through the same services the app uses. Refused in production.
+ * Logins: `<role>@<slug>.test` (e.g. treasurer@kilimani.test) and
+ * admin@harambee.test, all with DEMO_PASSWORD.
+ */
+export const DEMO_PASSWORD = "Harambee-Demo-2026!";
+
+export const DEMO_ORGANIZATIONS = [
+  { slug: "kilimani", name: "Rotary Club of Kilimani", kind: "CLUB", districtCode: "D9212" },
+  { slug: "westlands", name: "Rotary Club of Westlands", kind: "CLUB", districtCode: "D9212" },
+  { slug: "ikeja-relief", name: "Ikeja Relief Programme", kind: "NGO" },
+] as const;
+
+const KENYAN_FIRST = ["Wanjiru", "Otieno", "Achieng", "Kamau", "Njeri", "Mwangi", "Atieno", "Kiprono", "Chebet", "Mutua", "Wambui", "Odhiambo", "Nyambura", "Kipchoge", "Akinyi"];
+const KENYAN_LAST = ["Kariuki", "Ochieng", "Wafula", "Njoroge", "Kiplagat", "Mwende", "Omondi", "Gitau", "Cheruiyot", "Muthoni", "Barasa", "Kimani", "Awuor", "Too", "Macharia"];
+const NIGERIAN_FIRST = ["Chinedu", "Aisha", "Oluwaseun", "Ngozi", "Emeka", "Funmilayo", "Ibrahim", "Adaeze", "Tunde", "Zainab", "Obinna", "Yetunde", "Musa", "Chiamaka", "Babatunde"];
+const NIGERIAN_LAST = ["Okafor", "Bello", "Adeyemi", "Eze", "Abubakar", "Olawale", "Nwosu", "Danjuma", "Adebayo", "Okonkwo", "Lawal", "Ogunleye", "Usman", "Chukwu", "Afolabi"];
+
+const SEED_ACTOR = { id: null, label: "seed", ip: null };
+
+function demoPeople(kind: "CLUB" | "NGO", count: number) {
+  const [first, last] = kind === "CLUB" ? [KENYAN_FIRST, KENYAN_LAST] : [NIGERIAN_FIRST, NIGERIAN_LAST];
+  return Array.from({ length: count }, (_, i) => {
+    const firstName = first[i % first.length];
+    const lastName = last[(i * 7 + Math.floor(i / first.length)) % last.length];
+    const phonePrefix = kind === "CLUB" ? "+2547" : "+2348";
+    return {
+      firstName,
+      lastName,
+      email: `${firstName}.${lastName}${i}@example.org`.toLowerCase(),
+      phone: `${phonePrefix}${String(10_000_000 + i * 7_919).slice(0, 8)}`,
+    };
+  });
+}
+
+const titleCase = (role: RoleName) => role.charAt(0) + role.slice(1).toLowerCase().replace("_", " ");
+
+export async function seedDemo(): Promise<void> {
+  if (process.env.NODE_ENV === "production") throw new Error("Refusing to seed demo data in production");
+  await createPlatformAdmin(SEED_ACTOR, { email: "admin@harambee.test", name: "Platform Admin", password: DEMO_PASSWORD });
+  for (const spec of DEMO_ORGANIZATIONS) {
+    const org = await createOrganization(SEED_ACTOR, spec);
+    let owner: { userId: string; email: string } | undefined;
+    for (const role of ROLES) {
+      const email = `${role.toLowerCase().replace("_", "-")}@${spec.slug}.test`;
+      const { userId } = await addPersonToOrganization(SEED_ACTOR, {
+        organizationId: org.id,
+        email,
+        name: `${titleCase(role)} of ${spec.name.split(" ").at(-1)}`,
+        password: DEMO_PASSWORD,
+        role,
+      });
+      owner ??= { userId, email };
+    }
+    if (!owner) throw new Error("no owner seeded");
+    const actor = memberActor({ organizationId: org.id, userId: owner.userId, email: owner.email, role: "OWNER", ip: null });
+    for (const person of demoPeople(spec.kind, 30)) await createMember(actor, person);
+  }
+}

@@ -1,0 +1,90 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { localSecrets } from "./secrets";
+
+/**
+ * `npm start`: one command from a fresh clone to a running product.
+ * Without DATABASE_URL it runs a real PostgreSQL from npm with its data in
+ * `.data/` (kept between runs), migrates, seeds the demo on first run, builds
+ * if needed and serves on PORT (default 3000). With DATABASE_URL it uses that
+ * database and seeds only when SEED_DEMO=1.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR ?? ".data");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
+const rootDomain = process.env.APP_ROOT_DOMAIN ?? "localhost";
+const startedAt = Date.now();
+
+function step(message: string) {
+  console.log(`[start] ${message}`);
+}
+
+async function main() {
+  let postgres: RunningPostgres | undefined;
+  const embedded = !process.env.DATABASE_URL;
+  if (embedded) {
+    mkdirSync(dataDir, { recursive: true });
+    const secrets = localSecrets(dataDir);
+    step(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir) || dataDir})`);
+    postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "postgres"),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+      password: secrets.ownerPassword,
+      database: "harambee",
+    });
+    process.env.DATABASE_URL = postgres.ownerUrl;
+    process.env.AUTH_SECRET ??= secrets.authSecret;
+    process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
+    process.env.PLATFORM_DB_PASSWORD ??= secrets.platformDbPassword;
+  }
+  process.env.APP_ROOT_DOMAIN = rootDomain;
+
+  const shutdown = async (code: number) => {
+    await postgres?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void shutdown(0));
+  process.once("SIGTERM", () => void shutdown(0));
+
+  try {
+    const { migrate } = await import("./migrate");
+    const { applied } = await migrate(process.env.DATABASE_URL!);
+    step(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+
+    const seeding = embedded || process.env.SEED_DEMO === "1";
+    if (seeding) {
+      const { seedIfEmpty } = await import("./seed-if-empty");
+      if (await seedIfEmpty()) step("seeded the demo organisations");
+    }
+
+    if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+      step("building the app (first run)…");
+      const build = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+      if (build.status !== 0) throw new Error("next build failed");
+    }
+
+    (process.env as Record<string, string>).NODE_ENV = "production";
+    const { serve } = await import("./serve");
+    await serve({ port, hostname, dir: root });
+    const { DEMO_ORGANIZATIONS, DEMO_PASSWORD } = await import("../prisma/seed");
+    const origin = (sub?: string) => `http://${sub ? `${sub}.` : ""}${rootDomain}:${port}`;
+    console.log(`\nHarambee is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+    console.log(`  public site      ${origin()}`);
+    for (const org of DEMO_ORGANIZATIONS) console.log(`  ${org.name.padEnd(26)} ${origin(org.slug)}`);
+    if (seeding) {
+      console.log(`\n  demo logins: <role>@<slug>.test, e.g. treasurer@kilimani.test, owner@westlands.test,`);
+      console.log(`               program-manager@ikeja-relief.test; platform admin admin@harambee.test`);
+      console.log(`  password:    ${DEMO_PASSWORD}`);
+    }
+    console.log(`\n  Ctrl-C stops the server${postgres ? " and PostgreSQL" : ""}.\n`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await shutdown(1);
+  }
+}
+
+void main();

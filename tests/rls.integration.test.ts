@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type pg from "pg";
+import { createMember } from "@/lib/services/members";
+import { disconnectAll } from "@/lib/db/clients";
+import { connectAs, tenantTables } from "./support/database";
+import { createTestOrganization, type TestOrganization } from "./support/organizations";
+
+let clubA: TestOrganization;
+let clubB: TestOrganization;
+let app: pg.Client;
+
+beforeAll(async () => {
+  clubA = await createTestOrganization("rls-a");
+  clubB = await createTestOrganization("rls-b");
+  await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
+  await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
+  app = await connectAs("app");
+});
+
+afterAll(async () => {
+  await app.end();
+  await disconnectAll();
+});
+
+async function inTenant<T>(orgId: string | null, fn: () => Promise<T>): Promise<T> {
+  await app.query("BEGIN");
+  try {
+    if (orgId) await app.query("SELECT set_config('app.org_id', $1, true)", [orgId]);
+    return await fn();
+  } finally {
+    await app.query("ROLLBACK");
+  }
+}
+
+describe("[B3.2] row-level security enforces tenant isolation in the database", () => {
+  test("the tenant tables are the ones we expect, and there are some", async () => {
+    expect(await tenantTables(app)).toEqual(expect.arrayContaining(["audit_entry", "member", "membership"]));
+  });
+
+  test("as the app role with app.org_id = club A, every tenant table returns only club A's rows", async () => {
+    for (const table of await tenantTables(app)) {
+      const orgIds = await inTenant(clubA.id, async () => {
+        const { rows } = await app.query<{ organization_id: string }>(`SELECT DISTINCT organization_id FROM ${table}`);
+        return rows.map((r) => r.organization_id);
+      });
+      expect(orgIds, table).toEqual([clubA.id]);
+    }
+  });
+
+  test("with app.org_id unset, every tenant table returns zero rows", async () => {
+    for (const table of await tenantTables(app)) {
+      const count = await inTenant(null, async () => (await app.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+      expect(count, table).toBe(0);
+    }
+  });
+
+  test("after a transaction ends, the pooled connection carries no tenant (setting reads '' and fails closed)", async () => {
+    await inTenant(clubA.id, async () => undefined);
+    const { rows } = await app.query("SELECT count(*)::int AS n FROM member");
+    expect(rows[0].n).toBe(0);
+  });
+
+  test("inserting a row for club B while acting as club A fails", async () => {
+    await expect(
+      inTenant(clubA.id, () =>
+        app.query("INSERT INTO member (id, organization_id, first_name, last_name, updated_at) VALUES (gen_random_uuid(), $1, 'X', 'Y', now())", [
+          clubB.id,
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: "42501" });
+  });
+
+  test("updating club B's rows while acting as club A changes nothing", async () => {
+    const updated = await inTenant(clubA.id, async () => (await app.query("UPDATE member SET last_name = 'Hacked' WHERE organization_id = $1", [clubB.id])).rowCount);
+    expect(updated).toBe(0);
+  });
+
+  test("the app role is neither superuser nor BYPASSRLS, and every tenant table forces RLS", async () => {
+    const role = await app.query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
+    expect(role.rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
+    for (const table of await tenantTables(app)) {
+      const { rows } = await app.query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = $1::regclass", [table]);
+      expect(rows[0], table).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+  });
+});
