@@ -46,13 +46,14 @@ test("[M4.4] a viewer posting the create-member action gets 404 and no row is wr
   await treasurerPage.getByLabel("Last name").fill("Byviewer");
   await treasurerPage.getByRole("button", { name: "Add member" }).click();
   await expect.poll(() => captured).toBeDefined();
+  const headers = await captured!.allHeaders();
+  const body = captured!.postData() ?? "";
   await treasurer.close();
 
   // …and replay it with a viewer's session.
   const viewer = await browser.newContext();
   const viewerPage = await viewer.newPage();
   await signIn(viewerPage, "kilimani", "viewer@kilimani.test");
-  const headers = await captured!.allHeaders();
   const status = await viewerPage.evaluate(
     async ({ actionId, contentType, body }) => {
       const response = await fetch("/members/new", {
@@ -62,7 +63,7 @@ test("[M4.4] a viewer posting the create-member action gets 404 and no row is wr
       });
       return response.status;
     },
-    { actionId: headers["next-action"], contentType: headers["content-type"], body: captured!.postData() ?? "" },
+    { actionId: headers["next-action"], contentType: headers["content-type"], body },
   );
   expect(status).toBe(404);
 

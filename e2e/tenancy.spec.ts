@@ -55,9 +55,14 @@ test("an unknown organisation's subdomain answers the 404 page", async ({ page }
   expect(response?.status()).toBe(404);
 });
 
-test("the tenant is never taken from the path: the internal tenant prefix is unreachable", async () => {
-  expect((await rawRequest({ host: `localhost:${PORT}`, path: "/tenant/members" })).status).toBe(404);
-  expect((await rawRequest({ host: `kilimani.localhost:${PORT}`, path: "/tenant/members" })).status).toBe(404);
+test("tenant pages exist only on tenant hosts, and the public site only on the apex", async () => {
+  for (const path of ["/members", "/login"]) {
+    expect((await rawRequest({ host: `localhost:${PORT}`, path })).status, `apex ${path}`).toBe(404);
+  }
+  for (const path of ["/site", "/site/anything", "/admin"]) {
+    expect((await rawRequest({ host: `kilimani.localhost:${PORT}`, path })).status, `tenant ${path}`).toBe(404);
+  }
+  expect((await rawRequest({ host: `localhost:${PORT}`, path: "/" })).status).toBe(200);
 });
 
 test("GET /api/health reports the database", async () => {

@@ -1,13 +1,23 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
-import next from "next";
 import { parse } from "node:url";
+import next from "next";
 import { CLIENT_IP_HEADER, clientIp } from "../lib/security/client-ip";
 
 /**
  * The production HTTP server: Next.js behind a thin Node server that stamps
  * the client's address (from the socket, or the trusted proxy hops) on every
  * request, overwriting anything the client sent under that name.
+ *
+ * When a server action redirects, Next renders the target by fetching it from
+ * its own origin ("localhost"), forwarding the original request's headers but
+ * not its Host — which would land a tenant's redirect on the apex. Requests
+ * are therefore stamped with their Host and a per-process token; a request
+ * carrying the token is Next's own forward and gets its original Host back.
  */
+const ORIGINAL_HOST_HEADER = "x-harambee-original-host";
+const INTERNAL_TOKEN_HEADER = "x-harambee-internal";
+
 export async function serve(options: { port: number; hostname: string; dir: string }): Promise<http.Server> {
   // Next builds its internal URLs on "localhost"; naming the bind address here
   // instead would make every middleware rewrite look like an external proxy.
@@ -15,11 +25,20 @@ export async function serve(options: { port: number; hostname: string; dir: stri
   const handle = app.getRequestHandler();
   await app.prepare();
   const hops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
+  const token = randomBytes(32).toString("hex");
   const server = http.createServer((req, res) => {
-    const forwarded = req.headers["x-forwarded-for"];
-    const ip = clientIp(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, hops);
-    if (ip) req.headers[CLIENT_IP_HEADER] = ip;
-    else delete req.headers[CLIENT_IP_HEADER];
+    const internal = req.headers[INTERNAL_TOKEN_HEADER] === token && typeof req.headers[ORIGINAL_HOST_HEADER] === "string";
+    if (internal) {
+      req.headers.host = req.headers[ORIGINAL_HOST_HEADER] as string;
+    } else {
+      const forwarded = req.headers["x-forwarded-for"];
+      const ip = clientIp(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, hops);
+      if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+      else delete req.headers[CLIENT_IP_HEADER];
+      req.headers[INTERNAL_TOKEN_HEADER] = token;
+      if (req.headers.host) req.headers[ORIGINAL_HOST_HEADER] = req.headers.host;
+      else delete req.headers[ORIGINAL_HOST_HEADER];
+    }
     void handle(req, res, parse(req.url ?? "/", true));
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));

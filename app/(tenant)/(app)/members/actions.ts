@@ -8,10 +8,14 @@ import { archiveMember, createMember, updateMember } from "@/lib/services/member
 
 export async function createMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
   const { actor } = await memberRequest();
+  const values = formObject(form);
   let id: string | undefined;
-  const state = await formResult(async () => {
-    ({ id } = await createMember(actor, formObject(form)));
-  });
+  const state = await formResult(
+    async () => {
+      ({ id } = await createMember(actor, values));
+    },
+    { values },
+  );
   if (!state?.ok || !id) return state;
   revalidatePath("/members");
   redirect(`/members/${id}`);
@@ -19,7 +23,8 @@ export async function createMemberAction(_previous: FormState, form: FormData): 
 
 export async function updateMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
   const { actor } = await memberRequest();
-  const state = await formResult(() => updateMember(actor, formObject(form)), "Saved.");
+  const values = formObject(form);
+  const state = await formResult(() => updateMember(actor, values), { success: "Saved.", values });
   if (state?.ok) revalidatePath("/members");
   return state;
 }

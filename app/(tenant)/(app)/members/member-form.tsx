@@ -23,6 +23,7 @@ export function MemberForm({
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
+  const shown: Values = state && !state.ok && state.values ? state.values : values;
   return (
     <form action={formAction} className="mt-6 max-w-md space-y-4" noValidate>
       {values.id ? <input type="hidden" name="id" value={values.id} /> : null}
@@ -32,7 +33,7 @@ export function MemberForm({
           <input
             name={field.name}
             type={field.type}
-            defaultValue={values[field.name] ?? ""}
+            defaultValue={shown[field.name] ?? ""}
             aria-invalid={errors[field.name] ? true : undefined}
             aria-describedby={errors[field.name] ? `${field.name}-error` : undefined}
             className="field mt-1"
