@@ -1,0 +1,11 @@
+import { afterAll, expect, test } from "vitest";
+import { disconnectAll } from "@/lib/db/clients";
+import { GET } from "@/app/api/health/route";
+
+afterAll(() => disconnectAll());
+
+test("GET /api/health answers ok when the database answers", async () => {
+  const response = await GET();
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+});
