@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseKeyring, type Keyring } from "./crypto/keyring";
 
 /**
  * Every environment variable the app reads, validated once. Production refuses
@@ -18,9 +19,12 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  // Parsed into the keyring below (lib/crypto/keyring.ts); derived from AUTH_SECRET outside production.
+  FIELD_ENCRYPTION_KEYS: z.string().optional(),
+  BLIND_INDEX_KEY: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string };
+export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string; keyring: Keyring };
 
 function withCredentials(ownerUrl: string, user: string, password: string): string {
   const url = new URL(ownerUrl);
@@ -52,7 +56,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
       throw new Error("Refusing to start in production: PLATFORM_DB_PASSWORD is the development default");
     }
   }
-  return { ...env, appDatabaseUrl, platformDatabaseUrl };
+  return { ...env, appDatabaseUrl, platformDatabaseUrl, keyring: parseKeyring(env) };
 }
 
 let cached: Env | undefined;

@@ -4,15 +4,33 @@ import path from "node:path";
 
 /**
  * Secrets for the embedded demo: generated once per data directory and kept
- * there (mode 600), so nothing secret lives in source or in a default.
+ * there (mode 600), so nothing secret lives in source or in a default. A file
+ * from an older version gains the secrets it lacks (e.g. the field keys).
  */
-export type LocalSecrets = { authSecret: string; ownerPassword: string; appDbPassword: string; platformDbPassword: string };
+export type LocalSecrets = {
+  authSecret: string;
+  ownerPassword: string;
+  appDbPassword: string;
+  platformDbPassword: string;
+  /** FIELD_ENCRYPTION_KEYS: "<id>:<base64 key>", current key first */
+  fieldEncryptionKeys: string;
+  blindIndexKey: string;
+};
 
 export function localSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as LocalSecrets;
+  const stored: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const random = () => randomBytes(32).toString("base64url");
-  const secrets = { authSecret: random(), ownerPassword: random(), appDbPassword: random(), platformDbPassword: random() };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const secrets: LocalSecrets = {
+    authSecret: stored.authSecret ?? random(),
+    ownerPassword: stored.ownerPassword ?? random(),
+    appDbPassword: stored.appDbPassword ?? random(),
+    platformDbPassword: stored.platformDbPassword ?? random(),
+    fieldEncryptionKeys: stored.fieldEncryptionKeys ?? `k1:${randomBytes(32).toString("base64")}`,
+    blindIndexKey: stored.blindIndexKey ?? randomBytes(32).toString("base64"),
+  };
+  if (Object.keys(secrets).some((key) => stored[key as keyof LocalSecrets] === undefined)) {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }

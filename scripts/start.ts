@@ -40,8 +40,21 @@ async function main() {
     process.env.AUTH_SECRET ??= secrets.authSecret;
     process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
     process.env.PLATFORM_DB_PASSWORD ??= secrets.platformDbPassword;
+    process.env.FIELD_ENCRYPTION_KEYS ??= secrets.fieldEncryptionKeys;
+    process.env.BLIND_INDEX_KEY ??= secrets.blindIndexKey;
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
+
+  // The server always runs in production mode: refuse its missing or default
+  // secrets (promise M2.5) before touching the database.
+  try {
+    const { parseEnv } = await import("../lib/env");
+    parseEnv({ ...process.env, NODE_ENV: "production" });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    await postgres?.stop().catch(() => undefined);
+    process.exit(1);
+  }
 
   const shutdown = async (code: number) => {
     await postgres?.stop().catch(() => undefined);

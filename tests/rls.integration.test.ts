@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { createMember } from "@/lib/services/members";
+import { createDonor } from "@/lib/services/donors";
+import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
+import { setPaymentCredential } from "@/lib/services/payment-credentials";
+import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
@@ -14,6 +18,13 @@ beforeAll(async () => {
   clubB = await createTestOrganization("rls-b");
   await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
   await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
+  // A row in every tenant table, for both clubs.
+  for (const club of [clubA, clubB]) {
+    await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
+    await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "RLS0000001", amountMinor: 100, paidAt: new Date() });
+    await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
+    await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_test_rls_isolation" });
+  }
   app = await connectAs("app");
 });
 

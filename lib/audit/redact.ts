@@ -1,11 +1,23 @@
+import { protectedFieldNames } from "../crypto/fields";
+
 /**
  * Personal fields never enter the audit trail verbatim: their before/after is
  * recorded as a change marker, so erasing a person leaves the chain whole.
+ * Every encrypted field (lib/crypto/fields.ts) and its blind index counts as
+ * personal without being listed here.
  */
 export const PERSONAL_FIELDS: Record<string, ReadonlySet<string>> = {
-  Member: new Set(["firstName", "lastName", "email", "phone"]),
+  Member: new Set(["firstName", "lastName"]),
   User: new Set(["email", "name", "passwordHash"]),
 };
+
+const personalByModel = new Map<string, ReadonlySet<string>>();
+
+function personalFields(model: string): ReadonlySet<string> {
+  let fields = personalByModel.get(model);
+  if (!fields) personalByModel.set(model, (fields = new Set([...(PERSONAL_FIELDS[model] ?? []), ...protectedFieldNames(model)])));
+  return fields;
+}
 
 type Snapshot = Record<string, unknown> | null;
 
@@ -24,7 +36,7 @@ function plain(value: unknown): unknown {
 
 /** Returns JSON-safe before/after with only changed fields, personal ones masked. */
 export function auditDiff(model: string, before: Snapshot, after: Snapshot): { before: Snapshot; after: Snapshot } {
-  const personal = PERSONAL_FIELDS[model] ?? new Set<string>();
+  const personal = personalFields(model);
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};

@@ -1,32 +1,65 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { Keyring } from "../crypto/keyring";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
+import { fieldEncryption } from "./field-encryption";
 
 /**
  * Two database roles, two clients. `appDb` connects as harambee_app (RLS
  * applies); `platformDb` as harambee_platform (BYPASSRLS) and is for platform
  * administration, jobs and reporting only — lint forbids importing it elsewhere.
+ * Both encrypt and decrypt the declared fields (lib/crypto/fields.ts), so every
+ * `withTenant`/`withPlatform` transaction does too.
  */
 export type Db = PrismaClient;
 
-const globalClients = globalThis as unknown as { harambeeApp?: PrismaClient; harambeePlatform?: PrismaClient };
+const globalClients = globalThis as unknown as {
+  harambeeApp?: PrismaClient;
+  harambeePlatform?: PrismaClient;
+  harambeeCiphertext?: PrismaClient;
+};
 
-function connect(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+/**
+ * A client for one role. With a keyring it applies field encryption; the
+ * extension changes no types (plaintext strings in and out), hence the cast.
+ * Without one it reads and writes the stored form as is.
+ */
+export function connect(connectionString: string, keyring: Keyring | null): PrismaClient {
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  return keyring ? (client.$extends(fieldEncryption(keyring)) as unknown as PrismaClient) : client;
 }
 
 export function appDb(): PrismaClient {
-  globalClients.harambeeApp ??= connect(env().appDatabaseUrl);
+  globalClients.harambeeApp ??= connect(env().appDatabaseUrl, env().keyring);
   return globalClients.harambeeApp;
 }
 
 export function platformDbClient(): PrismaClient {
-  globalClients.harambeePlatform ??= connect(env().platformDatabaseUrl);
+  globalClients.harambeePlatform ??= connect(env().platformDatabaseUrl, env().keyring);
   return globalClients.harambeePlatform;
 }
 
+/** The platform role WITHOUT field encryption: key rotation works on the stored ciphertext. */
+export function ciphertextDbClient(): PrismaClient {
+  globalClients.harambeeCiphertext ??= connect(env().platformDatabaseUrl, null);
+  return globalClients.harambeeCiphertext;
+}
+
+/**
+ * Replaces the app-role client (the benchmark compares services with and
+ * without field encryption in one run); returns the one it replaced.
+ */
+export function swapAppDb(client: PrismaClient | undefined): PrismaClient | undefined {
+  const previous = globalClients.harambeeApp;
+  globalClients.harambeeApp = client;
+  return previous;
+}
+
 export async function disconnectAll(): Promise<void> {
-  await Promise.all([globalClients.harambeeApp?.$disconnect(), globalClients.harambeePlatform?.$disconnect()]);
+  await Promise.all(
+    [globalClients.harambeeApp, globalClients.harambeePlatform, globalClients.harambeeCiphertext].map((c) => c?.$disconnect()),
+  );
   globalClients.harambeeApp = undefined;
   globalClients.harambeePlatform = undefined;
+  globalClients.harambeeCiphertext = undefined;
 }

@@ -1,14 +1,37 @@
 import { z } from "zod";
 import { can } from "../authz/capabilities";
 import type { Actor } from "../context/actor";
+import { blindIndex } from "../crypto/blind-index";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 
 const PAGE_SIZE = 50;
 
 const listFields = { id: true, firstName: true, lastName: true, email: true, phone: true, status: true, joinedOn: true } as const;
+const detailFields = { ...listFields, nin: true, bvn: true, dateOfBirth: true, address: true, createdAt: true, updatedAt: true } as const;
 
-/** The member register, newest names first by surname; search matches first or last name. */
+/**
+ * What a search term can match: first or last name by substring, and — through
+ * their blind indexes, since the values are encrypted — an exact email, phone
+ * (with country code), NIN or BVN however it is spaced or dashed.
+ */
+function searchConditions(search: string) {
+  const identifier = /^[\d\s()+.-]+$/.test(search);
+  const email = search.includes("@") ? blindIndex("email", search) : null;
+  const phone = identifier ? blindIndex("phone", search) : null;
+  const nin = identifier ? blindIndex("nin", search) : null;
+  const bvn = identifier ? blindIndex("bvn", search) : null;
+  return [
+    { firstName: { contains: search, mode: "insensitive" as const } },
+    { lastName: { contains: search, mode: "insensitive" as const } },
+    ...(email ? [{ emailIndex: email }] : []),
+    ...(phone ? [{ phoneIndex: phone }] : []),
+    ...(nin ? [{ ninIndex: nin }] : []),
+    ...(bvn ? [{ bvnIndex: bvn }] : []),
+  ];
+}
+
+/** The member register, by surname; search by name, email, phone, NIN or BVN. */
 export async function listMembers(
   actor: Actor,
   options: { search?: string; includeArchived?: boolean; after?: string } = {},
@@ -19,14 +42,7 @@ export async function listMembers(
     tx.member.findMany({
       where: {
         ...(options.includeArchived ? {} : { status: "ACTIVE" }),
-        ...(search
-          ? {
-              OR: [
-                { firstName: { contains: search, mode: "insensitive" } },
-                { lastName: { contains: search, mode: "insensitive" } },
-              ],
-            }
-          : {}),
+        ...(search ? { OR: searchConditions(search) } : {}),
       },
       orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
       take: PAGE_SIZE,
@@ -39,7 +55,7 @@ export async function listMembers(
 export async function getMember(actor: Actor, id: string) {
   if (!can(actor, "members:read") || !z.uuid().safeParse(id).success) throw notFoundError();
   const member = await withTenant(actor.organizationId, (tx) =>
-    tx.member.findUnique({ where: { id }, select: { ...listFields, createdAt: true, updatedAt: true } }),
+    tx.member.findUnique({ where: { id }, select: detailFields }),
   );
   if (!member) throw notFoundError();
   return member;

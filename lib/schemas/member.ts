@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { digitsOnly, normalizePhone } from "../crypto/normalize";
 
 /** Member form and service input, shared by forms, actions, services and tests. */
 const optionalText = (max: number) =>
@@ -9,6 +10,18 @@ const optionalText = (max: number) =>
     .transform((v) => (v === "" ? null : v))
     .nullable()
     .optional();
+
+/** An 11-digit national number typed with or without spaces and dashes; stored as digits. */
+const elevenDigits = (message: string) =>
+  optionalText(32)
+    .refine((v) => !v || /^[\d\s-]+$/.test(v), message)
+    .transform((v) => (v ? digitsOnly(v) : v))
+    .refine((v) => !v || v.length === 11, message);
+
+function isPastDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && value >= "1900-01-01" && date.getTime() <= Date.now();
+}
 
 export const memberFields = z.object({
   firstName: z.string().trim().min(1, "First name is required").max(80),
@@ -22,7 +35,13 @@ export const memberFields = z.object({
     .transform((v) => (v === "" ? null : v))
     .nullable()
     .optional(),
-  phone: optionalText(32).refine((v) => !v || /^\+?[0-9 ()-]{7,20}$/.test(v), "Enter a valid phone number"),
+  phone: optionalText(32)
+    .refine((v) => !v || normalizePhone(v) !== null, "Enter the phone number with its country code, e.g. +254 712 345678")
+    .transform((v) => (v ? normalizePhone(v) : v)),
+  nin: elevenDigits("A NIN has 11 digits"),
+  bvn: elevenDigits("A BVN has 11 digits"),
+  dateOfBirth: optionalText(10).refine((v) => !v || (/^\d{4}-\d{2}-\d{2}$/.test(v) && isPastDate(v)), "Enter a past date as YYYY-MM-DD"),
+  address: optionalText(500),
 });
 
 export const createMemberInput = memberFields;

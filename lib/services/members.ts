@@ -1,19 +1,58 @@
 import { auditDiff } from "../audit/redact";
-import { notFoundError } from "../errors";
-import { archiveMemberInput, createMemberInput, updateMemberInput } from "../schemas/member";
+import { blindIndex } from "../crypto/blind-index";
+import type { TenantTx } from "../db/tenant";
+import { conflictError, notFoundError } from "../errors";
+import { archiveMemberInput, createMemberInput, updateMemberInput, type MemberFields } from "../schemas/member";
 import { defineMutation } from "./mutation";
+import { onUniqueViolation } from "./unique-violation";
 
-const editable = { firstName: true, lastName: true, email: true, phone: true, status: true } as const;
+const editable = {
+  firstName: true,
+  lastName: true,
+  email: true,
+  phone: true,
+  nin: true,
+  bvn: true,
+  dateOfBirth: true,
+  address: true,
+  status: true,
+} as const;
+
+const DUPLICATE = {
+  nin: "A member with this NIN is already registered in this organisation.",
+  bvn: "A member with this BVN is already registered in this organisation.",
+} as const;
+
+/**
+ * One member per NIN (and per BVN) in an organisation, found through the blind
+ * index; the unique index (organization_id, nin_index) settles races. Other
+ * organisations are invisible here (RLS), so the same NIN is allowed there.
+ */
+async function assertIdentifiersFree(tx: TenantTx, input: Pick<MemberFields, "nin" | "bvn">, exceptId?: string) {
+  const other = exceptId ? { NOT: { id: exceptId } } : {};
+  for (const field of ["nin", "bvn"] as const) {
+    const value = input[field];
+    if (!value) continue;
+    const index = blindIndex(field, value);
+    const where = field === "nin" ? { ninIndex: index, ...other } : { bvnIndex: index, ...other };
+    if (await tx.member.findFirst({ where, select: { id: true } })) throw conflictError(DUPLICATE[field], { [field]: [DUPLICATE[field]] });
+  }
+}
+
+const duplicateIdentifier = onUniqueViolation({ nin_index: ["nin", DUPLICATE.nin], bvn_index: ["bvn", DUPLICATE.bvn] });
 
 export const createMember = defineMutation({
   action: "member.create",
   capability: "members:write",
   input: createMemberInput,
   run: async (tx, input, actor) => {
-    const member = await tx.member.create({
-      data: { ...input, organizationId: actor.organizationId, createdById: actor.userId },
-      select: { id: true, ...editable },
-    });
+    await assertIdentifiersFree(tx, input);
+    const member = await tx.member
+      .create({
+        data: { ...input, organizationId: actor.organizationId, createdById: actor.userId },
+        select: { id: true, ...editable },
+      })
+      .catch(duplicateIdentifier);
     const { id, ...after } = member;
     return {
       result: member,
@@ -30,7 +69,8 @@ export const updateMember = defineMutation({
     // RLS hides other tenants' rows, so a foreign id reads as missing.
     const before = await tx.member.findUnique({ where: { id }, select: editable });
     if (!before) throw notFoundError();
-    const after = await tx.member.update({ where: { id }, data: changes, select: editable });
+    await assertIdentifiersFree(tx, changes, id);
+    const after = await tx.member.update({ where: { id }, data: changes, select: editable }).catch(duplicateIdentifier);
     return {
       result: { id, ...after },
       audit: { summary: "Member details edited", targetType: "Member", targetId: id, ...auditDiff("Member", before, after) },
