@@ -18,6 +18,7 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string };
