@@ -45,7 +45,9 @@ export function staticSecurityHeaders(production: boolean): Array<[string, strin
  * load ('strict-dynamic'); no inline script without it, no eval in
  * production. Injected <style> elements are refused too; style attributes are
  * allowed (React renders them, and with img-src/font-src 'self' they cannot
- * load anything from elsewhere).
+ * load anything from elsewhere). form-action also binds the redirect after a
+ * form post in Chromium: a form that ends at an identity provider or a
+ * payment page must add that origin here.
  */
 export function contentSecurityPolicy(nonce: string, production: boolean): string {
   return [
