@@ -5,7 +5,7 @@ import { parseHost } from "../lib/tenancy/host";
 
 /**
  * `npm run bench:middleware`: what the security middleware (fresh CSP nonce,
- * Origin check, eleven headers) costs per request, against its peer in the
+ * Origin check, eight headers) costs per request, against its peer in the
  * same run — the routing-only middleware it replaced (Host → tenant, rewrite).
  */
 process.env.APP_ROOT_DOMAIN = "harambee.africa";

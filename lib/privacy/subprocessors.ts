@@ -9,7 +9,7 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
     name: "Stripe, Inc.",
     purpose: "Card payments for dues and donations, and organisations' platform subscriptions (Stripe Checkout and Connect).",
     data: "Payer's name and email, amount, what it pays for. Card details go to Stripe directly and never reach us.",
-    location: "United States, with EU processing for EU accounts",
+    location: "United States, and other countries where Stripe operates",
     used: "When an organisation accepts card payments",
   },
   {
