@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import security from "eslint-plugin-security";
 
 const ROLE_NAMES = "^(OWNER|ADMIN|TREASURER|PROGRAM_MANAGER|LOCATION_ADMIN|FIELD_MANAGER|MEMBER|VIEWER)$";
 
@@ -21,9 +22,24 @@ const roleComparisons = [
 
 /** Raw SQL only in lib/db (the tenant transaction helper) and migrations (promise M6.1). */
 const rawSql = {
-  selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]",
+  selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|queryRawTyped)$/]",
   message: "No raw SQL outside lib/db: use the Prisma client through lib/services or lib/queries.",
 };
+
+/** `pg` speaks SQL directly: like raw SQL, only lib/db (and scripts, tests, seeds) may import it (M6.1). */
+const pgDriver = {
+  name: "pg",
+  message: "No raw SQL outside lib/db: use the Prisma client through lib/services or lib/queries.",
+};
+
+/**
+ * eslint-plugin-security's recommended rules, as errors. detect-object-injection
+ * is off: it flags every obj[key], typed or not, and the noise would hide the
+ * findings that matter.
+ */
+const securityRules = Object.fromEntries(
+  Object.keys(security.configs.recommended.rules).map((rule) => [rule, rule === "security/detect-object-injection" ? "off" : "error"]),
+);
 
 const noInnerHtml = {
   selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
@@ -33,14 +49,17 @@ const noInnerHtml = {
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "reports/**"] },
   {
     files: ["**/*.ts", "**/*.tsx", "**/*.mjs"],
+    plugins: { security },
     rules: {
+      ...securityRules,
       "no-restricted-syntax": ["error", ...roleComparisons, rawSql, noInnerHtml],
       "no-restricted-imports": [
         "error",
         {
+          paths: [pgDriver],
           patterns: [
             {
               group: ["**/lib/db/platform", "@/lib/db/platform"],
@@ -58,6 +77,12 @@ const config = [
     rules: { "no-restricted-syntax": ["error", ...roleComparisons, noInnerHtml], "no-restricted-imports": "off" },
   },
   {
+    // Tooling: runs commands, reads files by computed path and matches our own
+    // files with regexes, on purpose. No request ever reaches it.
+    files: ["scripts/**", "tests/**", "e2e/**", "prisma/**", "lib/db/schema-engine.ts", "*.config.ts", "*.config.mjs"],
+    rules: { "security/detect-child-process": "off", "security/detect-non-literal-fs-filename": "off", "security/detect-unsafe-regex": "off" },
+  },
+  {
     files: ["lib/authz/**"],
     rules: { "no-restricted-syntax": ["error", rawSql, noInnerHtml] },
   },
@@ -66,7 +91,10 @@ const config = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." }] },
+        {
+          paths: [pgDriver],
+          patterns: [{ group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." }],
+        },
       ],
     },
   },

@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from "./lib/security/headers";
+import { crossSiteRefusal } from "./lib/security/origin";
 import { parseHost } from "./lib/tenancy/host";
 
 /**
@@ -7,10 +9,15 @@ import { parseHost } from "./lib/tenancy/host";
  * `app/site/**` and are reached by rewrite. Any other Host is refused before
  * anything looks it up (promise M6.8). Pages, actions and handlers authorize
  * again; this only routes.
+ *
+ * On the way it refuses cross-site state-changing requests (M6.3) and puts
+ * the security headers on every response, with a fresh CSP nonce that Next
+ * reads from the request's policy and stamps on its own scripts (M6.4).
  */
 const SITE_ROOT = "/site";
 const SHARED_PREFIXES = ["/api/", "/_next/"];
 const APEX_ONLY_PREFIXES = [SITE_ROOT, "/admin"];
+const production = process.env.NODE_ENV === "production";
 
 const under = (pathname: string, prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
 
@@ -18,18 +25,32 @@ function notFound(): NextResponse {
   return new NextResponse("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
-export function middleware(request: NextRequest): NextResponse {
+function route(request: NextRequest, forwarded: { request: { headers: Headers } }): Response {
   const site = parseHost(request.headers.get("host"), process.env.APP_ROOT_DOMAIN ?? "localhost");
   const { pathname } = request.nextUrl;
   if (site.kind === "unknown") return notFound();
-  if (site.kind === "tenant") return APEX_ONLY_PREFIXES.some((p) => under(pathname, p)) ? notFound() : NextResponse.next();
+  const refused = crossSiteRefusal(request);
+  if (refused) return refused;
+  if (site.kind === "tenant") return APEX_ONLY_PREFIXES.some((p) => under(pathname, p)) ? notFound() : NextResponse.next(forwarded);
   if (under(pathname, SITE_ROOT)) return notFound();
-  if (SHARED_PREFIXES.some((prefix) => pathname.startsWith(prefix)) || under(pathname, "/admin")) return NextResponse.next();
+  if (SHARED_PREFIXES.some((prefix) => pathname.startsWith(prefix)) || under(pathname, "/admin")) return NextResponse.next(forwarded);
   const url = request.nextUrl.clone();
   url.pathname = `${SITE_ROOT}${pathname === "/" ? "" : pathname}`;
-  return NextResponse.rewrite(url);
+  return NextResponse.rewrite(url, forwarded);
+}
+
+export function middleware(request: NextRequest): Response {
+  const csp = contentSecurityPolicy(createNonce(), production);
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", csp);
+  const response = route(request, { request: { headers } });
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of staticSecurityHeaders(production)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
+  // Node, not edge: the refusal log goes through lib/log like every other line.
+  runtime: "nodejs",
   matcher: ["/((?!_next/static|_next/image).*)"],
 };

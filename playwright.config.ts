@@ -38,6 +38,8 @@ export default defineConfig({
       EMBEDDED_PG_PORT: String(port + 10_000),
       APP_ROOT_DOMAIN: "localhost",
       DATABASE_URL: "",
+      // The fault routes answer only here, so the error pages can be tested on a production build.
+      HARAMBEE_FAULT_INJECTION: "1",
     },
   },
 });

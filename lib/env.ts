@@ -22,6 +22,7 @@ const schema = z.object({
   // Parsed into the keyring below (lib/crypto/keyring.ts); derived from AUTH_SECRET outside production.
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
+  HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string; keyring: Keyring };

@@ -9,9 +9,11 @@ export function logEvent(level: "info" | "warn" | "error", message: string, fiel
   (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
-/** Logs an unexpected error and returns the correlation id to show the user. */
-export function logError(message: string, error: unknown, fields: Record<string, unknown> = {}): string {
-  const id = randomUUID();
+/**
+ * Logs an unexpected error and returns the correlation id to show the user
+ * (a fresh one, or the id the user was already shown, e.g. Next's digest).
+ */
+export function logError(message: string, error: unknown, fields: Record<string, unknown> = {}, id: string = randomUUID()): string {
   const detail = error instanceof Error ? { name: error.name, error: error.message, stack: error.stack } : { error: String(error) };
   logEvent("error", message, { id, ...fields, ...detail });
   return id;

@@ -3,6 +3,8 @@ import http from "node:http";
 import { parse } from "node:url";
 import next from "next";
 import { CLIENT_IP_HEADER, clientIp } from "../lib/security/client-ip";
+import { NON_PAGE_CSP, staticSecurityHeaders } from "../lib/security/headers";
+import { httpsRedirectLocation, trustedProto } from "../lib/security/https-redirect";
 
 /**
  * The production HTTP server: Next.js behind a thin Node server that stamps
@@ -14,6 +16,11 @@ import { CLIENT_IP_HEADER, clientIp } from "../lib/security/client-ip";
  * not its Host — which would land a tenant's redirect on the apex. Requests
  * are therefore stamped with their Host and a per-process token; a request
  * carrying the token is Next's own forward and gets its original Host back.
+ *
+ * In production, a request a trusted proxy received over plain HTTP is
+ * answered here with a 301 to HTTPS, before anything reads its body (promises
+ * M2.1, B1.1). X-Forwarded-Host is always dropped (tenancy and Auth.js's URLs
+ * come from Host alone) and X-Forwarded-Proto is kept only from trusted hops.
  */
 const ORIGINAL_HOST_HEADER = "x-harambee-original-host";
 const INTERNAL_TOKEN_HEADER = "x-harambee-internal";
@@ -25,12 +32,27 @@ export async function serve(options: { port: number; hostname: string; dir: stri
   const handle = app.getRequestHandler();
   await app.prepare();
   const hops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
+  const production = process.env.NODE_ENV === "production";
+  const rootDomain = process.env.APP_ROOT_DOMAIN ?? "localhost";
   const token = randomBytes(32).toString("hex");
   const server = http.createServer((req, res) => {
     const internal = req.headers[INTERNAL_TOKEN_HEADER] === token && typeof req.headers[ORIGINAL_HOST_HEADER] === "string";
     if (internal) {
       req.headers.host = req.headers[ORIGINAL_HOST_HEADER] as string;
     } else {
+      const location = httpsRedirectLocation({
+        production,
+        trustedHops: hops,
+        forwardedProto: req.headers["x-forwarded-proto"],
+        host: req.headers.host,
+        url: req.url,
+        rootDomain,
+      });
+      if (location) return redirectToHttps(res, location, production);
+      const proto = trustedProto(req.headers["x-forwarded-proto"], hops);
+      if (proto) req.headers["x-forwarded-proto"] = proto;
+      else delete req.headers["x-forwarded-proto"];
+      delete req.headers["x-forwarded-host"];
       const forwarded = req.headers["x-forwarded-for"];
       const ip = clientIp(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, hops);
       if (ip) req.headers[CLIENT_IP_HEADER] = ip;
@@ -43,4 +65,21 @@ export async function serve(options: { port: number; hostname: string; dir: stri
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
   return server;
+}
+
+/**
+ * Answers without reading the request: Connection: close makes Node end the
+ * socket once the 301 is written instead of draining a body nobody wants.
+ */
+function redirectToHttps(res: http.ServerResponse, location: string, production: boolean): void {
+  const body = `Moved permanently to ${location}\n`;
+  res.writeHead(301, {
+    ...Object.fromEntries(staticSecurityHeaders(production)),
+    "Content-Security-Policy": NON_PAGE_CSP,
+    Location: location,
+    Connection: "close",
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
+  res.end(body);
 }

@@ -26,6 +26,22 @@ describe("project lint rules fail on code that breaks them", () => {
     expect(await problems("lib/db/fixture.ts", code)).toEqual([]);
   });
 
+  test("[M6.1] every raw-SQL entry point is an error outside lib/db: $queryRaw, $executeRaw, their Unsafe forms, and the pg driver", async () => {
+    const fixtures = [
+      `declare const db: { $queryRaw(q: TemplateStringsArray): Promise<unknown> };\nexport const q = () => db.$queryRaw\`select 1\`;\n`,
+      `declare const db: { $executeRaw(q: TemplateStringsArray): Promise<number> };\nexport const q = () => db.$executeRaw\`delete from member\`;\n`,
+      `declare const db: { $executeRawUnsafe(q: string): Promise<number> };\nexport const q = (id: string) => db.$executeRawUnsafe("delete from member where id = '" + id + "'");\n`,
+      `import { Pool } from "pg";\nexport const pool = new Pool();\n`,
+      `import pg from "pg";\nexport const client = new pg.Client();\n`,
+    ];
+    for (const code of fixtures) {
+      for (const file of ["lib/services/fixture.ts", "lib/queries/fixture.ts", "app/(tenant)/(app)/fixture.tsx", "app/admin/fixture.ts", "lib/jobs/fixture.ts"]) {
+        expect(await problems(file, code), `${file}: ${code}`).toEqual([expect.stringMatching(/No raw SQL/)]);
+      }
+      expect(await problems("lib/db/fixture.ts", code)).toEqual([]);
+    }
+  });
+
   test("[M6.1] the platform (BYPASSRLS) client cannot be imported from tenant code", async () => {
     const code = `import { withPlatform } from "@/lib/db/platform";\nexport const p = withPlatform;\n`;
     expect(await problems("app/tenant/fixture.ts", code)).toEqual([expect.stringMatching(/platform \(BYPASSRLS\) client/)]);
@@ -34,6 +50,23 @@ describe("project lint rules fail on code that breaks them", () => {
 
   test("[M6.2] dangerouslySetInnerHTML is an error everywhere", async () => {
     const code = `export const X = ({ html }: { html: string }) => <div dangerouslySetInnerHTML={{ __html: html }} />;\n`;
-    expect(await problems("app/tenant/fixture.tsx", code)).toEqual([expect.stringMatching(/dangerouslySetInnerHTML/)]);
+    for (const file of ["app/tenant/fixture.tsx", "app/site/fixture.tsx", "app/admin/fixture.tsx", "lib/authz/fixture.tsx", "lib/db/fixture.tsx"]) {
+      expect(await problems(file, code), file).toEqual([expect.stringMatching(/dangerouslySetInnerHTML/)]);
+    }
+  });
+
+  test("[M6.1] [M6.2] eslint-plugin-security: eval, dynamic RegExp, catastrophic regexes, child processes and computed fs paths are errors in app code", async () => {
+    const cases: Array<[string, RegExp]> = [
+      [`export const run = (code: string) => eval(code);\n`, /eval/],
+      [`export const match = (pattern: string, s: string) => new RegExp(pattern).test(s);\n`, /RegExp/],
+      [`export const slow = (s: string) => /^(a+)+$/.test(s);\n`, /Unsafe Regular Expression/],
+      [`import { exec } from "node:child_process";\nexport const sh = (cmd: string) => exec(cmd);\n`, /child_process/],
+      [`import { readFileSync } from "node:fs";\nexport const read = (name: string) => readFileSync(name);\n`, /non literal argument/],
+      [`export const load = (name: string) => require(name);\n`, /require/],
+    ];
+    for (const [code, message] of cases) {
+      expect(await problems("lib/services/fixture.ts", code), code).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+      expect(await problems("app/api/fixture/route.ts", code), code).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+    }
   });
 });

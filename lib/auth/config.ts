@@ -4,6 +4,7 @@ import { z } from "zod";
 import { env } from "../env";
 import { parseHost } from "../tenancy/host";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
+import { safeCallbackUrl } from "../security/safe-next";
 import { findOrganizationBySlug } from "../queries/organizations";
 import { signInWithPassword } from "../services/sessions";
 
@@ -61,6 +62,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
+    // redirectTo and callbackUrl end on a named route of this host (promise M6.5).
+    redirect({ url, baseUrl }) {
+      return safeCallbackUrl(url, baseUrl);
+    },
     jwt({ token, user }) {
       if (user?.sessionId) token.sessionId = user.sessionId;
       return token;

@@ -16,6 +16,7 @@ const organizationInput = z.object({
     .string()
     .trim()
     .toLowerCase()
+    // eslint-disable-next-line security/detect-unsafe-regex -- the inner repeat is bounded ({0,40}): linear time
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/, "Use lowercase letters, digits and dashes")
     .refine((s) => !RESERVED_SUBDOMAINS.has(s), "That address is reserved"),
   name: z.string().trim().min(2).max(120),

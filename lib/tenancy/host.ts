@@ -6,6 +6,7 @@ export type HostKind = { kind: "apex" } | { kind: "tenant"; slug: string } | { k
 
 export const RESERVED_SUBDOMAINS = new Set(["www", "admin", "api", "app", "mail", "static", "assets", "status"]);
 
+// eslint-disable-next-line security/detect-unsafe-regex -- the inner repeat is bounded ({0,61}): linear time
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function hostname(value: string): string {

@@ -3,10 +3,11 @@
 import { useActionState } from "react";
 import { login } from "./actions";
 
-export function LoginForm() {
+export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState(login, null);
   return (
     <form action={action} className="mt-8 space-y-4">
+      <input type="hidden" name="next" value={next} />
       <label className="block text-sm font-medium">
         Email
         <input name="email" type="email" autoComplete="username" required className="field mt-1" />
