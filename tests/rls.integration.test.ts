@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { createMember } from "@/lib/services/members";
+import { createLocation, createProgram } from "@/lib/services/programs";
+import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
@@ -14,6 +16,12 @@ beforeAll(async () => {
   clubB = await createTestOrganization("rls-b");
   await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
   await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
+  // Every tenant table gets rows in both organisations.
+  for (const org of [clubA, clubB]) {
+    const program = await createProgram(org.actors.ADMIN, { name: "Food Relief" });
+    const location = await createLocation(org.actors.ADMIN, { programId: program.id, name: "Ikeja" });
+    await createBeneficiary(org.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+  }
   app = await connectAs("app");
 });
 
@@ -34,7 +42,7 @@ async function inTenant<T>(orgId: string | null, fn: () => Promise<T>): Promise<
 
 describe("[B3.2] row-level security enforces tenant isolation in the database", () => {
   test("the tenant tables are the ones we expect, and there are some", async () => {
-    expect(await tenantTables(app)).toEqual(expect.arrayContaining(["audit_entry", "member", "membership"]));
+    expect(await tenantTables(app)).toEqual(expect.arrayContaining(["audit_entry", "beneficiary", "location", "member", "membership", "program"]));
   });
 
   test("as the app role with app.org_id = club A, every tenant table returns only club A's rows", async () => {

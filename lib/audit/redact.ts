@@ -4,6 +4,7 @@
  */
 export const PERSONAL_FIELDS: Record<string, ReadonlySet<string>> = {
   Member: new Set(["firstName", "lastName", "email", "phone"]),
+  Beneficiary: new Set(["firstName", "lastName"]),
   User: new Set(["email", "name", "passwordHash"]),
 };
 

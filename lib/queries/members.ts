@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { can } from "../authz/capabilities";
+import { scope } from "../authz/scope";
 import type { Actor } from "../context/actor";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
@@ -13,11 +13,12 @@ export async function listMembers(
   actor: Actor,
   options: { search?: string; includeArchived?: boolean; after?: string } = {},
 ) {
-  if (!can(actor, "members:read")) throw notFoundError();
+  const where = scope(actor, "member");
   const search = options.search?.trim();
   return withTenant(actor.organizationId, (tx) =>
     tx.member.findMany({
       where: {
+        ...where,
         ...(options.includeArchived ? {} : { status: "ACTIVE" }),
         ...(search
           ? {
@@ -37,9 +38,10 @@ export async function listMembers(
 }
 
 export async function getMember(actor: Actor, id: string) {
-  if (!can(actor, "members:read") || !z.uuid().safeParse(id).success) throw notFoundError();
+  const where = scope(actor, "member");
+  if (!z.uuid().safeParse(id).success) throw notFoundError();
   const member = await withTenant(actor.organizationId, (tx) =>
-    tx.member.findUnique({ where: { id }, select: { ...listFields, createdAt: true, updatedAt: true } }),
+    tx.member.findFirst({ where: { id, ...where }, select: { ...listFields, createdAt: true, updatedAt: true } }),
   );
   if (!member) throw notFoundError();
   return member;
