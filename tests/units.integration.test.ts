@@ -34,6 +34,8 @@ async function groundTruth(org: UnitOrganization) {
 }
 
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
+/** What a list returns; a list the actor may not read at all answers not-found, i.e. nothing. */
+const orNothing = (list: Promise<string[]>) => list.catch((e) => (e?.code === "NOT_FOUND" ? [] : Promise.reject(e)));
 const scopedIds: Record<Exclude<Resource, "member">, (actor: Actor) => Promise<string[]>> = {
   program: async (actor) => ids(await listPrograms(actor)),
   location: async (actor) => ids(await listLocations(actor)),
@@ -81,7 +83,7 @@ describe("[M4.3] list scoping by role on seeded data", () => {
     for (const [key, actor] of Object.entries(ngo.people)) {
       for (const resource of ["program", "location", "beneficiary"] as const) {
         const expected = [...truth[resource], ...foreign[resource]].filter((o) => reaches(actor, resource, o)).map((o) => o.id).sort();
-        expect(await scopedIds[resource](actor), `${key} ${resource}`).toEqual(expected);
+        expect(await orNothing(scopedIds[resource](actor)), `${key} ${resource}`).toEqual(expected);
         pairs += truth[resource].length + foreign[resource].length;
       }
     }
