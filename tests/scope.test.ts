@@ -50,8 +50,9 @@ describe("[M4.3] scope(actor, resource) is the one list filter", () => {
 
   test("[M4.4] another organisation's object is never reached, whatever the role", () => {
     const foreign = { organizationId: "00000000-0000-4000-8000-000000000002", programId: PROGRAM, locationId: LOCATION, createdById: USER };
-    for (const role of ["OWNER", "PROGRAM_MANAGER", "LOCATION_ADMIN", "FIELD_MANAGER"] as const) {
-      expect(reaches(subject(role, { programId: PROGRAM, locationId: role === "PROGRAM_MANAGER" ? null : LOCATION }), "beneficiary", foreign)).toBe(false);
-    }
+    const programUnit = { programId: PROGRAM, locationId: null };
+    const locationUnit = { programId: PROGRAM, locationId: LOCATION };
+    const subjects = [subject("OWNER"), subject("PROGRAM_MANAGER", programUnit), subject("LOCATION_ADMIN", locationUnit), subject("FIELD_MANAGER", locationUnit)];
+    for (const s of subjects) expect(reaches(s, "beneficiary", foreign), s.role!).toBe(false);
   });
 });
