@@ -1,0 +1,36 @@
+import { chromium } from "playwright-core";
+import http from "node:http";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+const secrets = JSON.parse(readFileSync("/tmp/wt7-data/secrets.json", "utf8"));
+const db = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(secrets.ownerPassword)}@127.0.0.1:13105/harambee` });
+await db.connect();
+const { rows: bens } = await db.query(`select b.id, o.slug, u.email from beneficiary b join organization o on o.id=b.organization_id join app_user u on u.id=b.created_by_id order by o.slug, b.created_at`);
+await db.end();
+const own = bens.find(b => b.email === "field-manager@ikeja-relief.test");
+const near = bens.find(b => b.email === "location-admin@ikeja-relief.test");
+const foreign = bens.find(b => b.slug === "kilimani");
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const page = await browser.newPage();
+const base = "http://ikeja-relief.localhost:3105";
+await page.goto(base + "/login");
+await page.getByLabel("Email").fill("field-manager@ikeja-relief.test");
+await page.getByLabel("Password").fill("Harambee-Demo-2026!");
+await page.getByRole("button", { name: "Sign in" }).click();
+await page.waitForSelector("[data-testid=signed-in-as]");
+const cookie = (await page.context().cookies()).filter(c => c.name.includes("harambee")).map(c => `${c.name}=${c.value}`).join("; ");
+await browser.close();
+const get = (path) => new Promise((res, rej) => { const r = http.request({ host: "127.0.0.1", port: 3105, path, headers: { host: "ikeja-relief.localhost:3105", cookie } }, (resp) => { let b = ""; resp.setEncoding("utf8"); resp.on("data", c => b += c); resp.on("end", () => res({ status: resp.statusCode, body: b, headers: resp.headers })); }); r.on("error", rej); r.end(); });
+const missing = "0b6f3c52-6d0e-4c55-9a51-2a3f9f1f0f0f";
+const results = {};
+for (const [k, id] of Object.entries({ own: own.id, near: near.id, foreign: foreign.id, missing })) {
+  const r = await get(`/beneficiaries/${id}`);
+  results[k] = { ...r, norm: r.body.split(id).join(":id") };
+  console.log(k, r.status, r.body.length);
+}
+console.log("near==missing", results.near.norm === results.missing.norm, "foreign==missing", results.foreign.norm === results.missing.norm);
+import { writeFileSync } from "node:fs";
+writeFileSync("/tmp/wt7-near.html", results.near.norm); writeFileSync("/tmp/wt7-missing.html", results.missing.norm);
+const m2 = await get(`/members`); console.log("members", m2.status, m2.body.length);
+const m3 = await get(`/nonexistent-route`); console.log("nonexistent", m3.status, m3.body.length);
+writeFileSync("/tmp/wt7-members404.html", m2.body); writeFileSync("/tmp/wt7-nonexist.html", m3.body);
