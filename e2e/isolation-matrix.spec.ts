@@ -132,7 +132,9 @@ async function run(check: Check, cookie: string, audits: () => Promise<number>):
   if (check.route.kind !== "action") {
     const response = await rawRequest({ host, path: check.path, headers: { cookie } });
     const want = check.allowed ? 200 : 404;
-    return { response, problem: response.status === want ? undefined : `expected ${want}, got ${response.status}` };
+    if (response.status !== want) return { response, problem: `expected ${want}, got ${response.status}` };
+    // The one not-found page, not some other page that happens to say 404.
+    return { response, problem: check.allowed || response.body.includes("Page not found") ? undefined : "404 without the not-found page" };
   }
   const route = check.route as ActionRoute;
   const before = await audits();
@@ -140,6 +142,7 @@ async function run(check: Check, cookie: string, audits: () => Promise<number>):
   const written = (await audits()) - before;
   if (check.allowed && (response.status !== 200 || written !== 1)) return { response, problem: `expected 200 and one audit entry, got ${response.status} and ${written}` };
   if (!check.allowed && (response.status !== 404 || written !== 0)) return { response, problem: `expected 404 and no audit entry, got ${response.status} and ${written}` };
+  if (!check.allowed && !response.body.includes("NEXT_HTTP_ERROR_FALLBACK;404")) return { response, problem: "404 without Next's not-found signal" };
   if (route.name === "logout" && redirectTarget(response, host) !== `http://${host}/login`) return { response, problem: "sign-out did not send to this host's /login" };
   return { response };
 }

@@ -42,7 +42,7 @@ export type ObjectFacts = {
 };
 
 /** Jobs and webhooks (no role) act for the whole organisation, within their capabilities. */
-export const reachOf = (subject: ScopeSubject): Reach => (subject.role ? ROLE_REACH[subject.role] : "organization");
+const reachOf = (subject: ScopeSubject): Reach => (subject.role ? ROLE_REACH[subject.role] : "organization");
 
 /**
  * The unit that bounds this subject, or null when it has none of the kind its
