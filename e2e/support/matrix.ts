@@ -87,8 +87,12 @@ export function buildChecks(slug: string, home: GroundTruth, foreign: GroundTrut
         ["foreign", theirs, theirs],
         ["missing", undefined, { id: missingId, values: { id: missingId, ...MISSING_VALUES[ref.resource] } }],
       ];
-      // Only resources scoped by reach have objects in the organisation that a role may not reach.
-      const outOfReach = ref.resource === "member" ? undefined : mine.filter((o) => !reaches(person, ref.resource, o)).sort((a, b) => distance(person, a) - distance(person, b))[0];
+      // Only resources scoped by reach have objects in the organisation that a role may not reach;
+      // the nearest one to the person's unit is the sharpest test.
+      const outOfReach =
+        ref.resource === "member"
+          ? undefined
+          : mine.filter((o) => o.id !== own.id && !reaches(person, ref.resource, o)).sort((a, b) => distance(person, a) - distance(person, b))[0];
       if (outOfReach) cases.push(["out-of-reach", outOfReach, outOfReach]);
       for (const [kase, object, target] of cases) {
         checks.push({ role, person, route, case: kase, target, path: pathFor(target), allowed: permitted(person, route, object) });
