@@ -2,11 +2,13 @@ import { ROLES, type RoleName } from "../lib/authz/capabilities";
 import { memberActor } from "../lib/context/actor";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
+import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
 
 /**
  * Demo data, through the same services the app uses. Refused in production.
  * Logins: `<role>@<slug>.test` (e.g. treasurer@kilimani.test) and
- * admin@harambee.test, all with DEMO_PASSWORD.
+ * admin@harambee.test, all with DEMO_PASSWORD; the NGO has two more field
+ * managers (field-manager-2@, field-manager-3@ikeja-relief.test).
  */
 export const DEMO_PASSWORD = "Harambee-Demo-2026!";
 
@@ -15,6 +17,12 @@ export const DEMO_ORGANIZATIONS = [
   { slug: "westlands", name: "Rotary Club of Westlands", kind: "CLUB", districtCode: "D9212" },
   { slug: "ikeja-relief", name: "Ikeja Relief Programme", kind: "NGO" },
 ] as const;
+
+/** Programs and field staff beyond one person per role. */
+const DEMO_UNITS: Partial<Record<string, { extraFieldManagers: string[]; plan: UnitPlan }>> = {
+  kilimani: { extraFieldManagers: [], plan: CLUB_PROJECT_UNITS },
+  "ikeja-relief": { extraFieldManagers: ["field-manager-2", "field-manager-3"], plan: IKEJA_RELIEF_UNITS },
+};
 
 const KENYAN_FIRST = ["Wanjiru", "Otieno", "Achieng", "Kamau", "Njeri", "Mwangi", "Atieno", "Kiprono", "Chebet", "Mutua", "Wambui", "Odhiambo", "Nyambura", "Kipchoge", "Akinyi"];
 const KENYAN_LAST = ["Kariuki", "Ochieng", "Wafula", "Njoroge", "Kiplagat", "Mwende", "Omondi", "Gitau", "Cheruiyot", "Muthoni", "Barasa", "Kimani", "Awuor", "Too", "Macharia"];
@@ -40,14 +48,23 @@ function demoPeople(kind: "CLUB" | "NGO", count: number) {
 
 const titleCase = (role: RoleName) => role.charAt(0) + role.slice(1).toLowerCase().replace("_", " ");
 
+/** Login key of a role: FIELD_MANAGER → "field-manager". */
+export const roleKey = (role: RoleName) => role.toLowerCase().replace("_", "-");
+
+/** Names for beneficiaries, distinct from the organisation's 30 members'. */
+const beneficiaryNames = (kind: "CLUB" | "NGO") => (count: number, offset: number) =>
+  demoPeople(kind, offset + count + 30).slice(offset + 30);
+
 export async function seedDemo(): Promise<void> {
   if (process.env.NODE_ENV === "production") throw new Error("Refusing to seed demo data in production");
   await createPlatformAdmin(SEED_ACTOR, { email: "admin@harambee.test", name: "Platform Admin", password: DEMO_PASSWORD });
   for (const spec of DEMO_ORGANIZATIONS) {
     const org = await createOrganization(SEED_ACTOR, spec);
-    let owner: { userId: string; email: string } | undefined;
-    for (const role of ROLES) {
-      const email = `${role.toLowerCase().replace("_", "-")}@${spec.slug}.test`;
+    const units = DEMO_UNITS[spec.slug];
+    const people: Record<string, SeedPerson> = {};
+    const logins = [...ROLES.map((role) => [roleKey(role), role] as const), ...(units?.extraFieldManagers ?? []).map((key) => [key, "FIELD_MANAGER"] as const)];
+    for (const [key, role] of logins) {
+      const email = `${key}@${spec.slug}.test`;
       const { userId } = await addPersonToOrganization(SEED_ACTOR, {
         organizationId: org.id,
         email,
@@ -55,10 +72,10 @@ export async function seedDemo(): Promise<void> {
         password: DEMO_PASSWORD,
         role,
       });
-      owner ??= { userId, email };
+      people[key] = { userId, email, role };
     }
-    if (!owner) throw new Error("no owner seeded");
-    const actor = memberActor({ organizationId: org.id, userId: owner.userId, email: owner.email, role: "OWNER", ip: null });
-    for (const person of demoPeople(spec.kind, 30)) await createMember(actor, person);
+    const owner = memberActor({ organizationId: org.id, ...people.owner, ip: null });
+    for (const person of demoPeople(spec.kind, 30)) await createMember(owner, person);
+    if (units) await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
   }
 }

@@ -5,6 +5,8 @@ import { createDonor } from "@/lib/services/donors";
 import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { createLocation, createProgram } from "@/lib/services/programs";
+import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
@@ -24,6 +26,9 @@ beforeAll(async () => {
     await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "RLS0000001", amountMinor: 100, paidAt: new Date() });
     await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
     await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_test_rls_isolation" });
+    const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
+    const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
+    await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
   }
   app = await connectAs("app");
 });
@@ -45,7 +50,7 @@ async function inTenant<T>(orgId: string | null, fn: () => Promise<T>): Promise<
 
 describe("[B3.2] row-level security enforces tenant isolation in the database", () => {
   test("the tenant tables are the ones we expect, and there are some", async () => {
-    expect(await tenantTables(app)).toEqual(expect.arrayContaining(["audit_entry", "member", "membership"]));
+    expect(await tenantTables(app)).toEqual(expect.arrayContaining(["audit_entry", "beneficiary", "location", "member", "membership", "program"]));
   });
 
   test("as the app role with app.org_id = club A, every tenant table returns only club A's rows", async () => {

@@ -8,6 +8,7 @@ import { protectedFieldNames } from "../crypto/fields";
  */
 export const PERSONAL_FIELDS: Record<string, ReadonlySet<string>> = {
   Member: new Set(["firstName", "lastName"]),
+  Beneficiary: new Set(["firstName", "lastName"]),
   User: new Set(["email", "name", "passwordHash"]),
 };
 

@@ -1,6 +1,7 @@
 /**
  * The one role → capability table. Code asks `can(actor, "members:write")`;
  * role names are compared nowhere else (enforced by lint, promise M4.1).
+ * `docs/ACCESS.md` is generated from this file (`npm run docs:access`).
  */
 export const ROLES = [
   "OWNER",
@@ -14,31 +15,44 @@ export const ROLES = [
 ] as const;
 export type RoleName = (typeof ROLES)[number];
 
-export const CAPABILITIES = [
-  "org:read",
-  "org:manage",
-  "org:delete",
-  "roles:manage",
-  "billing:manage",
-  "audit:read",
-  "members:read",
-  "members:write",
-  "directory:read",
-  "dues:read",
-  "dues:collect",
-  "donations:read",
-  "donations:write",
-  "welfare:read",
-  "welfare:write",
-  "welfare:approve",
-  "programs:read",
-  "programs:write",
-  "beneficiaries:read",
-  "beneficiaries:write",
-  "batches:manage",
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+/** What each capability lets its holder do; the generated table shows these words. */
+export const CAPABILITY_DESCRIPTIONS = {
+  "org:read": "Open the organisation's dashboard",
+  "org:manage": "Change the organisation's settings",
+  "org:delete": "Close and delete the organisation",
+  "roles:manage": "Add people, change their roles and unit assignments",
+  "billing:manage": "Manage the platform subscription and payment details",
+  "support:grant": "Let platform support in for a limited time, and revoke it",
+  "notices:receive": "Receive breach and sub-processor notices from the platform",
+  "audit:read": "Read and export the audit trail",
+  "members:read": "Read the whole member register",
+  "members:write": "Add, edit and archive members",
+  "directory:read": "Read the member directory (only members who opted in)",
+  "profile:own": "See and edit one's own member profile and directory visibility",
+  "dues:own": "See one's own dues and pay them",
+  "dues:read": "Read every member's dues and arrears",
+  "dues:collect": "Issue dues and record payments",
+  "donations:read": "Read donations and donor receipts",
+  "donations:write": "Record donations and issue receipts",
+  "welfare:read": "Read welfare cases",
+  "welfare:write": "Open welfare cases and request disbursements",
+  "welfare:approve": "Approve or refuse welfare disbursements",
+  "programs:read": "Read programs and locations (within the role's reach)",
+  "programs:write": "Create programs",
+  "locations:write": "Add locations to a program (within the role's reach)",
+  "beneficiaries:read": "Read beneficiary records (within the role's reach)",
+  "beneficiaries:write": "Register and edit beneficiaries (within the role's reach)",
+  "batches:manage": "Upload, process and purge beneficiary batches (within the role's reach)",
+  "district:report": "Read the district's aggregate report (counts and totals, never a member row)",
+  "platform:organizations": "List organisations with their status and usage",
+  "platform:suspend": "Suspend and restore organisations",
+  "platform:notices": "Send incident and sub-processor notices to organisation owners",
+} as const satisfies Record<string, string>;
 
+export type Capability = keyof typeof CAPABILITY_DESCRIPTIONS;
+export const CAPABILITIES = Object.keys(CAPABILITY_DESCRIPTIONS) as Capability[];
+
+/** Everything a member of the organisation's board or staff reads; viewers hold exactly this. */
 const READ_ALL: Capability[] = [
   "org:read",
   "members:read",
@@ -50,8 +64,12 @@ const READ_ALL: Capability[] = [
   "beneficiaries:read",
 ];
 
+/** A club member's own slice: their profile, their dues, the opted-in directory. */
+const OWN_SLICE: Capability[] = ["profile:own", "dues:own", "directory:read"];
+
 const ADMIN: Capability[] = [
   ...READ_ALL,
+  ...OWN_SLICE,
   "org:manage",
   "roles:manage",
   "audit:read",
@@ -60,23 +78,86 @@ const ADMIN: Capability[] = [
   "donations:write",
   "welfare:write",
   "programs:write",
+  "locations:write",
   "beneficiaries:write",
   "batches:manage",
 ];
 
 export const ROLE_CAPABILITIES: Record<RoleName, readonly Capability[]> = {
-  OWNER: [...ADMIN, "billing:manage", "org:delete"],
+  // Only owners pay, close the organisation, let support in and hear from the platform.
+  OWNER: [...ADMIN, "billing:manage", "org:delete", "support:grant", "notices:receive"],
   ADMIN,
-  TREASURER: [...READ_ALL, "members:write", "dues:collect", "donations:write", "welfare:write", "welfare:approve"],
-  PROGRAM_MANAGER: [...READ_ALL, "programs:write", "beneficiaries:write", "batches:manage"],
+  // The club's money and welfare; the approval of disbursements is theirs alone.
+  TREASURER: [
+    "org:read",
+    ...OWN_SLICE,
+    "members:read",
+    "members:write",
+    "dues:read",
+    "dues:collect",
+    "donations:read",
+    "donations:write",
+    "welfare:read",
+    "welfare:write",
+    "welfare:approve",
+  ],
+  PROGRAM_MANAGER: ["org:read", "programs:read", "locations:write", "beneficiaries:read", "beneficiaries:write", "batches:manage"],
   LOCATION_ADMIN: ["org:read", "programs:read", "beneficiaries:read", "beneficiaries:write", "batches:manage"],
   FIELD_MANAGER: ["org:read", "programs:read", "beneficiaries:read", "beneficiaries:write"],
-  MEMBER: ["org:read", "directory:read"],
+  MEMBER: ["org:read", ...OWN_SLICE],
   VIEWER: READ_ALL,
 };
 
+/**
+ * People who are not members of the organisation they look at. A district
+ * admin reads aggregates across the district's clubs; a platform admin runs
+ * the platform and sees no tenant data, except the `SUPPORT_ACCESS` slice
+ * while an owner's support grant is live.
+ */
+export const PLATFORM_PRINCIPALS = ["DISTRICT_ADMIN", "PLATFORM_ADMIN"] as const;
+export type PlatformPrincipal = (typeof PLATFORM_PRINCIPALS)[number];
+
+export const PLATFORM_CAPABILITIES: Record<PlatformPrincipal, readonly Capability[]> = {
+  DISTRICT_ADMIN: ["district:report"],
+  PLATFORM_ADMIN: ["platform:organizations", "platform:suspend", "platform:notices"],
+};
+
+/** What platform support may read in an organisation while the owner's grant is live. */
+export const SUPPORT_ACCESS: readonly Capability[] = ["org:read", "members:read"];
+
+/**
+ * How far a role reaches into programs, locations and beneficiaries (promise
+ * M4.3): the whole organisation, its assigned program or location, or only
+ * the records it created itself. `lib/authz/scope.ts` turns this into filters.
+ */
+export type Reach = "organization" | "program" | "location" | "own";
+
+export const ROLE_REACH: Record<RoleName, Reach> = {
+  OWNER: "organization",
+  ADMIN: "organization",
+  TREASURER: "organization",
+  PROGRAM_MANAGER: "program",
+  LOCATION_ADMIN: "location",
+  FIELD_MANAGER: "own",
+  MEMBER: "organization",
+  VIEWER: "organization",
+};
+
+/** The kind of unit a membership of this role is assigned to, if any. */
+export function unitKindOf(role: RoleName): "program" | "location" | null {
+  const reach = ROLE_REACH[role];
+  if (reach === "program") return "program";
+  // A field manager works at one location and sees what they registered there.
+  return reach === "location" || reach === "own" ? "location" : null;
+}
+
 export function capabilitiesOf(role: RoleName): ReadonlySet<Capability> {
   return new Set(ROLE_CAPABILITIES[role]);
+}
+
+/** The roles holding a capability, e.g. to find who in an organisation receives a notice. */
+export function rolesWith(capability: Capability): RoleName[] {
+  return ROLES.filter((role) => ROLE_CAPABILITIES[role].includes(capability));
 }
 
 export function can(subject: { capabilities: ReadonlySet<Capability> }, capability: Capability): boolean {

@@ -1,5 +1,6 @@
 import type { Capability, RoleName } from "../authz/capabilities";
 import { capabilitiesOf } from "../authz/capabilities";
+import type { Unit } from "../authz/scope";
 
 /**
  * Who is acting, in which organisation, from where: everything a service needs
@@ -13,6 +14,8 @@ export type Actor = {
   role: RoleName | null;
   capabilities: ReadonlySet<Capability>;
   ip: string | null;
+  /** The program or location the membership is assigned to; bounds `scope()`. */
+  unit?: Unit | null;
 };
 
 export function memberActor(input: {
@@ -21,6 +24,7 @@ export function memberActor(input: {
   email: string;
   role: RoleName;
   ip: string | null;
+  unit?: Unit | null;
 }): Actor {
   return {
     organizationId: input.organizationId,
@@ -29,6 +33,7 @@ export function memberActor(input: {
     role: input.role,
     capabilities: capabilitiesOf(input.role),
     ip: input.ip,
+    unit: input.unit ?? null,
   };
 }
 

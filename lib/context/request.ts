@@ -5,6 +5,7 @@ import { env } from "../env";
 import { parseHost } from "../tenancy/host";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
 import { findOrganizationBySlug, type OrganizationSummary } from "../queries/organizations";
+import { assignedUnit } from "../queries/units";
 import { resolveSession, type ActiveSession } from "../services/sessions";
 import { auth } from "../auth/config";
 import { memberActor, type Actor } from "./actor";
@@ -35,7 +36,7 @@ export const tenantRequest = cache(async (): Promise<TenantRequest> => {
 
 export type MemberRequest = TenantRequest & { session: ActiveSession; actor: Actor };
 
-/** The signed-in member of this organisation; otherwise the login page. */
+/** The signed-in member of this organisation, with the unit their membership is assigned to; otherwise the login page. */
 export const memberRequest = cache(async (): Promise<MemberRequest> => {
   const request = await tenantRequest();
   if (!request.session) redirect("/login");
@@ -45,6 +46,7 @@ export const memberRequest = cache(async (): Promise<MemberRequest> => {
     email: request.session.user.email,
     role: request.session.role,
     ip: request.ip,
+    unit: await assignedUnit(request.org.id, request.session.user.id),
   });
   return { ...request, session: request.session, actor };
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { can } from "../authz/capabilities";
+import { scope } from "../authz/scope";
 import type { Actor } from "../context/actor";
 import { blindIndex } from "../crypto/blind-index";
 import { withTenant } from "../db/tenant";
@@ -36,11 +36,12 @@ export async function listMembers(
   actor: Actor,
   options: { search?: string; includeArchived?: boolean; after?: string } = {},
 ) {
-  if (!can(actor, "members:read")) throw notFoundError();
+  const where = scope(actor, "member");
   const search = options.search?.trim();
   return withTenant(actor.organizationId, (tx) =>
     tx.member.findMany({
       where: {
+        ...where,
         ...(options.includeArchived ? {} : { status: "ACTIVE" }),
         ...(search ? { OR: searchConditions(search) } : {}),
       },
@@ -53,9 +54,10 @@ export async function listMembers(
 }
 
 export async function getMember(actor: Actor, id: string) {
-  if (!can(actor, "members:read") || !z.uuid().safeParse(id).success) throw notFoundError();
+  const where = scope(actor, "member");
+  if (!z.uuid().safeParse(id).success) throw notFoundError();
   const member = await withTenant(actor.organizationId, (tx) =>
-    tx.member.findUnique({ where: { id }, select: detailFields }),
+    tx.member.findFirst({ where: { id, ...where }, select: detailFields }),
   );
   if (!member) throw notFoundError();
   return member;

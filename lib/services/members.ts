@@ -1,4 +1,5 @@
 import { auditDiff } from "../audit/redact";
+import { scope } from "../authz/scope";
 import { blindIndex } from "../crypto/blind-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, notFoundError } from "../errors";
@@ -65,9 +66,9 @@ export const updateMember = defineMutation({
   action: "member.update",
   capability: "members:write",
   input: updateMemberInput,
-  run: async (tx, { id, ...changes }) => {
-    // RLS hides other tenants' rows, so a foreign id reads as missing.
-    const before = await tx.member.findUnique({ where: { id }, select: editable });
+  run: async (tx, { id, ...changes }, actor) => {
+    // A foreign id reads as missing: the scope names the tenant, and RLS hides other tenants' rows.
+    const before = await tx.member.findFirst({ where: { id, ...scope(actor, "member") }, select: editable });
     if (!before) throw notFoundError();
     await assertIdentifiersFree(tx, changes, id);
     const after = await tx.member.update({ where: { id }, data: changes, select: editable }).catch(duplicateIdentifier);
@@ -82,8 +83,8 @@ export const archiveMember = defineMutation({
   action: "member.archive",
   capability: "members:write",
   input: archiveMemberInput,
-  run: async (tx, { id }) => {
-    const before = await tx.member.findUnique({ where: { id }, select: { status: true } });
+  run: async (tx, { id }, actor) => {
+    const before = await tx.member.findFirst({ where: { id, ...scope(actor, "member") }, select: { status: true } });
     if (!before) throw notFoundError();
     const after = await tx.member.update({ where: { id }, data: { status: "ARCHIVED" }, select: { status: true } });
     return {

@@ -14,6 +14,8 @@ export default async function TenantLayout({ children }: { children: ReactNode }
             {org.name}
           </Link>
           {can(actor, "members:read") ? <Link href="/members">Members</Link> : null}
+          {can(actor, "programs:read") ? <Link href="/programs">Programs</Link> : null}
+          {can(actor, "beneficiaries:read") ? <Link href="/beneficiaries">Beneficiaries</Link> : null}
           <span className="ml-auto text-gray-600" data-testid="signed-in-as">
             {session.user.email}
           </span>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 
@@ -7,6 +8,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function Dashboard() {
   const { org, session, actor } = await memberRequest();
+  if (!can(actor, "org:read")) notFound();
   return (
     <section>
       <h1 className="text-2xl font-semibold">Welcome, {session.user.name}</h1>

@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { PORT } from "./app";
+
+/**
+ * The e2e server's own database, as its owner: ground truth about seeded
+ * objects and the audit trail, read beside the app rather than through it.
+ * playwright.config.ts puts the data in E2E_DATA_DIR and PostgreSQL on PORT + 10000.
+ */
+export async function connectOwner(): Promise<pg.Client> {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set (playwright.config.ts sets it)");
+  const { ownerPassword } = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { ownerPassword: string };
+  const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(ownerPassword)}@127.0.0.1:${PORT + 10_000}/harambee` });
+  await client.connect();
+  return client;
+}

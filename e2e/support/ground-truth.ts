@@ -1,0 +1,75 @@
+import type pg from "pg";
+import { capabilitiesOf, type RoleName } from "../../lib/authz/capabilities";
+import type { ObjectFacts, Resource, ScopeSubject } from "../../lib/authz/scope";
+
+/** One object as the database holds it, with the facts scope decides on and the values an edit form would send. */
+export type TruthObject = ObjectFacts & { id: string; resource: Resource; values: Record<string, string> };
+
+export type Person = ScopeSubject & { email: string; role: RoleName };
+
+export type GroundTruth = {
+  organizationId: string;
+  people: Person[];
+  objects: TruthObject[];
+};
+
+/** Everything about one organisation the matrix needs, read as the database owner (RLS does not apply). */
+export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTruth> {
+  const org = await db.query<{ id: string }>("SELECT id FROM organization WHERE slug = $1", [slug]);
+  const organizationId = org.rows[0]?.id;
+  if (!organizationId) throw new Error(`no organisation ${slug}`);
+  const people = await db.query<{ user_id: string; email: string; role: RoleName; program_id: string | null; location_id: string | null; location_program: string | null }>(
+    `SELECT m.user_id, u.email, m.role, m.program_id, m.location_id, l.program_id AS location_program
+       FROM membership m JOIN app_user u ON u.id = m.user_id LEFT JOIN location l ON l.id = m.location_id
+      WHERE m.organization_id = $1 ORDER BY u.email`,
+    [organizationId],
+  );
+  const members = await db.query("SELECT id, first_name, last_name, email, phone FROM member WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const programs = await db.query("SELECT id FROM program WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const locations = await db.query("SELECT id, program_id FROM location WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const beneficiaries = await db.query(
+    `SELECT b.id, b.location_id, b.created_by_id, b.first_name, b.last_name, b.household_size, l.program_id
+       FROM beneficiary b JOIN location l ON l.id = b.location_id WHERE b.organization_id = $1 ORDER BY b.created_at, b.id`,
+    [organizationId],
+  );
+  const base = { organizationId };
+  return {
+    organizationId,
+    people: people.rows.map((p) => ({
+      organizationId,
+      userId: p.user_id,
+      email: p.email,
+      role: p.role,
+      capabilities: capabilitiesOf(p.role),
+      unit: p.location_id
+        ? { programId: p.location_program!, locationId: p.location_id }
+        : p.program_id
+          ? { programId: p.program_id, locationId: null }
+          : null,
+    })),
+    objects: [
+      ...members.rows.map((m) => ({
+        ...base,
+        id: m.id,
+        resource: "member" as const,
+        values: { id: m.id, firstName: m.first_name, lastName: m.last_name, email: m.email ?? "", phone: m.phone ?? "" },
+      })),
+      ...programs.rows.map((p) => ({ ...base, id: p.id, resource: "program" as const, programId: p.id, values: {} })),
+      ...locations.rows.map((l) => ({ ...base, id: l.id, resource: "location" as const, programId: l.program_id, locationId: l.id, values: {} })),
+      ...beneficiaries.rows.map((b) => ({
+        ...base,
+        id: b.id,
+        resource: "beneficiary" as const,
+        programId: b.program_id,
+        locationId: b.location_id,
+        createdById: b.created_by_id,
+        values: { id: b.id, firstName: b.first_name, lastName: b.last_name, householdSize: String(b.household_size) },
+      })),
+    ],
+  };
+}
+
+/** Audit entries in all chains: a refused request must add none, an allowed mutation exactly one. */
+export async function auditCount(db: pg.Client): Promise<number> {
+  return (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry")).rows[0].n;
+}

@@ -1,0 +1,169 @@
+import type { Capability } from "./capabilities";
+import type { Resource } from "./scope";
+
+/**
+ * Every page, server action and route handler under app/, with what it takes
+ * to use it (promise M4.4). `tests/route-manifest.test.ts` fails when a route
+ * under app/ is missing here; `e2e/isolation-matrix.spec.ts` requests every
+ * entry as every role of one organisation and expects exactly what this table
+ * and the capability table say; `docs/ACCESS.md` lists it.
+ */
+
+/** Anyone; any signed-in member of the organisation; or holders of one capability. */
+export type Access = "public" | "signed-in" | Capability;
+
+/** Which Host serves it: an organisation's subdomain, the apex, or both. */
+export type Host = "tenant" | "apex" | "any";
+
+/**
+ * The object a route works on: which resource, and where its id comes from —
+ * a path segment (`[id]`) for pages, a form field for actions. The object
+ * must be in the actor's organisation and reach (`scope`), or the answer is 404.
+ */
+export type ObjectRef = { resource: Resource; param: string };
+
+export type PageRoute = {
+  kind: "page";
+  file: string;
+  host: Host;
+  access: Access;
+  object?: ObjectRef;
+  /** The status a public probe expects when not 200 (the fault-injection routes fail on purpose). */
+  answers?: number;
+};
+
+export type ActionRoute = {
+  kind: "action";
+  file: string;
+  name: string;
+  access: Access;
+  object?: ObjectRef;
+  /** The service mutation it calls (its capability must equal `access`). */
+  mutation?: string;
+  /** The page whose form posts it; `[param]`s are filled with the object's id. */
+  postTo: string;
+};
+
+export type HandlerRoute = {
+  kind: "handler";
+  file: string;
+  host: Host;
+  methods: readonly ("GET" | "POST")[];
+  access: Access;
+  /** A concrete path to probe when the route's own path has a catch-all. */
+  sample?: string;
+  /** The status a public probe expects when not 200. */
+  answers?: number;
+};
+
+export type Route = PageRoute | ActionRoute | HandlerRoute;
+
+const TENANT = "app/(tenant)";
+const APP = `${TENANT}/(app)`;
+
+export const ROUTES: readonly Route[] = [
+  // The apex's public site (reached by the middleware's rewrite of / → /site).
+  { kind: "page", file: "app/site/page.tsx", host: "apex", access: "public" },
+  { kind: "page", file: "app/site/security/page.tsx", host: "apex", access: "public" },
+  { kind: "page", file: "app/site/security/advisories/page.tsx", host: "apex", access: "public" },
+  { kind: "page", file: "app/site/security/promises/page.tsx", host: "apex", access: "public" },
+  { kind: "page", file: "app/site/privacy/page.tsx", host: "apex", access: "public" },
+  { kind: "page", file: "app/site/subprocessors/page.tsx", host: "apex", access: "public" },
+  { kind: "handler", file: "app/site/.well-known/security.txt/route.ts", host: "apex", methods: ["GET"], access: "public" },
+  // Fail on purpose when HARAMBEE_FAULT_INJECTION=1 (the e2e server), to prove errors show no internals; 404 otherwise.
+  { kind: "page", file: "app/site/fault/page.tsx", host: "apex", access: "public", answers: 500 },
+  { kind: "handler", file: "app/api/fault/route.ts", host: "any", methods: ["GET"], access: "public", answers: 500 },
+
+  // An organisation's sign-in.
+  { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
+  { kind: "action", file: `${TENANT}/(public)/login/actions.ts`, name: "login", access: "public", postTo: "/login" },
+
+  // Signed-in pages of an organisation.
+  { kind: "page", file: `${APP}/page.tsx`, host: "tenant", access: "org:read" },
+  { kind: "action", file: `${APP}/actions.ts`, name: "logout", access: "signed-in", postTo: "/" },
+
+  { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
+  { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },
+  { kind: "page", file: `${APP}/members/[id]/page.tsx`, host: "tenant", access: "members:read", object: { resource: "member", param: "id" } },
+  { kind: "action", file: `${APP}/members/actions.ts`, name: "createMemberAction", access: "members:write", mutation: "member.create", postTo: "/members/new" },
+  {
+    kind: "action",
+    file: `${APP}/members/actions.ts`,
+    name: "updateMemberAction",
+    access: "members:write",
+    object: { resource: "member", param: "id" },
+    mutation: "member.update",
+    postTo: "/members/[id]",
+  },
+  {
+    kind: "action",
+    file: `${APP}/members/actions.ts`,
+    name: "archiveMemberAction",
+    access: "members:write",
+    object: { resource: "member", param: "id" },
+    mutation: "member.archive",
+    postTo: "/members/[id]",
+  },
+
+  { kind: "page", file: `${APP}/programs/page.tsx`, host: "tenant", access: "programs:read" },
+  { kind: "page", file: `${APP}/programs/new/page.tsx`, host: "tenant", access: "programs:write" },
+  { kind: "page", file: `${APP}/programs/[id]/page.tsx`, host: "tenant", access: "programs:read", object: { resource: "program", param: "id" } },
+  { kind: "action", file: `${APP}/programs/actions.ts`, name: "createProgramAction", access: "programs:write", mutation: "program.create", postTo: "/programs/new" },
+  {
+    kind: "action",
+    file: `${APP}/programs/actions.ts`,
+    name: "createLocationAction",
+    access: "locations:write",
+    object: { resource: "program", param: "programId" },
+    mutation: "location.create",
+    postTo: "/programs/[id]",
+  },
+
+  { kind: "page", file: `${APP}/beneficiaries/page.tsx`, host: "tenant", access: "beneficiaries:read" },
+  { kind: "page", file: `${APP}/beneficiaries/new/page.tsx`, host: "tenant", access: "beneficiaries:write" },
+  {
+    kind: "page",
+    file: `${APP}/beneficiaries/[id]/page.tsx`,
+    host: "tenant",
+    access: "beneficiaries:read",
+    object: { resource: "beneficiary", param: "id" },
+  },
+  {
+    kind: "action",
+    file: `${APP}/beneficiaries/actions.ts`,
+    name: "createBeneficiaryAction",
+    access: "beneficiaries:write",
+    object: { resource: "location", param: "locationId" },
+    mutation: "beneficiary.create",
+    postTo: "/beneficiaries/new",
+  },
+  {
+    kind: "action",
+    file: `${APP}/beneficiaries/actions.ts`,
+    name: "updateBeneficiaryAction",
+    access: "beneficiaries:write",
+    object: { resource: "beneficiary", param: "id" },
+    mutation: "beneficiary.update",
+    postTo: "/beneficiaries/[id]",
+  },
+
+  // Route handlers and metadata files.
+  { kind: "handler", file: "app/api/auth/[...nextauth]/route.ts", host: "any", methods: ["GET", "POST"], access: "public", sample: "/api/auth/csrf" },
+  { kind: "handler", file: "app/api/health/route.ts", host: "any", methods: ["GET"], access: "public" },
+  { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
+];
+
+/** The URL path a page or handler file serves: route groups dropped, the apex site's `/site` prefix removed. */
+export function routePath(file: string): string {
+  const segments = file.split("/").slice(1, -1).filter((s) => !/^\(.*\)$/.test(s));
+  const last = file.split("/").at(-1)!;
+  // A metadata file (icon.svg, robots.ts…) is served under its own name.
+  if (!/^(page|route)\.[jt]sx?$/.test(last)) segments.push(last.replace(/\.[jt]s$/, ""));
+  if (segments[0] === "site") segments.shift();
+  return `/${segments.join("/")}`;
+}
+
+/** A route's label in the generated table and the matrix output. */
+export function routeLabel(route: Route): string {
+  return route.kind === "action" ? `${route.name} (${route.postTo})` : routePath(route.file);
+}

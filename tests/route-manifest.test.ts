@@ -1,0 +1,91 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { ROUTES, routePath, type ActionRoute } from "@/lib/authz/routes";
+import { mutationRegistry } from "@/lib/services/mutation";
+// Every module defining mutations, so the registry is complete.
+import "@/lib/services/members";
+import "@/lib/services/programs";
+import "@/lib/services/beneficiaries";
+import "@/lib/services/units";
+
+/**
+ * The route manifest lists everything under app/ that answers a request:
+ * pages, route handlers, metadata files and server actions (promise M4.4).
+ */
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ROUTE_FILE = /^(page|route)\.[jt]sx?$/;
+const METADATA_FILE = /^(icon|apple-icon|favicon|opengraph-image|twitter-image|robots|sitemap|manifest)(\d*)\.\w+$/;
+const SOURCE = /\.[jt]sx?$/;
+
+function walk(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const rel = `${dir}/${entry.name}`;
+    return entry.isDirectory() ? walk(rel) : [rel];
+  });
+}
+
+const files = walk("app");
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const isActionsModule = (file: string) => SOURCE.test(file) && /^\s*["']use server["'];?/.test(read(file));
+/** Exported functions of a "use server" module: each one is a server action anyone can post to. */
+const exportedActions = (file: string) =>
+  [...read(file).matchAll(/^export\s+(?:async\s+function\s+(\w+)|const\s+(\w+)\s*=)/gm)].map((m) => m[1] ?? m[2]);
+
+const pagesAndHandlers = files.filter((f) => ROUTE_FILE.test(path.basename(f)) || METADATA_FILE.test(path.basename(f)));
+const actions = files.filter(isActionsModule).flatMap((file) => exportedActions(file).map((name) => `${file}#${name}`));
+const manifestFiles = ROUTES.filter((r) => r.kind !== "action").map((r) => r.file);
+const manifestActions = ROUTES.filter((r): r is ActionRoute => r.kind === "action").map((r) => `${r.file}#${r.name}`);
+
+describe("[M4.4] the route manifest names every route under app/", () => {
+  test("every page, route handler and metadata file is in the manifest, and nothing else is", () => {
+    expect(pagesAndHandlers.length).toBeGreaterThan(10);
+    expect(pagesAndHandlers.filter((f) => !manifestFiles.includes(f)), "missing from lib/authz/routes.ts").toEqual([]);
+    expect(manifestFiles.filter((f) => !pagesAndHandlers.includes(f)), "in lib/authz/routes.ts but not under app/").toEqual([]);
+  });
+
+  test("every exported server action is in the manifest, and nothing else is", () => {
+    expect(actions.length).toBeGreaterThan(5);
+    expect(actions.filter((a) => !manifestActions.includes(a)), "missing from lib/authz/routes.ts").toEqual([]);
+    expect(manifestActions.filter((a) => !actions.includes(a)), "in lib/authz/routes.ts but not exported").toEqual([]);
+  });
+
+  test("server actions live in \"use server\" modules only, never inline in a component", () => {
+    const inline = files.filter((f) => SOURCE.test(f) && !isActionsModule(f) && /["']use server["']/.test(read(f)));
+    expect(inline).toEqual([]);
+  });
+
+  test("each action requires the capability of the service mutation it calls", () => {
+    for (const route of ROUTES) {
+      if (route.kind !== "action" || !route.mutation) continue;
+      expect(mutationRegistry.get(route.mutation)?.capability, `${route.name} → ${route.mutation}`).toBe(route.access);
+    }
+  });
+
+  test("a page with an [id] in its path names the object it shows; an action posts to a page that exists", () => {
+    for (const route of ROUTES) {
+      if (route.kind === "page") {
+        const params = [...routePath(route.file).matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
+        expect(params, route.file).toEqual(route.object ? [route.object.param] : []);
+      }
+      if (route.kind === "action") {
+        const target = ROUTES.find((r) => r.kind === "page" && routePath(r.file) === route.postTo);
+        expect(target, `${route.name} posts to ${route.postTo}`).toBeDefined();
+      }
+    }
+  });
+
+  test("nothing behind the sign-in layout is public", () => {
+    for (const route of ROUTES) {
+      if (route.file.startsWith("app/(tenant)/(app)/")) expect(route.access, route.file).not.toBe("public");
+    }
+  });
+
+  test("routePath drops route groups and the apex site's prefix", () => {
+    expect(routePath("app/(tenant)/(app)/members/[id]/page.tsx")).toBe("/members/[id]");
+    expect(routePath("app/(tenant)/(app)/page.tsx")).toBe("/");
+    expect(routePath("app/site/page.tsx")).toBe("/");
+    expect(routePath("app/api/auth/[...nextauth]/route.ts")).toBe("/api/auth/[...nextauth]");
+    expect(routePath("app/icon.svg")).toBe("/icon.svg");
+  });
+});
