@@ -79,7 +79,7 @@ test.beforeAll(async () => {
   proxiedPort = await freePort();
   proxied = spawn("npx", ["tsx", "scripts/start.ts"], {
     detached: true,
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
     env: {
       ...process.env,
       PORT: String(proxiedPort),
@@ -87,11 +87,15 @@ test.beforeAll(async () => {
       APP_DB_PASSWORD: secrets.appDbPassword,
       PLATFORM_DB_PASSWORD: secrets.platformDbPassword,
       AUTH_SECRET: secrets.authSecret,
+      FIELD_ENCRYPTION_KEYS: secrets.fieldEncryptionKeys,
+      BLIND_INDEX_KEY: secrets.blindIndexKey,
       APP_ROOT_DOMAIN: "localhost",
       TRUSTED_PROXY_HOPS: "1",
     },
   });
-  for (let attempt = 0; attempt < 240; attempt += 1) {
+  let errors = "";
+  proxied.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  for (let attempt = 0; attempt < 100; attempt += 1) {
     const up = await requestTo(proxiedPort, { host: `localhost:${proxiedPort}`, path: "/api/health", headers: { "x-forwarded-proto": "https" } }).then(
       (r) => r.status === 200,
       () => false,
@@ -99,7 +103,7 @@ test.beforeAll(async () => {
     if (up) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error("the proxied server did not start");
+  throw new Error(`the proxied server did not start: ${errors}`);
 });
 
 test.afterAll(() => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
@@ -106,16 +106,19 @@ test("[M4.4] [B3.5] every role × every route × own / foreign / out-of-reach / 
 
 /**
  * A body as it may be compared across requests: the ids in the path, the
- * requested object's id, and the per-request id Next puts in an action's
- * reply (its viewport and metadata keys, `<id>v` / `<id>m`) replaced by
- * placeholders.
+ * requested object's id, the per-request id Next puts in an action's reply
+ * (its viewport and metadata keys, `<id>v` / `<id>m`) and the page's CSP
+ * nonce replaced by placeholders.
  */
 function comparable(body: string, check: Check): string {
   const requestId = /"([A-Za-z0-9_-]{10,})v",\{"children"/.exec(body)?.[1];
+  // An HTML page carries it as an attribute, an action's reply as a JSON property.
+  const nonce = /nonce(?:=|":)"([^"]+)"/.exec(body)?.[1];
   const placeholders: [string | undefined, string][] = [
     ...(check.path.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []).map((id) => [id, ":page"] as [string, string]),
     [check.target?.id, ":id"],
     [requestId, ":request"],
+    [nonce, ":nonce"],
   ];
   return placeholders.reduce((text, [value, placeholder]) => (value ? text.split(value).join(placeholder) : text), body);
 }
@@ -192,8 +195,9 @@ test("[M4.4] the production build serves exactly the manifest's routes and serve
     JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../.next/server/app-paths-manifest.json"), "utf8")) as Record<string, string>,
   ).filter((p) => !["/_not-found/page", "/_global-error/page"].includes(p));
   const manifestFiles = ROUTES.filter((r) => r.kind !== "action").map((r) => r.file.replace(/\.[jt]sx?$/, ""));
-  // "/members/[id]/page" → app/members/[id]/page; a metadata file "/icon.svg/route" → app/icon.svg.
-  const sourceOf = (appPath: string) => `app${/\.\w+\/route$/.test(appPath) ? appPath.replace(/\/route$/, "") : appPath}`;
+  // "/members/[id]/page" → app/members/[id]/page; a metadata file "/icon.svg/route" (no route.ts of its own) → app/icon.svg.
+  const hasSource = (file: string) => [".ts", ".tsx"].some((ext) => existsSync(path.resolve(import.meta.dirname, "..", `${file}${ext}`)));
+  const sourceOf = (appPath: string) => (hasSource(`app${appPath}`) ? `app${appPath}` : `app${appPath.replace(/\/route$/, "")}`);
   expect(appPaths.map(sourceOf).filter((f) => !manifestFiles.includes(f))).toEqual([]);
   const actions = Object.values(builtActions()).map((a) => `${a.filename}#${a.exportedName}`);
   const manifestActions = ROUTES.filter((r) => r.kind === "action").map((r) => `${r.file}#${(r as ActionRoute).name}`);

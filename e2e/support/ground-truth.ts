@@ -24,7 +24,7 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
       WHERE m.organization_id = $1 ORDER BY u.email`,
     [organizationId],
   );
-  const members = await db.query("SELECT id, first_name, last_name, email, phone FROM member WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const members = await db.query("SELECT id, first_name, last_name FROM member WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const programs = await db.query("SELECT id FROM program WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const locations = await db.query("SELECT id, program_id FROM location WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const beneficiaries = await db.query(
@@ -52,7 +52,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
         ...base,
         id: m.id,
         resource: "member" as const,
-        values: { id: m.id, firstName: m.first_name, lastName: m.last_name, email: m.email ?? "", phone: m.phone ?? "" },
+        // Encrypted fields are left out: the database holds their ciphertext, and an edit that omits them keeps them.
+        values: { id: m.id, firstName: m.first_name, lastName: m.last_name },
       })),
       ...programs.rows.map((p) => ({ ...base, id: p.id, resource: "program" as const, programId: p.id, values: {} })),
       ...locations.rows.map((l) => ({ ...base, id: l.id, resource: "location" as const, programId: l.program_id, locationId: l.id, values: {} })),
