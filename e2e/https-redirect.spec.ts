@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { PORT, rawRequest } from "./support/app";
@@ -39,38 +39,47 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Streams a body of `total` bytes, as fast as the socket takes it, and notes
- * how much had been handed over when the answer arrived.
+ * Streams a body of `total` bytes over a raw socket, as fast as the socket
+ * takes it, and notes how much had been handed over when the answer's status
+ * line arrived, then stops sending. A raw socket, so that what was written
+ * and what was answered are counted on the wire, whatever the server does
+ * with the connection afterwards.
  */
 function postLargeBody(port: number, host: string, total: number): Promise<{ status: number; location?: string; sentAtAnswer: number; sentInAll: number }> {
   return new Promise((resolve, reject) => {
     let sent = 0;
-    let answered: { status: number; location?: string; sentAtAnswer: number } | undefined;
-    const req = http.request({
-      host: "127.0.0.1",
-      port,
-      path: "/login",
-      method: "POST",
-      headers: { host, "x-forwarded-proto": "http", "content-type": "application/octet-stream", "content-length": String(total) },
+    let received = "";
+    let sentAtAnswer: number | undefined;
+    const socket = net.connect(port, "127.0.0.1");
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      received += chunk;
+      sentAtAnswer ??= sent;
     });
-    const finish = () => answered && resolve({ ...answered, sentInAll: sent });
-    req.on("response", (res) => {
-      answered = { status: res.statusCode ?? 0, location: res.headers.location, sentAtAnswer: sent };
-      res.resume();
-      res.on("end", finish);
+    // Writing on after the answer is an error we expect; only a connection that never answered fails the test.
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      const head = received.split("\r\n\r\n")[0];
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      if (!status || sentAtAnswer === undefined) return reject(new Error(`no answer after sending ${sent} bytes`));
+      const location = /^location: (.*)$/im.exec(head)?.[1];
+      resolve({ status: Number(status), location, sentAtAnswer, sentInAll: sent });
     });
-    // The server closes the connection after answering: writing on is then an error we expect.
-    req.on("error", (error) => (answered ? finish() : reject(error)));
-    const chunk = Buffer.alloc(256 * 1024, "a");
-    const pump = () => {
-      while (!answered && sent < total) {
-        const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
-        sent += part.length;
-        if (!req.write(part)) return void req.once("drain", pump);
-      }
-      if (!answered) req.end();
-    };
-    pump();
+    socket.on("connect", () => {
+      socket.write(
+        `POST /login HTTP/1.1\r\nHost: ${host}\r\nX-Forwarded-Proto: http\r\nContent-Type: application/octet-stream\r\nContent-Length: ${total}\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(256 * 1024, "a");
+      const pump = () => {
+        while (sentAtAnswer === undefined && sent < total && !socket.destroyed) {
+          const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
+          sent += part.length;
+          if (!socket.write(part)) return void socket.once("drain", pump);
+        }
+        socket.end();
+      };
+      pump();
+    });
   });
 }
 

@@ -48,7 +48,7 @@ export async function serve(options: { port: number; hostname: string; dir: stri
         url: req.url,
         rootDomain,
       });
-      if (location) return redirectToHttps(res, location, production);
+      if (location) return redirectToHttps(req, res, location, production);
       const proto = trustedProto(req.headers["x-forwarded-proto"], hops);
       if (proto) req.headers["x-forwarded-proto"] = proto;
       else delete req.headers["x-forwarded-proto"];
@@ -68,18 +68,24 @@ export async function serve(options: { port: number; hostname: string; dir: stri
 }
 
 /**
- * Answers without reading the request: Connection: close makes Node end the
- * socket once the 301 is written instead of draining a body nobody wants.
+ * Answers before the request body is read, and never parses it. The rest of
+ * the body is then discarded as it arrives rather than the connection closed
+ * at once: closing on unread data resets the connection (RST), and a reset can
+ * erase the 301 before the client has read it. A client that keeps sending
+ * anyway is cut off after a few seconds.
  */
-function redirectToHttps(res: http.ServerResponse, location: string, production: boolean): void {
+function redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse, location: string, production: boolean): void {
   const body = `Moved permanently to ${location}\n`;
   res.writeHead(301, {
     ...Object.fromEntries(staticSecurityHeaders(production)),
     "Content-Security-Policy": NON_PAGE_CSP,
     Location: location,
-    Connection: "close",
     "Content-Type": "text/plain; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
   });
   res.end(body);
+  const cutOff = setTimeout(() => req.socket.destroy(), 5_000).unref();
+  req.once("end", () => clearTimeout(cutOff));
+  req.once("close", () => clearTimeout(cutOff));
+  req.resume();
 }
