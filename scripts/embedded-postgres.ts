@@ -41,6 +41,9 @@ export async function startEmbeddedPostgres(options: {
   await admin.connect();
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.database]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(options.database)}`);
+  // The runtime roles reach only the app's database (promise M1.4): migrate
+  // grants CONNECT on it, and no other database of this cluster admits PUBLIC.
+  await admin.query("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC");
   await admin.end();
   return { ownerUrl, stop: () => server.stop() };
 }

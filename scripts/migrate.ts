@@ -65,8 +65,9 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
       for (const [role, password] of passwords) {
         if (!password) continue;
         // Utility statements take no bind parameters, hence a quoted literal.
-        // password_encryption defaults to scram-sha-256 on PG 14+, so the server
-        // stores a SCRAM verifier; the plain text only crosses the owner connection.
+        // The server stores a SCRAM-SHA-256 verifier whatever its default says;
+        // the plain text only crosses the owner connection.
+        await client.query("SET LOCAL password_encryption = 'scram-sha-256'");
         await client.query(`ALTER ROLE ${client.escapeIdentifier(role)} PASSWORD ${client.escapeLiteral(password)}`);
         passwordsSet.push(role);
       }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { migrate } from "../scripts/migrate";
+import { env } from "@/lib/env";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SCHEMA_PATH = path.join(ROOT, "prisma/schema.prisma");
@@ -155,3 +156,37 @@ test("migrate is idempotent: a second run applies nothing and every migration is
   );
   expect(rows.map((r) => r.migration_name)).toEqual(dirs);
 }, 60_000);
+
+test("[M1.4] the app role cannot connect to another database of the cluster", async () => {
+  const appUrl = new URL(env().appDatabaseUrl);
+  appUrl.pathname = "/postgres";
+  const other = new pg.Client({ connectionString: appUrl.href });
+  await expect(other.connect()).rejects.toThrow(/permission denied for database "postgres"/);
+  await other.end().catch(() => undefined);
+});
+
+test("[M1.4] the app role cannot change the schema: no CREATE, ALTER or DROP", async () => {
+  const app = new pg.Client({ connectionString: env().appDatabaseUrl });
+  await app.connect();
+  try {
+    await expect(app.query("CREATE TABLE app_made (id int)")).rejects.toThrow(/permission denied for schema public/);
+    await expect(app.query("ALTER TABLE member ADD COLUMN smuggled text")).rejects.toThrow(/must be owner of table member/);
+    await expect(app.query("DROP TABLE audit_entry")).rejects.toThrow(/must be owner of table audit_entry/);
+    await expect(app.query("ALTER TABLE member DISABLE ROW LEVEL SECURITY")).rejects.toThrow(/must be owner of table member/);
+  } finally {
+    await app.end();
+  }
+});
+
+test("[M1.4] the runtime roles authenticate with SCRAM-SHA-256: stored verifiers and the server's host rules", async () => {
+  const roles = await client.query<{ rolname: string; scram: boolean }>(
+    `SELECT rolname, rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname IN ('harambee_app', 'harambee_platform') ORDER BY 1`,
+  );
+  expect(roles.rows).toEqual([
+    { rolname: "harambee_app", scram: true },
+    { rolname: "harambee_platform", scram: true },
+  ]);
+  const rules = await client.query<{ type: string; auth_method: string }>("SELECT type, auth_method FROM pg_hba_file_rules WHERE type <> 'local'");
+  expect(rules.rows.length).toBeGreaterThan(0);
+  expect(rules.rows.filter((r) => r.auth_method !== "scram-sha-256")).toEqual([]);
+});

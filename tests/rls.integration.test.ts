@@ -91,6 +91,24 @@ describe("[B3.2] row-level security enforces tenant isolation in the database", 
     expect(updated).toBe(0);
   });
 
+  test("[M4.2] every record carries its organisation: organization_id is NOT NULL and references organization in every tenant table", async () => {
+    const { rows } = await app.query<{ table_name: string; not_null: boolean; references_org: boolean }>(
+      `SELECT c.relname AS table_name, a.attnotnull AS not_null,
+              EXISTS (SELECT 1 FROM pg_constraint f
+                       WHERE f.conrelid = c.oid AND f.contype = 'f' AND f.confrelid = 'organization'::regclass
+                         AND a.attnum = ANY (f.conkey)) AS references_org
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'organization_id' AND NOT a.attisdropped
+        WHERE c.relkind = 'r' AND c.relname <> 'session'
+        ORDER BY 1`,
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    // The audit table alone holds rows of no organisation: the platform chain (organization_id NULL), which RLS never shows a tenant.
+    const loose = rows.filter((r) => r.table_name !== "audit_entry" && (!r.not_null || !r.references_org));
+    expect(loose.map((r) => r.table_name)).toEqual([]);
+  });
+
   test("the app role is neither superuser nor BYPASSRLS, and every tenant table forces RLS", async () => {
     const role = await app.query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
     expect(role.rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
