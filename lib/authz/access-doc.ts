@@ -63,7 +63,7 @@ function reachTable(): string[] {
 function routeTable(): string[] {
   const lines = [row(["kind", "route", "host", "who may use it", "object (404 unless in reach)", "file"]), row(["---", "---", "---", "---", "---", "---"])];
   for (const route of ROUTES) {
-    const host = route.kind === "action" ? "tenant" : route.host;
+    const host = route.kind === "action" ? (route.host ?? "tenant") : route.host;
     const object = route.kind !== "handler" && route.object ? `${RESOURCES[route.object.resource].label} (\`${route.object.param}\`)` : "—";
     const label = route.kind === "handler" ? `${route.methods.join(", ")} ${routeLabel(route)}` : routeLabel(route);
     lines.push(row([route.kind, `\`${label}\``, host, accessWords(route.access), object, `\`${route.file}\``]));
