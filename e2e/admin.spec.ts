@@ -1,6 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DEMO_PASSWORD, PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner } from "./support/database";
+import { auditCount } from "./support/ground-truth";
+import { actionId, postAction } from "./support/server-actions";
 
 /**
  * The apex's platform side over real HTTP in Chromium: /admin for platform
@@ -139,6 +141,24 @@ test("a suspended organisation's people see the suspended page instead of the ap
   await expect(treasurer).toHaveURL(tenantUrl("westlands", "/suspended"));
   await expect(treasurer.getByRole("heading", { name: "Rotary Club of Westlands is suspended" })).toBeVisible();
   await expect(treasurer.getByTestId("member-list")).toHaveCount(0);
+  // Its server actions are refused the same way, and change nothing.
+  const db = await connectOwner();
+  try {
+    const before = await auditCount(db);
+    const host = `westlands.localhost:${PORT}`;
+    const response = await postAction({
+      host,
+      path: "/members/new",
+      cookie: await cookieHeader(treasurer, tenantUrl("westlands")),
+      id: actionId("app/(tenant)/(app)/members/actions.ts", "createMemberAction"),
+      call: { withState: true, fields: { firstName: "While", lastName: "Suspended" } },
+    });
+    expect(String(response.headers["x-action-redirect"])).toMatch(/^\/suspended;/);
+    expect(await auditCount(db)).toBe(before);
+    expect((await db.query("SELECT 1 FROM member WHERE last_name = 'Suspended'")).rowCount).toBe(0);
+  } finally {
+    await db.end();
+  }
   // Another club carries on.
   const kilimani = await rawRequest({ host: `kilimani.localhost:${PORT}`, path: "/suspended" });
   expect([kilimani.status, kilimani.headers.location]).toEqual([307, "/"]);
