@@ -4,6 +4,7 @@ import { can } from "../authz/capabilities";
 import { supportActor, type Actor, type PlatformActor } from "../context/actor";
 import { withPlatform } from "../db/platform";
 import { notFoundError } from "../errors";
+import { liveGrant } from "../queries/support-grants";
 import { grantSupportAccessInput } from "../schemas/support-grant";
 import { definePlatformMutation } from "./platform-mutation";
 
@@ -14,8 +15,6 @@ import { definePlatformMutation } from "./platform-mutation";
  * the platform chain and on the organisation's own chain.
  */
 const HOUR_MS = 3_600_000;
-
-const liveGrant = (organizationId: string, now: Date) => ({ organizationId, revokedAt: null, expiresAt: { gt: now } });
 
 export const grantSupportAccess = definePlatformMutation({
   action: "support.grant",
@@ -58,14 +57,6 @@ export const revokeSupportAccess = definePlatformMutation({
     };
   },
 });
-
-/** The organisation's live support window, if any (for its owner's page). */
-export async function currentSupportGrant(actor: Actor, now = new Date()) {
-  if (!can(actor, "support:grant")) throw notFoundError();
-  return withPlatform((tx) =>
-    tx.supportGrant.findFirst({ where: liveGrant(actor.organizationId, now), orderBy: { expiresAt: "desc" }, select: { id: true, expiresAt: true, createdAt: true } }),
-  );
-}
 
 /**
  * A platform admin asks to open an organisation's data. With a live grant the

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { SUPPORT_GRANT_MAX_HOURS } from "@/lib/schemas/support-grant";
-import { currentSupportGrant } from "@/lib/services/support-access";
+import { currentSupportGrant } from "@/lib/queries/support-grants";
 import { ActionForm } from "../action-form";
 import { grantSupportAccessAction, revokeSupportAccessAction } from "./actions";
 
