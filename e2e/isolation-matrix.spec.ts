@@ -143,7 +143,8 @@ async function run(check: Check, cookie: string, audits: () => Promise<number>):
   const before = await audits();
   const response = await postAction({ host, path: check.path, cookie, id: actionId(route.file, route.name), call: callOf({ ...check, route }) });
   const written = (await audits()) - before;
-  if (check.allowed && (response.status !== 200 || written !== 1)) return { response, problem: `expected 200 and one audit entry, got ${response.status} and ${written}` };
+  const expected = route.audits ?? 1;
+  if (check.allowed && (response.status !== 200 || written !== expected)) return { response, problem: `expected 200 and ${expected} audit entries, got ${response.status} and ${written}` };
   if (!check.allowed && (response.status !== 404 || written !== 0)) return { response, problem: `expected 404 and no audit entry, got ${response.status} and ${written}` };
   if (!check.allowed && !response.body.includes("NEXT_HTTP_ERROR_FALLBACK;404")) return { response, problem: "404 without Next's not-found signal" };
   if (route.name === "logout" && redirectTarget(response, host) !== `http://${host}/login`) return { response, problem: "sign-out did not send to this host's /login" };

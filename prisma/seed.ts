@@ -1,14 +1,16 @@
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
-import { memberActor } from "../lib/context/actor";
+import { memberActor, type Actor } from "../lib/context/actor";
+import { issueDues, recordDuesPayment } from "../lib/services/dues";
 import { createMember } from "../lib/services/members";
-import { addPersonToOrganization, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
+import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
 
 /**
  * Demo data, through the same services the app uses. Refused in production.
  * Logins: `<role>@<slug>.test` (e.g. treasurer@kilimani.test) and
- * admin@harambee.test, all with DEMO_PASSWORD; the NGO has two more field
- * managers (field-manager-2@, field-manager-3@ikeja-relief.test).
+ * admin@harambee.test (platform) and district-admin@harambee.test (D9212), all
+ * with DEMO_PASSWORD; the NGO has two more field managers (field-manager-2@,
+ * field-manager-3@ikeja-relief.test).
  */
 export const DEMO_PASSWORD = "Harambee-Demo-2026!";
 
@@ -30,6 +32,25 @@ const NIGERIAN_FIRST = ["Chinedu", "Aisha", "Oluwaseun", "Ngozi", "Emeka", "Funm
 const NIGERIAN_LAST = ["Okafor", "Bello", "Adeyemi", "Eze", "Abubakar", "Olawale", "Nwosu", "Danjuma", "Adebayo", "Okonkwo", "Lawal", "Ogunleye", "Usman", "Chukwu", "Afolabi"];
 
 const SEED_ACTOR = { id: null, label: "seed", ip: null };
+
+/**
+ * Each club's 2026 dues, so the district report has real figures: an amount
+ * per member, and how much of it the n-th member has paid (a share of the amount).
+ * Kilimani: KES 12,000 each, a third paid in full, a third half → 180,000 of 360,000.
+ * Westlands: KES 10,000 each, every other member in full → 150,000 of 300,000.
+ */
+export const DEMO_DUES: Partial<Record<string, { amountMinor: number; paidShare: (n: number) => number }>> = {
+  kilimani: { amountMinor: 1_200_000, paidShare: (n) => [1, 0.5, 0][n % 3] },
+  westlands: { amountMinor: 1_000_000, paidShare: (n) => (n % 2 === 0 ? 1 : 0) },
+};
+
+async function seedDues(treasurer: Actor, memberIds: string[], plan: { amountMinor: number; paidShare: (n: number) => number }) {
+  for (const [n, memberId] of memberIds.entries()) {
+    const invoice = await issueDues(treasurer, { memberId, period: "2026", amountMinor: plan.amountMinor });
+    const paid = Math.round(plan.amountMinor * plan.paidShare(n));
+    if (paid > 0) await recordDuesPayment(treasurer, { invoiceId: invoice.id, amountMinor: paid });
+  }
+}
 
 function demoPeople(kind: "CLUB" | "NGO", count: number) {
   const [first, last] = kind === "CLUB" ? [KENYAN_FIRST, KENYAN_LAST] : [NIGERIAN_FIRST, NIGERIAN_LAST];
@@ -75,7 +96,11 @@ export async function seedDemo(): Promise<void> {
       people[key] = { userId, email, role };
     }
     const owner = memberActor({ organizationId: org.id, ...people.owner, ip: null });
-    for (const person of demoPeople(spec.kind, 30)) await createMember(owner, person);
+    const memberIds: string[] = [];
+    for (const person of demoPeople(spec.kind, 30)) memberIds.push((await createMember(owner, person)).id);
     if (units) await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
+    const dues = DEMO_DUES[spec.slug];
+    if (dues) await seedDues(memberActor({ organizationId: org.id, ...people.treasurer, ip: null }), memberIds, dues);
   }
+  await createDistrictAdmin(SEED_ACTOR, { email: "district-admin@harambee.test", name: "District D9212 Admin", password: DEMO_PASSWORD, districtCode: "D9212" });
 }

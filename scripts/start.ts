@@ -90,7 +90,7 @@ async function main() {
     for (const org of DEMO_ORGANIZATIONS) console.log(`  ${org.name.padEnd(26)} ${origin(org.slug)}`);
     if (seeding) {
       console.log(`\n  demo logins: <role>@<slug>.test, e.g. treasurer@kilimani.test, owner@westlands.test,`);
-      console.log(`               program-manager@ikeja-relief.test; platform admin admin@harambee.test`);
+      console.log(`               program-manager@ikeja-relief.test; on the apex's /sign-in: platform admin admin@harambee.test, district admin district-admin@harambee.test`);
       console.log(`  password:    ${DEMO_PASSWORD}`);
     }
     console.log(`\n  Ctrl-C stops the server${postgres ? " and PostgreSQL" : ""}.\n`);

@@ -7,6 +7,8 @@ import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
+import { issueDues } from "@/lib/services/dues";
+import { grantSupportAccess } from "@/lib/services/support-access";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
@@ -18,8 +20,10 @@ let app: pg.Client;
 beforeAll(async () => {
   clubA = await createTestOrganization("rls-a");
   clubB = await createTestOrganization("rls-b");
-  await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
-  await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
+  const amina = await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
+  const brian = await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
+  await issueDues(clubA.actors.TREASURER, { memberId: amina.id, period: "2026", amountMinor: 100_000 });
+  await issueDues(clubB.actors.TREASURER, { memberId: brian.id, period: "2026", amountMinor: 100_000 });
   // A row in every tenant table, for both clubs.
   for (const club of [clubA, clubB]) {
     await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
@@ -29,6 +33,7 @@ beforeAll(async () => {
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
     await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+    await grantSupportAccess(club.actors.OWNER, { hours: 1 });
   }
   app = await connectAs("app");
 });

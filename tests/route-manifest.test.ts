@@ -8,6 +8,9 @@ import "@/lib/services/members";
 import "@/lib/services/programs";
 import "@/lib/services/beneficiaries";
 import "@/lib/services/units";
+import "@/lib/services/dues";
+import "@/lib/services/organization-status";
+import "@/lib/services/support-access";
 
 /**
  * The route manifest lists everything under app/ that answers a request:

@@ -28,8 +28,8 @@ export type Check = {
 /** The login of a role in the seed: FIELD_MANAGER → field-manager@<slug>.test. */
 export const loginOf = (role: RoleName, slug: string) => `${role.toLowerCase().replace("_", "-")}@${slug}.test`;
 
-/** Routes a signed-in member uses on the organisation's host. */
-export const memberRoutes = () => ROUTES.filter((r) => r.access !== "public" && (r.kind === "action" || r.host !== "apex"));
+/** Routes a signed-in member uses on the organisation's host (the apex's are e2e/admin.spec.ts's). */
+export const memberRoutes = () => ROUTES.filter((r) => r.access !== "public" && r.host !== "apex");
 
 const MISSING_VALUES: Record<Resource, Record<string, string>> = {
   member: { firstName: "Nobody", lastName: "Here" },
@@ -130,6 +130,8 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   createLocationAction: (c) => ({ withState: true, fields: { programId: c.target!.id, name: `Matrix ${c.role} ${++serial}` } }),
   createBeneficiaryAction: (c) => ({ withState: true, fields: { locationId: c.target!.id, firstName: "Matrix", lastName: `${c.role}-${++serial}`, householdSize: "2" } }),
   updateBeneficiaryAction: (c) => ({ withState: true, fields: c.target!.values }),
+  grantSupportAccessAction: () => ({ withState: true, fields: { hours: "1" } }),
+  revokeSupportAccessAction: () => ({ withState: false, fields: {} }),
 };
 
 export function callOf(check: Check & { route: ActionRoute }): ActionCall {

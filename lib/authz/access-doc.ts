@@ -63,7 +63,7 @@ function reachTable(): string[] {
 function routeTable(): string[] {
   const lines = [row(["kind", "route", "host", "who may use it", "object (404 unless in reach)", "file"]), row(["---", "---", "---", "---", "---", "---"])];
   for (const route of ROUTES) {
-    const host = route.kind === "action" ? "tenant" : route.host;
+    const host = route.kind === "action" ? (route.host ?? "tenant") : route.host;
     const object = route.kind !== "handler" && route.object ? `${RESOURCES[route.object.resource].label} (\`${route.object.param}\`)` : "—";
     const label = route.kind === "handler" ? `${route.methods.join(", ")} ${routeLabel(route)}` : routeLabel(route);
     lines.push(row([route.kind, `\`${label}\``, host, accessWords(route.access), object, `\`${route.file}\``]));
@@ -89,6 +89,17 @@ export function renderAccessDoc(): string {
     "time-limited support grant is live.",
     "",
     ...capabilityTable(),
+    "",
+    "## Platform and district admins: the apex",
+    "",
+    "Platform admins and district admins hold no membership; they sign in on the apex (`/sign-in`), which",
+    "creates a session with no organisation. That session opens nothing on a club's subdomain, and a club's",
+    "session opens nothing on the apex. Platform admins land on `/admin` (apex only: the middleware answers",
+    "it with 404 on every tenant host, and `requirePlatformAdmin` answers 404 to anyone else on the apex).",
+    "District admins land on `/district`, the aggregate report of their own district's clubs. Platform",
+    "support reads an organisation's member register at `/admin/support` only while its owner's grant",
+    "(`/support-access`, at most 72 hours, revocable) is live; each opening and refusal is audited on the",
+    "platform chain and the organisation's.",
     "",
     "## Reach (list scoping)",
     "",

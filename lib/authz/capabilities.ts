@@ -122,6 +122,18 @@ export const PLATFORM_CAPABILITIES: Record<PlatformPrincipal, readonly Capabilit
   PLATFORM_ADMIN: ["platform:organizations", "platform:suspend", "platform:notices"],
 };
 
+/**
+ * The platform principals a login holds, from its flags: `is_platform_admin`,
+ * and the district a district admin is appointed to.
+ */
+export function platformCapabilitiesOf(user: { isPlatformAdmin: boolean; districtAdminOfId: string | null }): ReadonlySet<Capability> {
+  const principals: PlatformPrincipal[] = [
+    ...(user.isPlatformAdmin ? (["PLATFORM_ADMIN"] as const) : []),
+    ...(user.districtAdminOfId ? (["DISTRICT_ADMIN"] as const) : []),
+  ];
+  return new Set(principals.flatMap((p) => PLATFORM_CAPABILITIES[p]));
+}
+
 /** What platform support may read in an organisation while the owner's grant is live. */
 export const SUPPORT_ACCESS: readonly Capability[] = ["org:read", "members:read"];
 

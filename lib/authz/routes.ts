@@ -36,12 +36,16 @@ export type ActionRoute = {
   kind: "action";
   file: string;
   name: string;
+  /** Where its page lives; an organisation's subdomain unless said otherwise. */
+  host?: Exclude<Host, "any">;
   access: Access;
   object?: ObjectRef;
   /** The service mutation it calls (its capability must equal `access`). */
   mutation?: string;
   /** The page whose form posts it; `[param]`s are filled with the object's id. */
   postTo: string;
+  /** Audit entries one allowed call appends: 1, or 2 when it is recorded on the platform chain too. */
+  audits?: number;
 };
 
 export type HandlerRoute = {
@@ -74,9 +78,42 @@ export const ROUTES: readonly Route[] = [
   { kind: "page", file: "app/site/fault/page.tsx", host: "apex", access: "public", answers: 500 },
   { kind: "handler", file: "app/api/fault/route.ts", host: "any", methods: ["GET"], access: "public", answers: 500 },
 
+  // The apex sign-in for platform and district admins (sessions with no organisation).
+  { kind: "page", file: "app/site/sign-in/page.tsx", host: "apex", access: "public" },
+  { kind: "action", file: "app/site/sign-in/actions.ts", name: "platformSignIn", host: "apex", access: "public", postTo: "/sign-in" },
+  // Ends the caller's own apex session, if there is one; posted from /admin and /district.
+  { kind: "action", file: "app/site/sign-in/actions.ts", name: "platformSignOut", host: "apex", access: "public", postTo: "/admin" },
+  // A district admin's aggregate report (counts and totals of the district's clubs, never a member row).
+  { kind: "page", file: "app/site/district/page.tsx", host: "apex", access: "district:report" },
+  // Platform administration: apex only (the middleware 404s /admin on every tenant host), platform admins only.
+  { kind: "page", file: "app/admin/page.tsx", host: "apex", access: "platform:organizations" },
+  { kind: "page", file: "app/admin/support/page.tsx", host: "apex", access: "platform:organizations" },
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "suspendOrganizationAction",
+    host: "apex",
+    access: "platform:suspend",
+    mutation: "organization.suspend",
+    postTo: "/admin",
+    audits: 2,
+  },
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "restoreOrganizationAction",
+    host: "apex",
+    access: "platform:suspend",
+    mutation: "organization.restore",
+    postTo: "/admin",
+    audits: 2,
+  },
+
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
   { kind: "action", file: `${TENANT}/(public)/login/actions.ts`, name: "login", access: "public", postTo: "/login" },
+  // What a suspended organisation's people see instead of the app; an active organisation's are sent on to "/".
+  { kind: "page", file: `${TENANT}/(public)/suspended/page.tsx`, host: "tenant", access: "public", answers: 307 },
 
   // Signed-in pages of an organisation.
   { kind: "page", file: `${APP}/page.tsx`, host: "tenant", access: "org:read" },
@@ -145,6 +182,27 @@ export const ROUTES: readonly Route[] = [
     object: { resource: "beneficiary", param: "id" },
     mutation: "beneficiary.update",
     postTo: "/beneficiaries/[id]",
+  },
+
+  // The owner lets platform support in for a limited time, and revokes it (audited on both chains).
+  { kind: "page", file: `${APP}/support-access/page.tsx`, host: "tenant", access: "support:grant" },
+  {
+    kind: "action",
+    file: `${APP}/support-access/actions.ts`,
+    name: "grantSupportAccessAction",
+    access: "support:grant",
+    mutation: "support.grant",
+    postTo: "/support-access",
+    audits: 2,
+  },
+  {
+    kind: "action",
+    file: `${APP}/support-access/actions.ts`,
+    name: "revokeSupportAccessAction",
+    access: "support:grant",
+    mutation: "support.revoke",
+    postTo: "/support-access",
+    audits: 2,
   },
 
   // Route handlers and metadata files.

@@ -1,5 +1,5 @@
 import type { Capability, RoleName } from "../authz/capabilities";
-import { capabilitiesOf } from "../authz/capabilities";
+import { capabilitiesOf, platformCapabilitiesOf, SUPPORT_ACCESS } from "../authz/capabilities";
 import type { Unit } from "../authz/scope";
 
 /**
@@ -40,4 +40,37 @@ export function memberActor(input: {
 /** A non-human actor (webhook, job) holding exactly the capabilities it is given. */
 export function systemActor(organizationId: string, label: string, capabilities: Capability[]): Actor {
   return { organizationId, userId: null, label, role: null, capabilities: new Set(capabilities), ip: null };
+}
+
+/**
+ * Someone acting on the platform itself, on the apex host: a platform admin
+ * or a district admin. Not a member of any organisation; reaches tenant data
+ * only as a `supportActor` while an owner's grant is live.
+ */
+export type PlatformActor = {
+  userId: string;
+  label: string;
+  capabilities: ReadonlySet<Capability>;
+  ip: string | null;
+  /** The district whose aggregate report a district admin reads. */
+  districtId: string | null;
+};
+
+export function platformActor(
+  user: { id: string; email: string; isPlatformAdmin: boolean; districtAdminOfId: string | null },
+  ip: string | null,
+): PlatformActor {
+  return { userId: user.id, label: user.email, capabilities: platformCapabilitiesOf(user), ip, districtId: user.districtAdminOfId };
+}
+
+/** Platform support inside one organisation: exactly the support slice, for the whole organisation. */
+export function supportActor(admin: PlatformActor, organizationId: string): Actor {
+  return {
+    organizationId,
+    userId: admin.userId,
+    label: `platform support (${admin.label})`,
+    role: null,
+    capabilities: new Set(SUPPORT_ACCESS),
+    ip: admin.ip,
+  };
 }

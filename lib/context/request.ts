@@ -36,9 +36,14 @@ export const tenantRequest = cache(async (): Promise<TenantRequest> => {
 
 export type MemberRequest = TenantRequest & { session: ActiveSession; actor: Actor };
 
-/** The signed-in member of this organisation, with the unit their membership is assigned to; otherwise the login page. */
+/**
+ * The signed-in member of this organisation, with the unit their membership
+ * is assigned to; otherwise the login page. A suspended organisation's people
+ * get the suspended page instead of anything in the app, actions included.
+ */
 export const memberRequest = cache(async (): Promise<MemberRequest> => {
   const request = await tenantRequest();
+  if (request.org.status === "SUSPENDED") redirect("/suspended");
   if (!request.session) redirect("/login");
   const actor = memberActor({
     organizationId: request.org.id,

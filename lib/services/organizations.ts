@@ -95,3 +95,25 @@ export async function createPlatformAdmin(actor: AuditActor, raw: { email: strin
     return user;
   });
 }
+
+/** A district admin login: reads the district's aggregate report on the apex, belongs to no organisation. */
+export async function createDistrictAdmin(actor: AuditActor, raw: { email: string; name: string; password: string; districtCode: string }) {
+  const input = membershipInput.pick({ email: true, name: true, password: true }).extend({ districtCode: z.string().trim().min(1).max(20) }).parse(raw);
+  const passwordHash = await hashPassword(input.password);
+  return withPlatform(async (tx) => {
+    const district = await tx.district.findUnique({ where: { code: input.districtCode }, select: { id: true } });
+    if (!district) throw invalidError("No such district.", { districtCode: ["No such district"] });
+    const user = await tx.user.create({
+      data: { email: input.email, name: input.name, passwordHash, districtAdminOfId: district.id },
+      select: { id: true },
+    });
+    await appendAudit(tx, null, actor, {
+      action: "district_admin.create",
+      summary: `District admin of ${input.districtCode} created`,
+      targetType: "User",
+      targetId: user.id,
+      after: { districtCode: input.districtCode },
+    });
+    return user;
+  });
+}

@@ -1,0 +1,50 @@
+import { cache } from "react";
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { auth } from "../auth/config";
+import { can } from "../authz/capabilities";
+import { env } from "../env";
+import { CLIENT_IP_HEADER } from "../security/client-ip";
+import { resolvePlatformSession, type PlatformUser } from "../services/platform-sessions";
+import { parseHost } from "../tenancy/host";
+import { platformActor, type PlatformActor } from "./actor";
+
+/**
+ * The apex host's request: the platform session (organization_id null) and
+ * the platform actor it makes, if any. Any other host is not found, whatever
+ * the middleware did (it already 404s /admin on tenant hosts).
+ */
+export type PlatformRequest = {
+  ip: string | null;
+  userAgent: string | null;
+  session: { sessionId: string; user: PlatformUser } | null;
+  actor: PlatformActor | null;
+};
+
+export const platformRequest = cache(async (): Promise<PlatformRequest> => {
+  const h = await headers();
+  if (parseHost(h.get("host"), env().APP_ROOT_DOMAIN).kind !== "apex") notFound();
+  const ip = h.get(CLIENT_IP_HEADER);
+  const sessionId = (await auth())?.sessionId;
+  const session = sessionId ? await resolvePlatformSession(sessionId) : null;
+  return { ip, userAgent: h.get("user-agent"), session, actor: session ? platformActor(session.user, ip) : null };
+});
+
+export type SignedInPlatformRequest = PlatformRequest & { session: NonNullable<PlatformRequest["session"]>; actor: PlatformActor };
+
+/**
+ * The one gate of /admin (promise M4.5): a signed-in platform admin, or the
+ * 404 page for everyone else — signed out, district admins and every
+ * organisation's members alike, so /admin does not even admit it exists.
+ * The platform-admin 2FA requirement (M3.6) belongs here, in this function only.
+ */
+export function requirePlatformAdmin(request: PlatformRequest): SignedInPlatformRequest {
+  if (!request.session || !request.actor || !can(request.actor, "platform:organizations")) notFound();
+  return request as SignedInPlatformRequest;
+}
+
+/** The district report's gate: a signed-in district admin, or the 404 page. */
+export function requireDistrictAdmin(request: PlatformRequest): SignedInPlatformRequest {
+  if (!request.session || !request.actor || !can(request.actor, "district:report")) notFound();
+  return request as SignedInPlatformRequest;
+}

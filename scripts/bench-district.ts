@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:district` — what the district report costs (promise B3.1).
+ *
+ * On a fresh embedded PostgreSQL: one district of 20 clubs, 1,000 members
+ * each with one dues invoice (paid in full, in part or not at all). The
+ * report — every club's active members, dues invoiced, collected and arrears
+ * in one platform-role query function — beside its peer measured in the same
+ * run: the same figures asked of each club in turn through its own tenant
+ * transaction (RLS), which is what the report would cost without the
+ * reporting role.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migrate } from "./migrate";
+
+const CLUBS = 20;
+const MEMBERS = 1_000;
+const ITERATIONS = 100;
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-"));
+process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
+process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
+process.env.AUTH_SECRET = randomBytes(32).toString("hex");
+
+async function main() {
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "postgres"),
+    port: 56_000 + Math.floor(Math.random() * 4000),
+    password: randomBytes(16).toString("hex"),
+    database: "harambee_bench",
+  });
+  try {
+    await migrate(postgres.ownerUrl);
+    process.env.DATABASE_URL = postgres.ownerUrl;
+    await run(postgres.ownerUrl);
+  } finally {
+    const { disconnectAll } = await import("../lib/db/clients");
+    await disconnectAll();
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(ownerUrl: string) {
+  // Imported after the environment is set: the clients read it once.
+  const { platformActor } = await import("../lib/context/actor");
+  const { createDistrictAdmin, createOrganization } = await import("../lib/services/organizations");
+  const { districtReport } = await import("../lib/queries/reporting");
+  const { withTenant } = await import("../lib/db/tenant");
+
+  const system = { id: null, label: "bench", ip: null };
+  const clubs: string[] = [];
+  for (let i = 1; i <= CLUBS; i++) clubs.push((await createOrganization(system, { slug: `club-${i}`, name: `Club ${i}`, kind: "CLUB", districtCode: "D1" })).id);
+  const email = "district@bench.test";
+  const user = await createDistrictAdmin(system, { email, name: "DA", password: randomBytes(12).toString("hex"), districtCode: "D1" });
+  await bulkMembersAndDues(ownerUrl, clubs);
+  const districtId = (await pgQuery(ownerUrl, "SELECT id FROM district WHERE code = 'D1'"))[0].id as string;
+  const actor = platformActor({ id: user.id, email, isPlatformAdmin: false, districtAdminOfId: districtId }, null);
+
+  const perClub = async () => {
+    let total = 0;
+    for (const organizationId of clubs) {
+      const figures = await withTenant(organizationId, async (tx) => ({
+        members: await tx.member.count({ where: { organizationId, status: "ACTIVE" } }),
+        dues: await tx.duesInvoice.aggregate({ where: { organizationId }, _sum: { amountMinor: true, paidMinor: true } }),
+      }));
+      total += figures.members;
+    }
+    return total;
+  };
+  const report = async () => (await districtReport(actor)).clubs.reduce((n, c) => n + c.activeMembers, 0);
+
+  const peer = await time(perClub);
+  const subject = await time(report);
+  console.log(`district of ${CLUBS} clubs × ${MEMBERS.toLocaleString("en")} members, one dues invoice each; ${ITERATIONS} timed runs after 10 warm-up`);
+  console.log("what                                   members  p50 ms   p95 ms   vs peer");
+  const fmt = (n: number) => n.toFixed(2).padStart(7);
+  console.log(`each club in turn, tenant (peer)      ${String(peer.rows).padStart(8)}  ${fmt(peer.p50)}  ${fmt(peer.p95)}   1.00×`);
+  console.log(`district report, platform role        ${String(subject.rows).padStart(8)}  ${fmt(subject.p50)}  ${fmt(subject.p95)}   ${(subject.p50 / peer.p50).toFixed(2)}×`);
+}
+
+async function pgQuery(url: string, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Rows straight into the tables as the owner: a benchmark fixture, not data
+ * the app made, so no audit entries. Every 20th member is archived; a third
+ * of the invoices are paid in full, a third half.
+ */
+async function bulkMembersAndDues(ownerUrl: string, clubs: string[]) {
+  for (const organizationId of clubs) {
+    await pgQuery(
+      ownerUrl,
+      `WITH m AS (
+         INSERT INTO member (id, organization_id, first_name, last_name, status, updated_at)
+         SELECT gen_random_uuid(), $1, 'M' || i, 'Member' || i, CASE WHEN i % 20 = 0 THEN 'ARCHIVED'::"MemberStatus" ELSE 'ACTIVE'::"MemberStatus" END, now()
+           FROM generate_series(1, $2) AS i
+         RETURNING id, first_name)
+       INSERT INTO dues_invoice (id, organization_id, member_id, period, amount_minor, paid_minor, updated_at)
+       SELECT gen_random_uuid(), $1, m.id, '2026', 1200000,
+              CASE substring(m.first_name, 2)::int % 3 WHEN 0 THEN 1200000 WHEN 1 THEN 600000 ELSE 0 END, now()
+         FROM m`,
+      [organizationId, MEMBERS],
+    );
+  }
+  await pgQuery(ownerUrl, "ANALYZE member; ANALYZE dues_invoice; ANALYZE organization");
+}
+
+async function time(fn: () => Promise<number>) {
+  let rows = 0;
+  for (let i = 0; i < 10; i++) rows = await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
