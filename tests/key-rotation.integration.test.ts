@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FieldDecryptionError } from "@/lib/crypto/cipher";
-import { developmentKeys, type Keyring } from "@/lib/crypto/keyring";
+import { computeBlindIndex } from "@/lib/crypto/blind-index";
+import { developmentKeys, parseKeyring, type Keyring } from "@/lib/crypto/keyring";
 import { connect, disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { withCiphertext } from "@/lib/db/platform";
 import { env } from "@/lib/env";
@@ -37,24 +38,29 @@ const newKey = () => randomBytes(32).toString("base64");
 const [K2, K3, K4, K5, K6] = [newKey(), newKey(), newKey(), newKey(), newKey()];
 
 /** A keyring as the environment would give it: ids and keys, current first. */
-function keyring(entries: [string, string][]): Keyring {
+function keyring(entries: [string, string][], blindIndexKey = DEV.blindIndexKey): Keyring {
   return {
     currentKeyId: entries[0]![0],
     keys: new Map(entries.map(([id, key]) => [id, createSecretKey(Buffer.from(key, "base64"))])),
-    blindIndexKey: createSecretKey(Buffer.from(DEV.blindIndexKey, "base64")),
+    blindIndexKey: createSecretKey(Buffer.from(blindIndexKey, "base64")),
     derived: { fieldKeys: false, blindIndexKey: false },
   };
 }
 
 /** Runs one of our npm scripts as an operator would, against this file's database. */
-function command(script: "keys-rotate" | "keys-retire", args: string[], keys: [string, string][], onLine?: (line: string, kill: () => void) => void) {
+function command(
+  script: "keys-rotate" | "keys-retire",
+  args: string[],
+  keys: [string, string][],
+  { onLine, blindIndexKey = DEV.blindIndexKey }: { onLine?: (line: string, kill: () => void) => void; blindIndexKey?: string } = {},
+) {
   return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn("node_modules/.bin/tsx", [`scripts/${script}.ts`, ...args], {
       env: {
         ...process.env,
         DATABASE_URL: ownerUrl,
         FIELD_ENCRYPTION_KEYS: keys.map(([id, key]) => `${id}:${key}`).join(","),
-        BLIND_INDEX_KEY: DEV.blindIndexKey,
+        BLIND_INDEX_KEY: blindIndexKey,
       },
     });
     let stdout = "";
@@ -265,8 +271,10 @@ describe("rotation beside live traffic", () => {
     expect(before.length).toBeGreaterThan(100);
     const rotation: [string, string][] = [["k6", K6], ["k5", K5]];
 
-    const killed = await command("keys-rotate", ["--batch-size", "1"], rotation, (line, kill) => {
-      if (line.startsWith("keys:rotate: Member 1/")) kill();
+    const killed = await command("keys-rotate", ["--batch-size", "1"], rotation, {
+      onLine: (line, kill) => {
+        if (line.startsWith("keys:rotate: Member 1/")) kill();
+      },
     });
     expect(killed.signal).toBe("SIGKILL");
     const partly = (await owner.query<{ key_id: string; n: number }>(`SELECT split_part(nin, '.', 2) AS key_id, count(*)::int AS n FROM member GROUP BY 1`)).rows;
@@ -278,5 +286,42 @@ describe("rotation beside live traffic", () => {
     expect(rerun.code).toBe(0);
     for (const [column, ids] of Object.entries(await storedKeyIds())) expect(ids, column).toEqual(["k6"]);
     expect(await everything(keyring([["k6", K6]]))).toEqual(before);
+  });
+});
+
+describe("the other keys", () => {
+  test("[B2.1] keys:rotate --new-key prints an entry the keyring accepts; nothing else happens", async () => {
+    const { code, stdout } = await command("keys-rotate", ["--new-key", "k7"], [["k6", K6]]);
+    expect(code).toBe(0);
+    const entry = stdout.trim();
+    expect(entry).toMatch(/^k7:[A-Za-z0-9+/]{43}=$/);
+    expect(parseKeyring({ FIELD_ENCRYPTION_KEYS: `${entry},k6:${K6}`, BLIND_INDEX_KEY: newKey() }).currentKeyId).toBe("k7");
+    for (const [column, ids] of Object.entries(await storedKeyIds())) expect(ids, column).toEqual(["k6"]);
+  });
+
+  test("[B2.1] a new BLIND_INDEX_KEY: keys:rotate --reindex recomputes every blind index from the decrypted value; a second run finds nothing to do", async () => {
+    const blind = newKey();
+    const run = await command("keys-rotate", ["--reindex", "--batch-size", "50"], [["k6", K6]], { blindIndexKey: blind });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Member\.ninIndex: \d+ blind index\(es\) recomputed/);
+    expect(run.stdout).toMatch(/MpesaPayment\.receiptNumberIndex: 1 blind index\(es\) recomputed/);
+
+    const ring = keyring([["k6", K6]], blind);
+    const client = connect(env().platformDatabaseUrl, ring);
+    try {
+      const members = await client.member.findMany({ select: { nin: true, ninIndex: true, phone: true, phoneIndex: true, email: true, emailIndex: true } });
+      expect(members.length).toBeGreaterThan(100);
+      for (const m of members) {
+        expect(m.ninIndex).toBe(m.nin && computeBlindIndex(ring, "nin", m.nin));
+        expect(m.phoneIndex).toBe(m.phone && computeBlindIndex(ring, "phone", m.phone));
+        expect(m.emailIndex).toBe(m.email && computeBlindIndex(ring, "email", m.email));
+      }
+    } finally {
+      await client.$disconnect();
+    }
+    const again = await command("keys-rotate", ["--reindex"], [["k6", K6]], { blindIndexKey: blind });
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain("recomputed");
   });
 });

@@ -21,6 +21,10 @@ import { withCiphertext, withPlatform, type PlatformTx } from "../db/platform";
  * ciphertext it was read with (`updateMany` where the old values still hold).
  * A row edited in between matches nothing and is left alone: the edit wins,
  * and if it was written under an old key the next pass takes it.
+ *
+ * With `reindex` the same machinery recomputes the blind indexes instead,
+ * under the keyring's BLIND_INDEX_KEY (after that key has changed): every row
+ * with an indexed value is read, and the ones whose index differs rewritten.
  */
 type Row = Record<string, string | Date | null>;
 type Delegate = {
@@ -54,7 +58,7 @@ const pendingWhere = (fields: string[], keyring: Keyring) => ({ OR: fields.map((
 export type RotationFailure = { model: string; field: string; rowId: string; reason: string; keyId: string | null };
 
 export type RotationReport = {
-  /** values re-encrypted, by "Model.field" */
+  /** values re-encrypted by "Model.field" (with `reindex`: indexes rewritten, by "Model.fieldIndex") */
   rotated: Record<string, number>;
   /** rows skipped because they changed between read and write (a concurrent edit won) */
   skipped: number;
@@ -69,10 +73,41 @@ export type RotationOptions = {
   batchSize?: number;
   /** encrypt plaintext left in the PRE_ENCRYPTION columns instead of reporting it */
   adoptPlaintext?: boolean;
+  /** recompute blind indexes under the keyring's blind-index key; ciphertext is left as it is */
+  reindex?: boolean;
   onProgress?: (progress: { model: string; done: number; total: number }) => void;
 };
 
 type RowOutcome = { data: Record<string, string | Date | null>; expected: Record<string, string | null>; rotated: string[] } | null;
+
+/** The blind indexes of one row that differ from what the keyring computes (for `reindex`). */
+function reindexRow(keyring: Keyring, model: string, row: Row, failures: RotationFailure[]): RowOutcome {
+  const data: Record<string, string | Date | null> = {};
+  const expected: Record<string, string | null> = {};
+  const rotated: string[] = [];
+  for (const [field, spec] of Object.entries(indexedFields(model))) {
+    const stored = row[field];
+    if (typeof stored !== "string") continue;
+    let index: string | null;
+    try {
+      index = computeBlindIndex(keyring, spec.index!, decryptField(keyring, stored, { model, field, rowId: String(row.id) }));
+    } catch (error) {
+      if (!(error instanceof FieldDecryptionError)) throw error;
+      failures.push({ model, field, rowId: String(row.id), reason: error.reason, keyId: error.keyId });
+      continue;
+    }
+    if (index === row[indexFieldName(field)]) continue;
+    data[indexFieldName(field)] = index;
+    expected[field] = stored;
+    rotated.push(`${model}.${indexFieldName(field)}`);
+  }
+  if (rotated.length === 0) return null;
+  if (hasUpdatedAt(model)) data.updatedAt = row.updatedAt ?? null;
+  return { data, expected, rotated };
+}
+
+const indexedFields = (model: string) =>
+  Object.fromEntries(Object.entries(ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS] as Record<string, EncryptedField>).filter(([, spec]) => spec.index));
 
 /** What to write for one row, or null when it has nothing to rotate; unreadable values go to `failures`. */
 export function reencryptRow(keyring: Keyring, model: string, row: Row, options: { adoptPlaintext?: boolean }, failures: RotationFailure[]): RowOutcome {
@@ -128,10 +163,15 @@ export async function pendingCounts(keyring: Keyring): Promise<Record<string, nu
   });
 }
 
-async function rotateModel(model: string, fields: string[], options: RotationOptions, report: RotationReport): Promise<void> {
+async function rotateModel(model: string, options: RotationOptions, report: RotationReport): Promise<void> {
   const { keyring, batchSize = 500 } = options;
-  const select = Object.fromEntries(["id", ...fields, ...(hasUpdatedAt(model) ? ["updatedAt"] : [])].map((f) => [f, true]));
-  const total = await withCiphertext((tx) => delegate(tx, model).count({ where: pendingWhere(fields, keyring) }));
+  const fields = Object.keys(options.reindex ? indexedFields(model) : ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS]);
+  if (fields.length === 0) return;
+  // Reindexing reads every row with an indexed value: whether its index is current takes the HMAC to tell.
+  const where = options.reindex ? { OR: fields.map((f) => ({ [f]: { startsWith: "" } })) } : pendingWhere(fields, keyring);
+  const read = [...fields, ...(options.reindex ? fields.map(indexFieldName) : []), ...(hasUpdatedAt(model) ? ["updatedAt"] : [])];
+  const select = Object.fromEntries(["id", ...read].map((f) => [f, true]));
+  const total = await withCiphertext((tx) => delegate(tx, model).count({ where }));
   if (total === 0) return;
   let done = 0;
   let after: string | null = null;
@@ -139,13 +179,13 @@ async function rotateModel(model: string, fields: string[], options: RotationOpt
     // One transaction per batch: a killed run keeps every batch it committed.
     const batch: Row[] = await withCiphertext(async (tx) => {
       const rows = await delegate(tx, model).findMany({
-        where: { ...pendingWhere(fields, keyring), ...(after ? { id: { gt: after } } : {}) },
+        where: { ...where, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: batchSize,
         select,
       });
       for (const row of rows) {
-        const outcome = reencryptRow(keyring, model, row, options, report.failures);
+        const outcome = options.reindex ? reindexRow(keyring, model, row, report.failures) : reencryptRow(keyring, model, row, options, report.failures);
         if (!outcome) continue;
         if (!(await swapRow(tx, model, String(row.id), outcome))) {
           report.skipped++;
@@ -172,19 +212,19 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationRepo
   for (let pass = 0; pass < 3; pass++) {
     const skippedBefore = report.skipped;
     report.failures = [];
-    for (const [model, fields] of MODELS) await rotateModel(model, Object.keys(fields), options, report);
+    for (const [model] of MODELS) await rotateModel(model, options, report);
     if (report.skipped === skippedBefore) break;
   }
-  const pending = await pendingCounts(options.keyring);
-  report.remaining = Object.values(pending).reduce((a, b) => a + b, 0);
+  // A reindexed value that could not be read keeps its stale index; counting them needs no second scan.
+  report.remaining = options.reindex ? report.failures.length : Object.values(await pendingCounts(options.keyring)).reduce((a, b) => a + b, 0);
   const total = Object.values(report.rotated).reduce((a, b) => a + b, 0);
   if (total > 0) {
     // On the platform chain: the run touches every organisation, and what it records holds no value.
     await withPlatform((tx) =>
       appendAudit(tx, null, { id: null, label: "keys:rotate", ip: null }, {
-        action: "keys.rotate",
-        summary: `${total} value(s) re-encrypted under key ${options.keyring.currentKeyId}`,
-        after: { keyId: options.keyring.currentKeyId, rotated: report.rotated, remaining: report.remaining },
+        action: options.reindex ? "keys.reindex" : "keys.rotate",
+        summary: options.reindex ? `${total} blind index(es) recomputed` : `${total} value(s) re-encrypted under key ${options.keyring.currentKeyId}`,
+        after: { ...(options.reindex ? {} : { keyId: options.keyring.currentKeyId }), rotated: report.rotated, remaining: report.remaining },
       }),
     );
   }
