@@ -325,3 +325,36 @@ describe("the other keys", () => {
     expect(again.stdout).not.toContain("recomputed");
   });
 });
+
+describe("a database from before encryption", () => {
+  test("[M2.4] plaintext left in member email and phone is reported by keys:rotate, and encrypted in place with --adopt-plaintext", async () => {
+    const CHECK = `'^v1\\.[A-Za-z0-9-]{1,32}\\.[A-Za-z0-9_-]{38,}$'`;
+    // What an old database looks like: the columns' CHECKs were added NOT VALID over existing plaintext.
+    await owner.query(`ALTER TABLE member DROP CONSTRAINT member_email_ciphertext, DROP CONSTRAINT member_phone_ciphertext`);
+    const { rows } = await owner.query<{ id: string }>(
+      `INSERT INTO member (id, organization_id, first_name, last_name, email, phone, updated_at)
+       VALUES (gen_random_uuid(), $1, 'Legacy', 'Member', 'Legacy.Member@Example.ng', '+254 700 000 777', now()) RETURNING id`,
+      [club.id],
+    );
+    await owner.query(`ALTER TABLE member ADD CONSTRAINT member_email_ciphertext CHECK (email ~ ${CHECK}) NOT VALID, ADD CONSTRAINT member_phone_ciphertext CHECK (phone ~ ${CHECK}) NOT VALID`);
+    const id = rows[0]!.id;
+    const ring = keyring([["k6", K6]]);
+
+    const refused = await rotateKeys({ keyring: ring });
+    expect(refused.failures).toEqual([
+      { model: "Member", field: "phone", rowId: id, reason: "malformed", keyId: null },
+      { model: "Member", field: "email", rowId: id, reason: "malformed", keyId: null },
+    ]);
+    expect(refused.remaining).toBe(2);
+
+    const adopted = await rotateKeys({ keyring: ring, adoptPlaintext: true });
+    expect(adopted).toMatchObject({ failures: [], remaining: 0, rotated: { "Member.email": 1, "Member.phone": 1 } });
+    const stored = (await owner.query(`SELECT email, phone, email_index, phone_index FROM member WHERE id = $1`, [id])).rows[0];
+    expect(stored.email).toMatch(/^v1\.k6\./);
+    expect(stored.email_index).toBe(computeBlindIndex(ring, "email", "legacy.member@example.ng"));
+    expect(stored.phone_index).toBe(computeBlindIndex(ring, "phone", "+254700000777"));
+    await withAppKeyring(ring, async () => expect(await getMember(club.actors.ADMIN, id)).toMatchObject({ email: "Legacy.Member@Example.ng", phone: "+254 700 000 777" }));
+    // No plaintext is left, so the CHECKs can now be validated over every row.
+    await owner.query(`ALTER TABLE member VALIDATE CONSTRAINT member_email_ciphertext, VALIDATE CONSTRAINT member_phone_ciphertext`);
+  });
+});
