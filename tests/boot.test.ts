@@ -28,7 +28,7 @@ function boot(extra: Record<string, string>) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-describe("production boot refuses a keyring that is not real", () => {
+describe("production boot refuses secrets that are not real", () => {
   test("[M2.5] without FIELD_ENCRYPTION_KEYS it exits, naming the variable", () => {
     const { status, output } = boot({ BLIND_INDEX_KEY: key() });
     expect(status).toBe(1);
@@ -43,5 +43,11 @@ describe("production boot refuses a keyring that is not real", () => {
     const derived = boot({ FIELD_ENCRYPTION_KEYS: `k1:${developmentKeys(AUTH_SECRET).fieldKey}`, BLIND_INDEX_KEY: key() });
     expect(derived.status).toBe(1);
     expect(derived.output).toContain(`Refusing to start in production: FIELD_ENCRYPTION_KEYS key "k1" is the development key derived from AUTH_SECRET`);
+  });
+
+  test("[M2.5] with a development database password it exits, naming the variable", () => {
+    const { status, output } = boot({ FIELD_ENCRYPTION_KEYS: `k1:${key()}`, BLIND_INDEX_KEY: key(), APP_DB_PASSWORD: "harambee-app-dev" });
+    expect(status).toBe(1);
+    expect(output).toContain("Refusing to start in production: APP_DB_PASSWORD is the development default");
   });
 });

@@ -128,7 +128,7 @@ afterAll(async () => {
 });
 
 describe("rotating the field key", () => {
-  test("[B2.1] add a new key, run keys:rotate, retire the old key: every value still decrypts", async () => {
+  test("[B2.1] [B2.2] add a new key, run keys:rotate, retire the old key: every value still decrypts, payment credentials included", async () => {
     const members: { input: ReturnType<typeof person>; id: string }[] = [];
     for (let i = 0; i < 24; i++) {
       const input = person(i);
