@@ -14,7 +14,7 @@ import { findMpesaPayment } from "@/lib/queries/mpesa-payments";
 import { paymentCredentialSecret } from "@/lib/queries/payment-credentials";
 import { findDonorsByEmail } from "@/lib/queries/donors";
 import { createDonor } from "@/lib/services/donors";
-import { createMember, updateMember } from "@/lib/services/members";
+import { archiveMember, createMember, updateMember } from "@/lib/services/members";
 import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
@@ -219,10 +219,17 @@ describe("rotation beside live traffic", () => {
     expect(await withCiphertext((tx) => swapRow(tx, "Member", id, outcome))).toBe(false);
     await withAppKeyring(ring(), async () => expect(await getMember(club.actors.ADMIN, id)).toMatchObject({ phone: "+254733000002" }));
 
+    // An edit of another column only (archiving) wins too: the swap also compares updated_at.
+    const stale2 = (await withCiphertext((tx) => tx.member.findUniqueOrThrow({ where: { id }, select: { id: true, phone: true, nin: true, updatedAt: true } }))) as unknown as Record<string, string | Date>;
+    const outcome2 = reencryptRow(ring(), "Member", stale2, {}, failures)!;
+    await archiveMember(club.actors.ADMIN, { id });
+    expect(await withCiphertext((tx) => swapRow(tx, "Member", id, outcome2))).toBe(false);
+    expect((await owner.query(`SELECT status, updated_at > $2 AS bumped FROM member WHERE id = $1`, [id, stale2.updatedAt])).rows[0]).toEqual({ status: "ARCHIVED", bumped: true });
+
     // The next run takes the edited row.
     const report = await rotateKeys({ keyring: ring() });
     expect(report).toMatchObject({ failures: [], remaining: 0 });
-    await withAppKeyring(keyring([["k4", K4]]), async () => expect(await getMember(club.actors.ADMIN, id)).toMatchObject({ phone: "+254733000002" }));
+    await withAppKeyring(keyring([["k4", K4]]), async () => expect(await getMember(club.actors.ADMIN, id)).toMatchObject({ phone: "+254733000002", status: "ARCHIVED" }));
   });
 
   test("[B2.1] rotating while the services edit the same rows loses no edit", async () => {

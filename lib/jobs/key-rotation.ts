@@ -14,11 +14,13 @@ import { withCiphertext, withPlatform, type PlatformTx } from "../db/platform";
  * without the encryption extension (it works on the stored ciphertext).
  *
  * Resumable without any bookkeeping: a row is pending exactly while one of its
- * values has another key id, so a run that is killed loses at most its
- * uncommitted batch and the next run picks up what is left.
+ * values has another key id, so a run that is killed loses nothing (its open
+ * batch rolls back to the old, still readable ciphertext) and the next run
+ * picks up what is left.
  *
  * Safe beside live traffic: each row is written with a compare-and-swap on the
- * ciphertext it was read with (`updateMany` where the old values still hold).
+ * ciphertext it was read with, and its `updatedAt` where it has one
+ * (`updateMany` where the old values still hold).
  * A row edited in between matches nothing and is left alone: the edit wins,
  * and if it was written under an old key the next pass takes it.
  *
@@ -42,7 +44,11 @@ const MODELS = Object.entries(ENCRYPTED_FIELDS) as [string, Record<string, Encry
  */
 const PRE_ENCRYPTION = new Set(["Member.email", "Member.phone"]);
 
-/** Prisma bumps `updatedAt` on every update; rotation is not an edit, so it writes the old value back. */
+/**
+ * Prisma bumps `updatedAt` on every update; rotation is not an edit, so it
+ * writes the old value back, and only if it still holds: an edit of any other
+ * column in between also makes the swap miss.
+ */
 const hasUpdatedAt = (model: string) =>
   runtimeDataModelOf(ciphertextDbClient()).models[model]?.fields.some((f) => f.name === "updatedAt") ?? false;
 
@@ -78,12 +84,18 @@ export type RotationOptions = {
   onProgress?: (progress: { model: string; done: number; total: number }) => void;
 };
 
-type RowOutcome = { data: Record<string, string | Date | null>; expected: Record<string, string | null>; rotated: string[] } | null;
+type RowOutcome = { data: Row; expected: Row; rotated: string[] } | null;
+
+function rowOutcome(model: string, row: Row, data: Row, expected: Row, rotated: string[]): RowOutcome {
+  if (rotated.length === 0) return null;
+  if (hasUpdatedAt(model)) data.updatedAt = expected.updatedAt = row.updatedAt ?? null;
+  return { data, expected, rotated };
+}
 
 /** The blind indexes of one row that differ from what the keyring computes (for `reindex`). */
 function reindexRow(keyring: Keyring, model: string, row: Row, failures: RotationFailure[]): RowOutcome {
-  const data: Record<string, string | Date | null> = {};
-  const expected: Record<string, string | null> = {};
+  const data: Row = {};
+  const expected: Row = {};
   const rotated: string[] = [];
   for (const [field, spec] of Object.entries(indexedFields(model))) {
     const stored = row[field];
@@ -101,9 +113,7 @@ function reindexRow(keyring: Keyring, model: string, row: Row, failures: Rotatio
     expected[field] = stored;
     rotated.push(`${model}.${indexFieldName(field)}`);
   }
-  if (rotated.length === 0) return null;
-  if (hasUpdatedAt(model)) data.updatedAt = row.updatedAt ?? null;
-  return { data, expected, rotated };
+  return rowOutcome(model, row, data, expected, rotated);
 }
 
 const indexedFields = (model: string) =>
@@ -113,8 +123,8 @@ const indexedFields = (model: string) =>
 export function reencryptRow(keyring: Keyring, model: string, row: Row, options: { adoptPlaintext?: boolean }, failures: RotationFailure[]): RowOutcome {
   const fields = ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS] as Record<string, EncryptedField>;
   const rowId = String(row.id);
-  const data: Record<string, string | Date | null> = {};
-  const expected: Record<string, string | null> = {};
+  const data: Row = {};
+  const expected: Row = {};
   const rotated: string[] = [];
   for (const [field, spec] of Object.entries(fields)) {
     const stored = row[field];
@@ -139,9 +149,7 @@ export function reencryptRow(keyring: Keyring, model: string, row: Row, options:
     expected[field] = stored;
     rotated.push(`${model}.${field}`);
   }
-  if (rotated.length === 0) return null;
-  if (hasUpdatedAt(model)) data.updatedAt = row.updatedAt ?? null;
-  return { data, expected, rotated };
+  return rowOutcome(model, row, data, expected, rotated);
 }
 
 /** Writes one row's new ciphertext only if the row still holds what was read; false when a concurrent edit won. */
