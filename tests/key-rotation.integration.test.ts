@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createSecretKey, randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { FieldDecryptionError } from "@/lib/crypto/cipher";
 import { computeBlindIndex } from "@/lib/crypto/blind-index";
 import { developmentKeys, parseKeyring, type Keyring } from "@/lib/crypto/keyring";
@@ -29,6 +29,9 @@ import type pg from "pg";
  * real `npm run keys:rotate` / `keys:retire` commands where the operator would
  * run them, and the job's functions where a race has to be staged.
  */
+// Each test runs real commands (a tsx start-up apiece) on a machine shared with other work.
+vi.setConfig({ testTimeout: 300_000 });
+
 let ownerUrl: string;
 let owner: pg.Client;
 let club: TestOrganization;
