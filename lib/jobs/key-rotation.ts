@@ -1,0 +1,266 @@
+import { computeBlindIndex } from "../crypto/blind-index";
+import { ciphertextKeyId, ciphertextPrefix, decryptField, encryptField, FieldDecryptionError } from "../crypto/cipher";
+import { ENCRYPTED_FIELDS, indexFieldName, type EncryptedField } from "../crypto/fields";
+import type { Keyring } from "../crypto/keyring";
+import { appendAudit } from "../audit/append";
+import { ciphertextDbClient } from "../db/clients";
+import { runtimeDataModelOf } from "../db/field-encryption-model";
+import { withCiphertext, withPlatform, type PlatformTx } from "../db/platform";
+
+/**
+ * `npm run keys:rotate`: moves every declared encrypted value (ENCRYPTED_FIELDS)
+ * that is not under the keyring's current key onto it, model by model, in
+ * batches ordered by row id, with the platform role (every organisation) and
+ * without the encryption extension (it works on the stored ciphertext).
+ *
+ * Resumable without any bookkeeping: a row is pending exactly while one of its
+ * values has another key id, so a run that is killed loses nothing (its open
+ * batch rolls back to the old, still readable ciphertext) and the next run
+ * picks up what is left.
+ *
+ * Safe beside live traffic: each row is written with a compare-and-swap on the
+ * ciphertext it was read with, and its `updatedAt` where it has one
+ * (`updateMany` where the old values still hold).
+ * A row edited in between matches nothing and is left alone: the edit wins,
+ * and if it was written under an old key the next pass takes it.
+ *
+ * With `reindex` the same machinery recomputes the blind indexes instead,
+ * under the keyring's BLIND_INDEX_KEY (after that key has changed): every row
+ * with an indexed value is read, and the ones whose index differs rewritten.
+ */
+type Row = Record<string, string | Date | null>;
+type Delegate = {
+  findMany(args: object): Promise<Row[]>;
+  updateMany(args: object): Promise<{ count: number }>;
+  count(args: object): Promise<number>;
+};
+
+const MODELS = Object.entries(ENCRYPTED_FIELDS) as [string, Record<string, EncryptedField>][];
+
+/**
+ * Columns that predate encryption and may still hold plaintext in an old
+ * database (their CHECKs are NOT VALID, see the field_encryption migration);
+ * `--adopt-plaintext` encrypts them in place.
+ */
+const PRE_ENCRYPTION = new Set(["Member.email", "Member.phone"]);
+
+/**
+ * Prisma bumps `updatedAt` on every update; rotation is not an edit, so it
+ * writes the old value back, and only if it still holds: an edit of any other
+ * column in between also makes the swap miss.
+ */
+const hasUpdatedAt = (model: string) =>
+  runtimeDataModelOf(ciphertextDbClient()).models[model]?.fields.some((f) => f.name === "updatedAt") ?? false;
+
+function delegate(tx: PlatformTx, model: string): Delegate {
+  return (tx as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
+}
+
+/** Rows holding a value of `field` that is not under `prefix` (nulls have nothing to rotate). */
+const notUnder = (field: string, prefix: string) => ({ AND: [{ [field]: { startsWith: "" } }, { NOT: { [field]: { startsWith: prefix } } }] });
+
+const pendingWhere = (fields: string[], keyring: Keyring) => ({ OR: fields.map((f) => notUnder(f, ciphertextPrefix(keyring.currentKeyId))) });
+
+export type RotationFailure = { model: string; field: string; rowId: string; reason: string; keyId: string | null };
+
+export type RotationReport = {
+  /** values re-encrypted by "Model.field" (with `reindex`: indexes rewritten, by "Model.fieldIndex") */
+  rotated: Record<string, number>;
+  /** rows skipped because they changed between read and write (a concurrent edit won) */
+  skipped: number;
+  /** values that could not be read: unknown key, tampered, or plaintext without --adopt-plaintext */
+  failures: RotationFailure[];
+  /** values still not under the current key when the run ended */
+  remaining: number;
+};
+
+export type RotationOptions = {
+  keyring: Keyring;
+  batchSize?: number;
+  /** encrypt plaintext left in the PRE_ENCRYPTION columns instead of reporting it */
+  adoptPlaintext?: boolean;
+  /** recompute blind indexes under the keyring's blind-index key; ciphertext is left as it is */
+  reindex?: boolean;
+  onProgress?: (progress: { model: string; done: number; total: number }) => void;
+};
+
+type RowOutcome = { data: Row; expected: Row; rotated: string[] } | null;
+
+function rowOutcome(model: string, row: Row, data: Row, expected: Row, rotated: string[]): RowOutcome {
+  if (rotated.length === 0) return null;
+  if (hasUpdatedAt(model)) data.updatedAt = expected.updatedAt = row.updatedAt ?? null;
+  return { data, expected, rotated };
+}
+
+/** The blind indexes of one row that differ from what the keyring computes (for `reindex`). */
+function reindexRow(keyring: Keyring, model: string, row: Row, failures: RotationFailure[]): RowOutcome {
+  const data: Row = {};
+  const expected: Row = {};
+  const rotated: string[] = [];
+  for (const [field, spec] of Object.entries(indexedFields(model))) {
+    const stored = row[field];
+    if (typeof stored !== "string") continue;
+    let index: string | null;
+    try {
+      index = computeBlindIndex(keyring, spec.index!, decryptField(keyring, stored, { model, field, rowId: String(row.id) }));
+    } catch (error) {
+      if (!(error instanceof FieldDecryptionError)) throw error;
+      failures.push({ model, field, rowId: String(row.id), reason: error.reason, keyId: error.keyId });
+      continue;
+    }
+    if (index === row[indexFieldName(field)]) continue;
+    data[indexFieldName(field)] = index;
+    expected[field] = stored;
+    rotated.push(`${model}.${indexFieldName(field)}`);
+  }
+  return rowOutcome(model, row, data, expected, rotated);
+}
+
+const indexedFields = (model: string) =>
+  Object.fromEntries(Object.entries(ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS] as Record<string, EncryptedField>).filter(([, spec]) => spec.index));
+
+/** What to write for one row, or null when it has nothing to rotate; unreadable values go to `failures`. */
+export function reencryptRow(keyring: Keyring, model: string, row: Row, options: { adoptPlaintext?: boolean }, failures: RotationFailure[]): RowOutcome {
+  const fields = ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS] as Record<string, EncryptedField>;
+  const rowId = String(row.id);
+  const data: Row = {};
+  const expected: Row = {};
+  const rotated: string[] = [];
+  for (const [field, spec] of Object.entries(fields)) {
+    const stored = row[field];
+    if (typeof stored !== "string") continue;
+    const keyId = ciphertextKeyId(stored);
+    if (keyId === keyring.currentKeyId) continue;
+    const context = { model, field, rowId };
+    let plaintext: string;
+    if (keyId === null && options.adoptPlaintext && PRE_ENCRYPTION.has(`${model}.${field}`)) {
+      plaintext = stored;
+      if (spec.index) data[indexFieldName(field)] = computeBlindIndex(keyring, spec.index, stored);
+    } else {
+      try {
+        plaintext = decryptField(keyring, stored, context);
+      } catch (error) {
+        if (!(error instanceof FieldDecryptionError)) throw error;
+        failures.push({ model, field, rowId, reason: error.reason, keyId: error.keyId });
+        continue;
+      }
+    }
+    data[field] = encryptField(keyring, plaintext, context);
+    expected[field] = stored;
+    rotated.push(`${model}.${field}`);
+  }
+  return rowOutcome(model, row, data, expected, rotated);
+}
+
+/** Writes one row's new ciphertext only if the row still holds what was read; false when a concurrent edit won. */
+export async function swapRow(tx: PlatformTx, model: string, rowId: string, outcome: NonNullable<RowOutcome>): Promise<boolean> {
+  const { count } = await delegate(tx, model).updateMany({ where: { id: rowId, ...outcome.expected }, data: outcome.data });
+  return count === 1;
+}
+
+/** Values of each declared field not under the current key, by "Model.field". */
+export async function pendingCounts(keyring: Keyring): Promise<Record<string, number>> {
+  return withCiphertext(async (tx) => {
+    const counts: Record<string, number> = {};
+    for (const [model, fields] of MODELS) {
+      for (const field of Object.keys(fields)) {
+        counts[`${model}.${field}`] = await delegate(tx, model).count({ where: notUnder(field, ciphertextPrefix(keyring.currentKeyId)) });
+      }
+    }
+    return counts;
+  });
+}
+
+async function rotateModel(model: string, options: RotationOptions, report: RotationReport): Promise<void> {
+  const { keyring, batchSize = 500 } = options;
+  const fields = Object.keys(options.reindex ? indexedFields(model) : ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS]);
+  if (fields.length === 0) return;
+  // Reindexing reads every row with an indexed value: whether its index is current takes the HMAC to tell.
+  const where = options.reindex ? { OR: fields.map((f) => ({ [f]: { startsWith: "" } })) } : pendingWhere(fields, keyring);
+  const read = [...fields, ...(options.reindex ? fields.map(indexFieldName) : []), ...(hasUpdatedAt(model) ? ["updatedAt"] : [])];
+  const select = Object.fromEntries(["id", ...read].map((f) => [f, true]));
+  const total = await withCiphertext((tx) => delegate(tx, model).count({ where }));
+  if (total === 0) return;
+  let done = 0;
+  let after: string | null = null;
+  for (;;) {
+    // One transaction per batch: a killed run keeps every batch it committed.
+    const batch: Row[] = await withCiphertext(async (tx) => {
+      const rows = await delegate(tx, model).findMany({
+        where: { ...where, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: batchSize,
+        select,
+      });
+      for (const row of rows) {
+        const outcome = options.reindex ? reindexRow(keyring, model, row, report.failures) : reencryptRow(keyring, model, row, options, report.failures);
+        if (!outcome) continue;
+        if (!(await swapRow(tx, model, String(row.id), outcome))) {
+          report.skipped++;
+          continue;
+        }
+        for (const key of outcome.rotated) report.rotated[key] = (report.rotated[key] ?? 0) + 1;
+      }
+      return rows;
+    });
+    if (batch.length === 0) break;
+    after = String(batch.at(-1)!.id);
+    done += batch.length;
+    options.onProgress?.({ model, done: Math.min(done, total), total });
+  }
+}
+
+/**
+ * One run: a pass over every model, then further passes while the previous
+ * one lost rows to concurrent edits (bounded, so a row edited nonstop cannot
+ * hold the run forever; it is reported as remaining).
+ */
+export async function rotateKeys(options: RotationOptions): Promise<RotationReport> {
+  const report: RotationReport = { rotated: {}, skipped: 0, failures: [], remaining: 0 };
+  for (let pass = 0; pass < 3; pass++) {
+    const skippedBefore = report.skipped;
+    report.failures = [];
+    for (const [model] of MODELS) await rotateModel(model, options, report);
+    if (report.skipped === skippedBefore) break;
+  }
+  // A reindexed value that could not be read keeps its stale index; counting them needs no second scan.
+  report.remaining = options.reindex ? report.failures.length : Object.values(await pendingCounts(options.keyring)).reduce((a, b) => a + b, 0);
+  const total = Object.values(report.rotated).reduce((a, b) => a + b, 0);
+  if (total > 0) {
+    // On the platform chain: the run touches every organisation, and what it records holds no value.
+    await withPlatform((tx) =>
+      appendAudit(tx, null, { id: null, label: "keys:rotate", ip: null }, {
+        action: options.reindex ? "keys.reindex" : "keys.rotate",
+        summary: options.reindex ? `${total} blind index(es) recomputed` : `${total} value(s) re-encrypted under key ${options.keyring.currentKeyId}`,
+        after: { ...(options.reindex ? {} : { keyId: options.keyring.currentKeyId }), rotated: report.rotated, remaining: report.remaining },
+      }),
+    );
+  }
+  return report;
+}
+
+export type RetireCheck = { allowed: boolean; reason: string; counts: Record<string, number> };
+
+/**
+ * Whether `keyId` can leave FIELD_ENCRYPTION_KEYS: not the current key, and no
+ * stored value still uses it (counts by "Model.field" say where they are).
+ */
+export async function checkRetire(keyring: Keyring, keyId: string): Promise<RetireCheck> {
+  if (keyId === keyring.currentKeyId) {
+    return { allowed: false, reason: `key "${keyId}" is the current key: put the new key first in FIELD_ENCRYPTION_KEYS and run keys:rotate`, counts: {} };
+  }
+  const counts = await withCiphertext(async (tx) => {
+    const found: Record<string, number> = {};
+    for (const [model, fields] of MODELS) {
+      for (const field of Object.keys(fields)) {
+        const n = await delegate(tx, model).count({ where: { [field]: { startsWith: ciphertextPrefix(keyId) } } });
+        if (n > 0) found[`${model}.${field}`] = n;
+      }
+    }
+    return found;
+  });
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return total === 0
+    ? { allowed: true, reason: `no stored value uses key "${keyId}": remove it from FIELD_ENCRYPTION_KEYS`, counts }
+    : { allowed: false, reason: `${total} stored value(s) still use key "${keyId}": run keys:rotate first`, counts };
+}
