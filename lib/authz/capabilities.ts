@@ -163,3 +163,12 @@ export function rolesWith(capability: Capability): RoleName[] {
 export function can(subject: { capabilities: ReadonlySet<Capability> }, capability: Capability): boolean {
   return subject.capabilities.has(capability);
 }
+
+/**
+ * Whether a subject may give a role to someone, or take it away: only with
+ * `roles:manage` and every capability of that role. So an admin cannot make
+ * an owner, nor demote or remove one; an owner can do both.
+ */
+export function mayAssignRole(subject: { capabilities: ReadonlySet<Capability> }, role: RoleName): boolean {
+  return can(subject, "roles:manage") && ROLE_CAPABILITIES[role].every((capability) => can(subject, capability));
+}

@@ -1,0 +1,87 @@
+/**
+ * The audit chains read straight from PostgreSQL for `npm run audit:verify`
+ * and the benchmark: every chain at once, so through a role that sees them all
+ * (platform or owner), outside any tenant transaction.
+ */
+import pg from "pg";
+import { describeVerdict, verifyChain, type ChainReader, type ChainRow } from "../audit/verify";
+
+type Row = {
+  id: string;
+  organization_id: string | null;
+  seq: string;
+  at: Date;
+  actor_id: string | null;
+  actor_label: string;
+  ip: string | null;
+  action: string;
+  summary: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+};
+
+const toChainRow = (r: Row): ChainRow => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  seq: BigInt(r.seq),
+  at: r.at,
+  actorId: r.actor_id,
+  actorLabel: r.actor_label,
+  ip: r.ip,
+  action: r.action,
+  summary: r.summary,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  before: r.before,
+  after: r.after,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** One chain's entries in (seq, id) order after a position; `IS NOT DISTINCT FROM` also matches the platform chain's null. */
+export function chainReader(client: pg.ClientBase, organizationId: string | null): ChainReader {
+  return async (after, limit) => {
+    const { rows } = await client.query<Row>(
+      `SELECT id, organization_id, seq::text AS seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id,
+              before, after, prev_hash, hash
+         FROM audit_entry
+        WHERE organization_id IS NOT DISTINCT FROM $1::uuid
+          AND ($2::bigint IS NULL OR (seq, id) > ($2::bigint, $3::uuid))
+        ORDER BY seq, id
+        LIMIT $4`,
+      [organizationId, after ? after.seq.toString() : null, after?.id ?? null, limit],
+    );
+    return rows.map(toChainRow);
+  };
+}
+
+export type ChainReport = { chain: string; ok: boolean; line: string };
+
+/** Verifies the chains of `slug` (or all of them, the platform's first) and reports one line per chain. */
+export async function verifyChains(connectionString: string, slug?: string): Promise<ChainReport[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const orgs = await client.query<{ id: string; slug: string }>(
+      slug ? "SELECT id, slug FROM organization WHERE slug = $1" : "SELECT id, slug FROM organization ORDER BY slug",
+      slug ? [slug] : [],
+    );
+    if (slug && orgs.rowCount === 0) throw new Error(`no organisation with slug ${slug}`);
+    const chains: [string, string | null][] = [...(slug ? [] : [["platform", null] as [string, null]]), ...orgs.rows.map((o) => [o.slug, o.id] as [string, string])];
+    const reports: ChainReport[] = [];
+    for (const [name, organizationId] of chains) {
+      const started = performance.now();
+      const verdict = await verifyChain(chainReader(client, organizationId));
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const head = verdict.ok && verdict.head ? `, head ${verdict.head.hash}` : "";
+      reports.push({ chain: name, ok: verdict.ok, line: `${name}: ${describeVerdict(verdict)} — ${verdict.checked} entries checked in ${seconds} s${head}` });
+    }
+    return reports;
+  } finally {
+    await client.end();
+  }
+}
