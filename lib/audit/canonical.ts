@@ -30,11 +30,23 @@ export type HashedFields = {
   after: unknown;
 };
 
+/**
+ * sha256(prev_hash ‖ canonical JSON of exactly the hashed fields). The fields
+ * are picked one by one, so a stored row (with its id, prev_hash and hash
+ * beside them) hashes the same as the entry did when it was appended.
+ */
 export function entryHash(prevHash: string, entry: HashedFields): string {
   const body = canonicalJson({
-    ...entry,
+    organizationId: entry.organizationId,
     seq: entry.seq.toString(),
     at: entry.at.toISOString(),
+    actorId: entry.actorId,
+    actorLabel: entry.actorLabel,
+    ip: entry.ip,
+    action: entry.action,
+    summary: entry.summary,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
     before: entry.before ?? null,
     after: entry.after ?? null,
   });

@@ -42,7 +42,11 @@ const toChainRow = (r: Row): ChainRow => ({
   hash: r.hash,
 });
 
-/** One chain's entries in (seq, id) order after a position; `IS NOT DISTINCT FROM` also matches the platform chain's null. */
+/**
+ * One chain's entries in (seq, id) order after a position; `IS NOT DISTINCT
+ * FROM` also matches the platform chain's null. ORDER BY names the table's
+ * columns: the output's `seq` is text and would sort "10" before "2".
+ */
 export function chainReader(client: pg.ClientBase, organizationId: string | null): ChainReader {
   return async (after, limit) => {
     const { rows } = await client.query<Row>(
@@ -51,7 +55,7 @@ export function chainReader(client: pg.ClientBase, organizationId: string | null
          FROM audit_entry
         WHERE organization_id IS NOT DISTINCT FROM $1::uuid
           AND ($2::bigint IS NULL OR (seq, id) > ($2::bigint, $3::uuid))
-        ORDER BY seq, id
+        ORDER BY audit_entry.seq, audit_entry.id
         LIMIT $4`,
       [organizationId, after ? after.seq.toString() : null, after?.id ?? null, limit],
     );
