@@ -8,6 +8,7 @@ import { changeRole, removeMembership } from "@/lib/services/memberships";
 import { createMember, updateMember } from "@/lib/services/members";
 import { resolveSession, signInWithPassword } from "@/lib/services/sessions";
 import { parseAuditCsv, recomputeRowHash } from "./support/audit-csv";
+import { connectAs } from "./support/database";
 import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
 
 let club: TestOrganization;
@@ -70,6 +71,28 @@ describe("each audited field is present", () => {
     await signInWithPassword({ organizationId: club.id, email, password: "wrong-password-entirely", ip: "198.51.100.24", userAgent: "vitest" });
     const failed = await lastEntry(club.id, "auth.login_failed");
     expectAttributed(failed, { userId: club.actors.MEMBER.userId, label: email }, "198.51.100.24");
+  });
+});
+
+describe("platform actions", () => {
+  test("[M5.1] creating an organisation and adding its people are on the platform chain and on the organisation's chain", async () => {
+    const platform = await connectAs("platform");
+    try {
+      const count = async (chain: string | null, action: string) =>
+        (
+          await platform.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM audit_entry
+              WHERE organization_id IS NOT DISTINCT FROM $1::uuid AND action = $2 AND (target_id = $3 OR after->>'organizationId' = $3)`,
+            [chain, action, club.id],
+          )
+        ).rows[0].n;
+      expect(await count(null, "organization.create")).toBe(1);
+      expect(await count(club.id, "organization.create")).toBe(1);
+      expect(await count(null, "membership.create")).toBe(8);
+      expect(await count(club.id, "membership.create")).toBe(8);
+    } finally {
+      await platform.end();
+    }
   });
 });
 
