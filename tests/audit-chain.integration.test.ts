@@ -141,6 +141,15 @@ describe("audit:verify names the first broken entry of a tampered chain", () => 
   });
 });
 
+describe("the platform chain", () => {
+  test("[M5.4] verifying every chain includes the platform's, which platform actions keep intact", async () => {
+    await organizationWithChain(1);
+    const reports = await verifyChains(env().platformDatabaseUrl);
+    const platform = reports.find((r) => r.chain === "platform");
+    expect(platform).toMatchObject({ ok: true, line: expect.stringMatching(/^platform: intact through #\d+/) });
+  });
+});
+
 describe("the database keeps the trail append-only", () => {
   test("[M5.4] the app role's UPDATE, DELETE and TRUNCATE on audit_entry fail; so do the platform role's and the owner's without the rewrite switch", async () => {
     const org = await organizationWithChain(2);

@@ -43,21 +43,23 @@ const toChainRow = (r: Row): ChainRow => ({
 });
 
 /**
- * One chain's entries in (seq, id) order after a position; `IS NOT DISTINCT
- * FROM` also matches the platform chain's null. ORDER BY names the table's
+ * One chain's entries in (seq, id) order after a position. Written so the
+ * (organization_id, seq) index serves every batch: `=` (or IS NULL for the
+ * platform chain), never IS NOT DISTINCT FROM, which no index can answer; seq
+ * bounds the scan and id only breaks ties. ORDER BY names the table's
  * columns: the output's `seq` is text and would sort "10" before "2".
  */
 export function chainReader(client: pg.ClientBase, organizationId: string | null): ChainReader {
+  const chain = organizationId === null ? "organization_id IS NULL AND $1::uuid IS NULL" : "organization_id = $1::uuid";
   return async (after, limit) => {
     const { rows } = await client.query<Row>(
       `SELECT id, organization_id, seq::text AS seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id,
               before, after, prev_hash, hash
          FROM audit_entry
-        WHERE organization_id IS NOT DISTINCT FROM $1::uuid
-          AND ($2::bigint IS NULL OR (seq, id) > ($2::bigint, $3::uuid))
+        WHERE ${chain} AND audit_entry.seq >= $2::bigint AND (audit_entry.seq > $2::bigint OR audit_entry.id > $3::uuid)
         ORDER BY audit_entry.seq, audit_entry.id
         LIMIT $4`,
-      [organizationId, after ? after.seq.toString() : null, after?.id ?? null, limit],
+      [organizationId, after ? after.seq.toString() : "0", after?.id ?? "00000000-0000-0000-0000-000000000000", limit],
     );
     return rows.map(toChainRow);
   };

@@ -111,7 +111,8 @@ export function auditCsv(actor: Actor, filter: AuditFilter): ReadableStream<Uint
 /** Reads the organisation's chain in (seq, id) order through the tenant transaction. */
 function chainBatch(tx: TenantTx, after: { seq: bigint; id: string } | null, limit: number) {
   return tx.auditEntry.findMany({
-    where: after ? { OR: [{ seq: { gt: after.seq } }, { seq: after.seq, id: { gt: after.id } }] } : {},
+    // seq bounds the index scan; id only breaks ties.
+    where: after ? { seq: { gte: after.seq }, OR: [{ seq: { gt: after.seq } }, { id: { gt: after.id } }] } : {},
     orderBy: [{ seq: "asc" }, { id: "asc" }],
     take: limit,
     select: entryFields,
