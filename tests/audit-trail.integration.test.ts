@@ -6,7 +6,7 @@ import { auditCsv, listAuditEntries, verifyAuditChain } from "@/lib/queries/audi
 import { recordAuditExport } from "@/lib/services/audit-exports";
 import { changeRole, removeMembership } from "@/lib/services/memberships";
 import { createMember, updateMember } from "@/lib/services/members";
-import { resolveSession, signInWithPassword } from "@/lib/services/sessions";
+import { endSession, resolveSession, signInWithPassword } from "@/lib/services/sessions";
 import { parseAuditCsv, recomputeRowHash } from "./support/audit-csv";
 import { connectAs } from "./support/database";
 import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
@@ -61,7 +61,7 @@ describe("each audited field is present", () => {
     await changeRole(owner, { userId: treasurer.userId, role: "TREASURER" });
   });
 
-  test("[M5.1] [B3.3] a login and a failed login, with the client IP", async () => {
+  test("[M5.1] [B3.3] a login, a failed login and a logout, with the client IP", async () => {
     const email = club.emails.MEMBER;
     const signedIn = await signInWithPassword({ organizationId: club.id, email, password: TEST_PASSWORD, ip: "198.51.100.23", userAgent: "vitest" });
     expect(signedIn).not.toBeNull();
@@ -71,6 +71,10 @@ describe("each audited field is present", () => {
     await signInWithPassword({ organizationId: club.id, email, password: "wrong-password-entirely", ip: "198.51.100.24", userAgent: "vitest" });
     const failed = await lastEntry(club.id, "auth.login_failed");
     expectAttributed(failed, { userId: club.actors.MEMBER.userId, label: email }, "198.51.100.24");
+    await endSession(signedIn!.sessionId, club.id, { id: club.actors.MEMBER.userId!, label: email, ip: "198.51.100.25" });
+    const logout = await lastEntry(club.id, "auth.logout");
+    expectAttributed(logout, { userId: club.actors.MEMBER.userId, label: email }, "198.51.100.25");
+    expect(logout.targetId).toBe(signedIn!.sessionId);
   });
 });
 
