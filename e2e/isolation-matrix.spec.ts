@@ -23,6 +23,8 @@ test.describe.configure({ mode: "serial" });
 const HOME = "ikeja-relief";
 const FOREIGN = "kilimani";
 const tenantHost = (slug: string) => `${slug}.localhost:${PORT}`;
+/** What lib/http/route-handler.ts answers for a service's not-found. */
+const NOT_FOUND_REPLY = JSON.stringify({ error: "Not found" });
 
 async function sessionCookie(browser: Browser, email: string): Promise<string> {
   const context = await browser.newContext();
@@ -136,8 +138,9 @@ async function run(check: Check, cookie: string, audits: () => Promise<number>):
     const response = await rawRequest({ host, path: check.path, headers: { cookie } });
     const want = check.allowed ? 200 : 404;
     if (response.status !== want) return { response, problem: `expected ${want}, got ${response.status}` };
-    // The one not-found page, not some other page that happens to say 404.
-    return { response, problem: check.allowed || response.body.includes("Page not found") ? undefined : "404 without the not-found page" };
+    // The one not-found page (or, from a route handler, the one not-found reply), not some other answer that happens to say 404.
+    const notFoundShown = check.route.kind === "handler" ? response.body === NOT_FOUND_REPLY : response.body.includes("Page not found");
+    return { response, problem: check.allowed || notFoundShown ? undefined : "404 without the not-found page" };
   }
   const route = check.route as ActionRoute;
   const before = await audits();

@@ -2,15 +2,22 @@ import { createHash } from "node:crypto";
 
 /**
  * Canonical JSON: object keys sorted by code unit, no whitespace, arrays in
- * order, `undefined` members dropped. Two equal entries always hash the same.
+ * order, `undefined` members dropped, and anything with a `toJSON` (a Date)
+ * encoded as JSON.stringify — so as PostgreSQL stores it — would encode it.
+ * Two equal entries always hash the same.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return canonicalJson((value as { toJSON: () => unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const record = value as Record<string, unknown>;
+  // Array.prototype.sort's default order compares UTF-16 code units.
+  let out = "";
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] === undefined) continue;
+    out += `${out ? "," : ""}${JSON.stringify(key)}:${canonicalJson(record[key])}`;
+  }
+  return `{${out}}`;
 }
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -30,13 +37,33 @@ export type HashedFields = {
   after: unknown;
 };
 
+/** The hashed members in canonical (code-unit) order, each with its encoded key. */
+const HASHED_KEYS = (
+  ["organizationId", "seq", "at", "actorId", "actorLabel", "ip", "action", "summary", "targetType", "targetId", "before", "after"] as const
+)
+  .slice()
+  .sort()
+  .map((key) => [key, `${JSON.stringify(key)}:`] as const);
+
+/**
+ * sha256(prev_hash ‖ canonical JSON of exactly the hashed fields): the same
+ * string canonicalJson gives for an object of those twelve members, built
+ * without sorting them per entry (verification hashes a million entries). The
+ * fields are picked one by one, so a stored row (with its id, prev_hash and
+ * hash beside them) hashes the same as the entry did when it was appended.
+ */
 export function entryHash(prevHash: string, entry: HashedFields): string {
-  const body = canonicalJson({
+  const values: Record<(typeof HASHED_KEYS)[number][0], unknown> = {
     ...entry,
     seq: entry.seq.toString(),
     at: entry.at.toISOString(),
     before: entry.before ?? null,
     after: entry.after ?? null,
-  });
-  return createHash("sha256").update(prevHash).update(body).digest("hex");
+  };
+  let body = "";
+  for (const [key, encodedKey] of HASHED_KEYS) {
+    if (values[key] === undefined) continue;
+    body += `${body ? "," : ""}${encodedKey}${canonicalJson(values[key])}`;
+  }
+  return createHash("sha256").update(prevHash).update(`{${body}}`).digest("hex");
 }

@@ -175,3 +175,17 @@ export function rolesWith(capability: Capability): RoleName[] {
 export function can(subject: { capabilities: ReadonlySet<Capability> }, capability: Capability): boolean {
   return subject.capabilities.has(capability);
 }
+
+/** The capabilities that control the organisation itself, rather than its records. */
+const CONTROL: readonly Capability[] = ["org:manage", "org:delete", "roles:manage", "billing:manage", "support:grant", "audit:read", "notices:receive"];
+
+/**
+ * Whether a subject may give a role to someone, or take it away: only with
+ * `roles:manage` and every controlling capability that role holds. So an
+ * admin cannot make an owner, nor demote or remove one; an owner can do both.
+ * (Record capabilities such as a treasurer's approvals do not count: managing
+ * who holds a role is not exercising it.)
+ */
+export function mayAssignRole(subject: { capabilities: ReadonlySet<Capability> }, role: RoleName): boolean {
+  return can(subject, "roles:manage") && ROLE_CAPABILITIES[role].filter((c) => CONTROL.includes(c)).every((c) => can(subject, c));
+}

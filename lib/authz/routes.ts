@@ -204,6 +204,8 @@ export const ROUTES: readonly Route[] = [
     postTo: "/support-access",
     audits: 2,
   },
+  { kind: "page", file: `${APP}/audit/page.tsx`, host: "tenant", access: "audit:read" },
+  { kind: "handler", file: `${APP}/audit/export/route.ts`, host: "tenant", methods: ["GET"], access: "audit:read" },
 
   // Route handlers and metadata files.
   { kind: "handler", file: "app/api/auth/[...nextauth]/route.ts", host: "any", methods: ["GET", "POST"], access: "public", sample: "/api/auth/csrf" },

@@ -66,13 +66,14 @@ export async function addPersonToOrganization(actor: AuditActor, raw: z.input<ty
       data: { organizationId: input.organizationId, userId: user.id, role: input.role },
       select: { id: true, role: true },
     });
-    await appendAudit(tx, input.organizationId, actor, {
-      action: "membership.create",
+    const record = {
       summary: `Person added with role ${input.role}`,
       targetType: "Membership",
       targetId: membership.id,
-      after: { userId: user.id, role: membership.role },
-    });
+      after: { organizationId: input.organizationId, userId: user.id, role: membership.role },
+    };
+    await appendAudit(tx, null, actor, { action: "membership.create", ...record });
+    await appendAudit(tx, input.organizationId, actor, { action: "membership.create", ...record });
     return { userId: user.id, membershipId: membership.id };
   });
 }

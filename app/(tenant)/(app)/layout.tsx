@@ -16,6 +16,7 @@ export default async function TenantLayout({ children }: { children: ReactNode }
           {can(actor, "members:read") ? <Link href="/members">Members</Link> : null}
           {can(actor, "programs:read") ? <Link href="/programs">Programs</Link> : null}
           {can(actor, "beneficiaries:read") ? <Link href="/beneficiaries">Beneficiaries</Link> : null}
+          {can(actor, "audit:read") ? <Link href="/audit">Audit</Link> : null}
           <span className="ml-auto text-gray-600" data-testid="signed-in-as">
             {session.user.email}
           </span>

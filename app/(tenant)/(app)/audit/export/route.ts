@@ -1,0 +1,27 @@
+import { memberRequest } from "@/lib/context/request";
+import { notFoundError } from "@/lib/errors";
+import { routeHandler } from "@/lib/http/route-handler";
+import { auditCsv } from "@/lib/queries/audit";
+import { auditFilterInput } from "@/lib/schemas/audit";
+import { recordAuditExport } from "@/lib/services/audit-exports";
+
+/**
+ * The audit page's filtered view as CSV, streamed (promise M5.3). The export
+ * writes an audit entry, so only a request from this organisation's own pages
+ * (or typed into the address bar) is served; another site's link reads as missing.
+ */
+export const GET = routeHandler(async (request: Request) => {
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw notFoundError();
+  const { org, actor } = await memberRequest();
+  const filter = auditFilterInput.parse(Object.fromEntries(new URL(request.url).searchParams));
+  await recordAuditExport(actor, filter);
+  const day = new Date().toISOString().slice(0, 10);
+  return new Response(auditCsv(actor, filter), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="audit-${org.slug}-${day}.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+});

@@ -1,0 +1,116 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { memberRequest } from "@/lib/context/request";
+import { listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
+import { describeVerdict } from "@/lib/audit/verify";
+import { auditCursorInput, auditFilterInput, type AuditFilter } from "@/lib/schemas/audit";
+import { notFoundOnAppError } from "@/lib/actions/not-found";
+
+export const metadata: Metadata = { title: "Audit trail" };
+
+type Search = Record<string, string | string[] | undefined>;
+
+const FILTERS: { name: keyof AuditFilter; label: string; type: "text" | "date"; placeholder?: string }[] = [
+  { name: "actor", label: "Actor", type: "text", placeholder: "email or id" },
+  { name: "action", label: "Action", type: "text", placeholder: "e.g. member." },
+  { name: "target", label: "Target", type: "text", placeholder: "type or id" },
+  { name: "from", label: "From", type: "date" },
+  { name: "to", label: "To", type: "date" },
+];
+
+/** The query string of the current filters, for the next page and the export link. */
+function queryOf(filter: AuditFilter, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...filter, ...extra })) if (value) params.set(key, value);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+const json = (value: unknown) => (value === null || value === undefined ? "—" : JSON.stringify(value, null, 2));
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  const { actor } = await memberRequest();
+  const filter = auditFilterInput.parse(search);
+  const before = auditCursorInput.parse(search.before);
+  const [{ entries, next }, verdict] = await notFoundOnAppError(() =>
+    Promise.all([listAuditEntries(actor, filter, before), search.verify === "1" ? verifyAuditChain(actor) : null]),
+  );
+  return (
+    <section>
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">Audit trail</h1>
+        <div className="flex gap-2">
+          <form>
+            <input type="hidden" name="verify" value="1" />
+            <button type="submit" className="btn-quiet">
+              Verify chain
+            </button>
+          </form>
+          <a href={`/audit/export${queryOf(filter)}`} className="btn" download>
+            Export CSV
+          </a>
+        </div>
+      </div>
+      {verdict ? (
+        <p role="status" data-testid="chain-verdict" className={verdict.ok ? "mt-3 text-sm text-green-700" : "mt-3 text-sm text-red-700"}>
+          Chain {describeVerdict(verdict)}
+          {verdict.ok ? ` (${verdict.checked} entries checked)` : null}
+        </p>
+      ) : null}
+      <form className="mt-6 grid grid-cols-5 gap-2" role="search">
+        {FILTERS.map((f) => (
+          <label key={f.name} className="text-sm text-gray-600">
+            {f.label}
+            <input name={f.name} type={f.type} defaultValue={filter[f.name] ?? ""} placeholder={f.placeholder} className="field mt-1" />
+          </label>
+        ))}
+        <button type="submit" className="btn-quiet col-span-5 justify-self-start">
+          Filter
+        </button>
+      </form>
+      <table className="mt-6 w-full border-collapse bg-white text-sm" data-testid="audit-list">
+        <thead>
+          <tr className="border-b text-left text-gray-600">
+            <th className="px-3 py-2">#</th>
+            <th className="px-3 py-2">When (UTC)</th>
+            <th className="px-3 py-2">Actor</th>
+            <th className="px-3 py-2">Action</th>
+            <th className="px-3 py-2">Target</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} className="border-b align-top last:border-0">
+              <td className="px-3 py-2 tabular-nums">{e.seq.toString()}</td>
+              <td className="px-3 py-2 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+              <td className="px-3 py-2">
+                {e.actorLabel}
+                {e.ip ? <span className="block text-xs text-gray-500">{e.ip}</span> : null}
+              </td>
+              <td className="px-3 py-2">
+                <details>
+                  <summary className="cursor-pointer">
+                    <code>{e.action}</code> · {e.summary}
+                  </summary>
+                  <div className="mt-2 grid grid-cols-2 gap-2">
+                    <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="before">{json(e.before)}</pre>
+                    <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="after">{json(e.after)}</pre>
+                  </div>
+                  <p className="mt-1 break-all text-xs text-gray-500">hash {e.hash}</p>
+                </details>
+              </td>
+              <td className="px-3 py-2 break-all">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {entries.length === 0 ? <p className="mt-4 text-gray-600">No entries match.</p> : null}
+      {next ? (
+        <Link href={`/audit${queryOf(filter, { before: next.toString() })}`} className="btn-quiet mt-4">
+          Older entries
+        </Link>
+      ) : null}
+    </section>
+  );
+}

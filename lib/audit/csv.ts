@@ -1,0 +1,62 @@
+import { canonicalJson, type HashedFields } from "./canonical";
+
+/**
+ * The audit trail as CSV (RFC 4180, CRLF line ends): every field the hash
+ * covers, plus prev_hash and hash, so an auditor can recompute each row's hash
+ * offline (docs/AUDIT.md). An empty cell is null; before/after are canonical JSON.
+ */
+export const AUDIT_CSV_COLUMNS = [
+  "seq",
+  "at",
+  "organization_id",
+  "actor_id",
+  "actor_label",
+  "ip",
+  "action",
+  "summary",
+  "target_type",
+  "target_id",
+  "before",
+  "after",
+  "prev_hash",
+  "hash",
+] as const;
+
+export type CsvEntry = HashedFields & { prevHash: string; hash: string };
+
+/**
+ * A cell a spreadsheet would run as a formula (= + - @ tab CR) gets a leading
+ * apostrophe; so does one that already starts with an apostrophe, so removing
+ * exactly one leading apostrophe always gives back the stored value.
+ */
+function cell(value: string | null): string {
+  if (value === null || value === "") return "";
+  const safe = /^[=+\-@\t\r']/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export const auditCsvHeader = () => `${AUDIT_CSV_COLUMNS.join(",")}\r\n`;
+
+export function auditCsvRow(entry: CsvEntry): string {
+  const json = (value: unknown) => (value === null || value === undefined ? null : canonicalJson(value));
+  return (
+    [
+      entry.seq.toString(),
+      entry.at.toISOString(),
+      entry.organizationId,
+      entry.actorId,
+      entry.actorLabel,
+      entry.ip,
+      entry.action,
+      entry.summary,
+      entry.targetType,
+      entry.targetId,
+      json(entry.before),
+      json(entry.after),
+      entry.prevHash,
+      entry.hash,
+    ]
+      .map(cell)
+      .join(",") + "\r\n"
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The audit chains read straight from PostgreSQL for `npm run audit:verify`
+ * and the benchmark: every chain at once, so through a role that sees them all
+ * (platform or owner), outside any tenant transaction.
+ */
+import pg from "pg";
+import { describeVerdict, verifyChain, type ChainReader, type ChainRow } from "../audit/verify";
+
+type Row = {
+  id: string;
+  organization_id: string | null;
+  seq: string;
+  at: Date;
+  actor_id: string | null;
+  actor_label: string;
+  ip: string | null;
+  action: string;
+  summary: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+};
+
+const toChainRow = (r: Row): ChainRow => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  seq: BigInt(r.seq),
+  at: r.at,
+  actorId: r.actor_id,
+  actorLabel: r.actor_label,
+  ip: r.ip,
+  action: r.action,
+  summary: r.summary,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  before: r.before,
+  after: r.after,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/**
+ * One chain's entries in (seq, id) order after a position. Written so the
+ * (organization_id, seq) index serves every batch: `=` (or IS NULL for the
+ * platform chain), never IS NOT DISTINCT FROM, which no index can answer; seq
+ * bounds the scan and id only breaks ties. ORDER BY names the table's
+ * columns: the output's `seq` is text and would sort "10" before "2".
+ */
+export function chainReader(client: pg.ClientBase, organizationId: string | null): ChainReader {
+  const chain = organizationId === null ? "organization_id IS NULL AND $1::uuid IS NULL" : "organization_id = $1::uuid";
+  return async (after, limit) => {
+    const { rows } = await client.query<Row>(
+      `SELECT id, organization_id, seq::text AS seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id,
+              before, after, prev_hash, hash
+         FROM audit_entry
+        WHERE ${chain} AND audit_entry.seq >= $2::bigint AND (audit_entry.seq > $2::bigint OR audit_entry.id > $3::uuid)
+        ORDER BY audit_entry.seq, audit_entry.id
+        LIMIT $4`,
+      [organizationId, after ? after.seq.toString() : "0", after?.id ?? "00000000-0000-0000-0000-000000000000", limit],
+    );
+    return rows.map(toChainRow);
+  };
+}
+
+export type ChainReport = { chain: string; ok: boolean; line: string };
+
+/** Verifies the chains of `slug` (or all of them, the platform's first) and reports one line per chain. */
+export async function verifyChains(connectionString: string, slug?: string): Promise<ChainReport[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const orgs = await client.query<{ id: string; slug: string }>(
+      slug ? "SELECT id, slug FROM organization WHERE slug = $1" : "SELECT id, slug FROM organization ORDER BY slug",
+      slug ? [slug] : [],
+    );
+    if (slug && orgs.rowCount === 0) throw new Error(`no organisation with slug ${slug}`);
+    const chains: [string, string | null][] = [...(slug ? [] : [["platform", null] as [string, null]]), ...orgs.rows.map((o) => [o.slug, o.id] as [string, string])];
+    const reports: ChainReport[] = [];
+    for (const [name, organizationId] of chains) {
+      const started = performance.now();
+      const verdict = await verifyChain(chainReader(client, organizationId));
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const head = verdict.ok && verdict.head ? `, head ${verdict.head.hash}` : "";
+      reports.push({ chain: name, ok: verdict.ok, line: `${name}: ${describeVerdict(verdict)} — ${verdict.checked} entries checked in ${seconds} s${head}` });
+    }
+    return reports;
+  } finally {
+    await client.end();
+  }
+}

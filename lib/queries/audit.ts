@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { can } from "../authz/capabilities";
+import type { Actor } from "../context/actor";
+import { withTenant, type TenantTx } from "../db/tenant";
+import { notFoundError } from "../errors";
+import { auditCsvHeader, auditCsvRow } from "../audit/csv";
+import { verifyChain, type ChainVerdict } from "../audit/verify";
+import type { AuditFilter } from "../schemas/audit";
+
+const PAGE_SIZE = 50;
+const EXPORT_BATCH = 1_000;
+
+const entryFields = {
+  id: true,
+  organizationId: true,
+  seq: true,
+  at: true,
+  actorId: true,
+  actorLabel: true,
+  ip: true,
+  action: true,
+  summary: true,
+  targetType: true,
+  targetId: true,
+  before: true,
+  after: true,
+  prevHash: true,
+  hash: true,
+} as const;
+
+/** The organisation's own chain only: RLS hides the platform chain and every other organisation's. */
+function assertReader(actor: Actor) {
+  if (!can(actor, "audit:read")) throw notFoundError();
+}
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+
+/**
+ * The filters as a where-clause: actor by id or by a part of their label,
+ * action by prefix ("member." finds every member action), target by id or
+ * type, dates as whole UTC days.
+ */
+function whereOf(filter: AuditFilter) {
+  const { actor, action, target, from, to } = filter;
+  const day = 86_400_000;
+  return {
+    ...(actor ? { OR: [{ actorLabel: { contains: actor, mode: "insensitive" as const } }, ...(isUuid(actor) ? [{ actorId: actor }] : [])] } : {}),
+    ...(action ? { action: { startsWith: action } } : {}),
+    ...(target ? { AND: [{ OR: [{ targetId: target }, { targetType: { equals: target, mode: "insensitive" as const } }] }] } : {}),
+    ...(from || to
+      ? { at: { ...(from ? { gte: new Date(`${from}T00:00:00Z`) } : {}), ...(to ? { lt: new Date(new Date(`${to}T00:00:00Z`).getTime() + day) } : {}) } }
+      : {}),
+  };
+}
+
+/** One page of the trail, newest first, keyset-paginated by seq: `before` is the last seq of the previous page. */
+export async function listAuditEntries(actor: Actor, filter: AuditFilter, before?: bigint) {
+  assertReader(actor);
+  const rows = await withTenant(actor.organizationId, (tx) =>
+    tx.auditEntry.findMany({
+      where: { ...whereOf(filter), ...(before ? { seq: { lt: before } } : {}) },
+      orderBy: { seq: "desc" },
+      take: PAGE_SIZE + 1,
+      select: entryFields,
+    }),
+  );
+  const entries = rows.slice(0, PAGE_SIZE);
+  return { entries, next: rows.length > PAGE_SIZE ? entries[entries.length - 1].seq : null };
+}
+
+/**
+ * The filtered trail as CSV, newest first, pulled one batch at a time as the
+ * client reads: each batch is its own short tenant transaction, so neither
+ * memory nor a transaction grows with the trail (promise M5.3).
+ */
+export function auditCsv(actor: Actor, filter: AuditFilter): ReadableStream<Uint8Array> {
+  assertReader(actor);
+  const encoder = new TextEncoder();
+  const where = whereOf(filter);
+  let before: bigint | null = null;
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(auditCsvHeader()));
+          return;
+        }
+        const cursor = before;
+        const rows = await withTenant(actor.organizationId, (tx) =>
+          tx.auditEntry.findMany({
+            where: { ...where, ...(cursor ? { seq: { lt: cursor } } : {}) },
+            orderBy: { seq: "desc" },
+            take: EXPORT_BATCH,
+            select: entryFields,
+          }),
+        );
+        if (rows.length > 0) {
+          before = rows[rows.length - 1].seq;
+          controller.enqueue(encoder.encode(rows.map(auditCsvRow).join("")));
+        }
+        if (rows.length < EXPORT_BATCH) controller.close();
+      },
+    },
+    // One batch ahead at most: the stream waits for the client before reading more.
+    { highWaterMark: 1 },
+  );
+}
+
+/** Reads the organisation's chain in (seq, id) order through the tenant transaction. */
+function chainBatch(tx: TenantTx, after: { seq: bigint; id: string } | null, limit: number) {
+  return tx.auditEntry.findMany({
+    // seq bounds the index scan; id only breaks ties.
+    where: after ? { seq: { gte: after.seq }, OR: [{ seq: { gt: after.seq } }, { id: { gt: after.id } }] } : {},
+    orderBy: [{ seq: "asc" }, { id: "asc" }],
+    take: limit,
+    select: entryFields,
+  });
+}
+
+/** The "Verify chain" check of the audit page: the organisation's whole chain, batch by batch. */
+export async function verifyAuditChain(actor: Actor): Promise<ChainVerdict> {
+  assertReader(actor);
+  return verifyChain((after, limit) => withTenant(actor.organizationId, (tx) => chainBatch(tx, after, limit)), 2_000);
+}

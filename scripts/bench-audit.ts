@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:audit` — what the audit trail costs (promises M5.3, M5.4),
+ * each figure beside a peer measured in the same run:
+ *
+ *  1. appends/s with 32 concurrent writers in one organisation, and spread
+ *     over 32 organisations, beside the same number of bare single-row inserts
+ *     (same writers, same tenant transaction, no lock, no chain);
+ *  2. verification of a 1,000,000-entry chain (`npm run audit:verify`'s code)
+ *     in entries/s, beside reading the same rows without hashing them;
+ *  3. peak RSS of exporting 1,000,000 entries as CSV (the export route's code
+ *     path, in a child process), beside exporting 10,000.
+ *
+ * Runs on a fresh embedded PostgreSQL it starts and removes itself.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migrate } from "./migrate";
+
+const WRITERS = 32;
+const APPENDS_PER_WRITER = 40;
+const CHAIN = 1_000_000;
+const SMALL_CHAIN = 10_000;
+const self = fileURLToPath(import.meta.url);
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-audit-"));
+  process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
+  process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
+  process.env.AUTH_SECRET = randomBytes(32).toString("hex");
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "postgres"),
+    port: 56_000 + Math.floor(Math.random() * 4000),
+    password: randomBytes(16).toString("hex"),
+    database: "harambee_bench",
+  });
+  try {
+    await migrate(postgres.ownerUrl);
+    process.env.DATABASE_URL = postgres.ownerUrl;
+    const appends = await benchAppends(postgres.ownerUrl);
+    const { verify, exports } = await benchChain(postgres.ownerUrl);
+    print(appends, verify, exports);
+  } finally {
+    const { disconnectAll } = await import("../lib/db/clients");
+    await disconnectAll();
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Rate = { count: number; seconds: number; perSecond: number };
+
+async function benchAppends(ownerUrl: string): Promise<Record<"oneOrg" | "spread" | "bare", Rate>> {
+  // Imported after the environment is set: the clients read it once.
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { PrismaClient } = await import("../lib/db/generated/client");
+  const { swapAppDb } = await import("../lib/db/clients");
+  const { withTenant } = await import("../lib/db/tenant");
+  const { appendAudit } = await import("../lib/audit/append");
+  const { createOrganization } = await import("../lib/services/organizations");
+  const { env } = await import("../lib/env");
+
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  // The peer: a table shaped like audit_entry, with no lock, no chain, no triggers, no RLS.
+  await owner.query("CREATE TABLE bench_bare (LIKE audit_entry INCLUDING DEFAULTS)");
+  await owner.query("GRANT SELECT, INSERT ON bench_bare TO harambee_app");
+  await owner.end();
+
+  const system = { id: null, label: "bench", ip: null };
+  const orgs: string[] = [];
+  for (let i = 0; i < WRITERS; i++) orgs.push((await createOrganization(system, { slug: `append-${i}`, name: `Append ${i}`, kind: "CLUB" })).id);
+
+  // One connection per writer, so all 32 transactions are in the database at once.
+  const wide = new PrismaClient({ adapter: new PrismaPg({ connectionString: env().appDatabaseUrl, max: WRITERS }) });
+  swapAppDb(wide);
+  const record = (writer: number) => ({ action: "bench.append", summary: `Writer ${writer}`, targetType: "Bench", targetId: randomUUID(), after: { writer } });
+  const actor = (writer: number) => ({ id: null, label: `writer-${writer}@bench.test`, ip: "203.0.113.9" });
+
+  async function rate(one: (writer: number) => Promise<unknown>): Promise<Rate> {
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, writer) => {
+        for (let i = 0; i < APPENDS_PER_WRITER; i++) await one(writer);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const count = WRITERS * APPENDS_PER_WRITER;
+    return { count, seconds, perSecond: count / seconds };
+  }
+
+  try {
+    // Open all 32 connections before anything is timed, so no figure pays for connecting.
+    await Promise.all(Array.from({ length: WRITERS }, () => withTenant(orgs[0], (tx) => tx.$executeRaw`SELECT pg_sleep(0.2)`)));
+    const bare = await rate((writer) =>
+      withTenant(orgs[0], async (tx) => {
+        const r = record(writer);
+        const a = actor(writer);
+        await tx.$executeRaw`INSERT INTO bench_bare (id, organization_id, seq, at, actor_label, ip, action, summary, target_type, target_id, after, prev_hash, hash)
+          VALUES (${randomUUID()}::uuid, ${orgs[0]}::uuid, 1, now(), ${a.label}, ${a.ip}, ${r.action}, ${r.summary}, ${r.targetType}, ${r.targetId}, ${JSON.stringify(r.after)}::jsonb, '', '')`;
+      }),
+    );
+    const oneOrg = await rate((writer) => withTenant(orgs[0], (tx) => appendAudit(tx, orgs[0], actor(writer), record(writer))));
+    const spread = await rate((writer) => withTenant(orgs[writer], (tx) => appendAudit(tx, orgs[writer], actor(writer), record(writer))));
+    return { oneOrg, spread, bare };
+  } finally {
+    swapAppDb(undefined);
+    await wide.$disconnect();
+  }
+}
+
+/**
+ * Fills a chain straight into the table as the owner, hashes computed here
+ * exactly as `appendAudit` computes them, 10,000 rows per INSERT … unnest.
+ */
+async function fillChain(owner: pg.Client, organizationId: string, entries: number) {
+  const { entryHash } = await import("../lib/audit/canonical");
+  const { rows } = await owner.query<{ seq: string; hash: string }>(
+    "SELECT seq::text AS seq, hash FROM audit_entry WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1",
+    [organizationId],
+  );
+  let prevHash = rows[0].hash;
+  let seq = BigInt(rows[0].seq);
+  const start = Date.now() - entries * 1000;
+  for (let done = 0; done < entries; ) {
+    const n = Math.min(10_000, entries - done);
+    const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+    for (let i = 0; i < n; i++) {
+      seq += 1n;
+      const k = Number(seq);
+      const entry = {
+        organizationId,
+        seq,
+        at: new Date(start + k * 1000),
+        actorId: null,
+        actorLabel: `treasurer-${k % 7}@bench.test`,
+        ip: `203.0.113.${k % 250}`,
+        action: k % 3 ? "member.update" : "mpesa_payment.record",
+        summary: k % 3 ? "Member details edited" : "M-Pesa payment recorded",
+        targetType: k % 3 ? "Member" : "MpesaPayment",
+        targetId: randomUUID(),
+        before: k % 3 ? { status: "ACTIVE", phone: "[redacted]" } : null,
+        after: k % 3 ? { status: "ARCHIVED", phone: "[changed]" } : { amountMinor: 150_000 + k, phone: "[set]" },
+      };
+      const hash = entryHash(prevHash, entry);
+      const before = entry.before ? JSON.stringify(entry.before) : null;
+      const values = [randomUUID(), organizationId, seq.toString(), entry.at, entry.actorLabel, entry.ip, entry.action, entry.summary, entry.targetType, entry.targetId, before, JSON.stringify(entry.after), prevHash, hash];
+      values.forEach((v, c) => cols[c].push(v));
+      prevHash = hash;
+    }
+    await owner.query(
+      `INSERT INTO audit_entry (id, organization_id, seq, at, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
+      cols,
+    );
+    done += n;
+  }
+}
+
+type Verify = { entries: number; seconds: number; readSeconds: number; verdict: string };
+type ExportRss = { entries: number; maxRssMb: number; seconds: number };
+
+async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: { big: ExportRss; small: ExportRss } }> {
+  const { createOrganization } = await import("../lib/services/organizations");
+  const { chainReader, verifyChains } = await import("../lib/db/audit-chains");
+  const { env } = await import("../lib/env");
+  const system = { id: null, label: "bench", ip: null };
+  const big = await createOrganization(system, { slug: "chain-big", name: "Chain big", kind: "CLUB" });
+  const small = await createOrganization(system, { slug: "chain-small", name: "Chain small", kind: "CLUB" });
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    const filling = performance.now();
+    await fillChain(owner, big.id, CHAIN - 1);
+    await fillChain(owner, small.id, SMALL_CHAIN - 1);
+    await owner.query("VACUUM ANALYZE audit_entry");
+    console.log(`filled ${(CHAIN + SMALL_CHAIN).toLocaleString("en")} entries in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
+
+    // The peer: the same keyset batches read and dropped, no hashing.
+    const reading = performance.now();
+    const read = chainReader(owner, big.id);
+    let after: { seq: bigint; id: string } | null = null;
+    for (;;) {
+      const rows = await read(after, 5_000);
+      if (rows.length < 5_000) break;
+      after = { seq: rows[rows.length - 1].seq, id: rows[rows.length - 1].id };
+    }
+    const readSeconds = (performance.now() - reading) / 1000;
+
+    const verifying = performance.now();
+    const [report] = await verifyChains(env().platformDatabaseUrl, "chain-big");
+    const seconds = (performance.now() - verifying) / 1000;
+    if (!report.ok) throw new Error(`the generated chain does not verify: ${report.line}`);
+    return {
+      verify: { entries: CHAIN, seconds, readSeconds, verdict: report.line },
+      exports: { big: await exportInChild(big.id, CHAIN + 1), small: await exportInChild(small.id, SMALL_CHAIN + 1) },
+    };
+  } finally {
+    await owner.end();
+  }
+}
+
+/** Runs the export in a fresh process (this file with --export) and reads its peak RSS. */
+async function exportInChild(organizationId: string, expectedRows: number): Promise<ExportRss> {
+  const { stdout } = await promisify(execFile)("npx", ["tsx", self, "--export", organizationId], { env: process.env, maxBuffer: 1 << 20 });
+  const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as { rows: number; maxRssKb: number; seconds: number };
+  // The export's own entry is appended before it is read, hence one more row than the chain had.
+  if (result.rows !== expectedRows) throw new Error(`exported ${result.rows} rows, expected ${expectedRows}`);
+  return { entries: result.rows, maxRssMb: result.maxRssKb / 1024, seconds: result.seconds };
+}
+
+/** The child: the export route's code path (audit the export, then stream the CSV), bytes counted and dropped. */
+async function exportChild(organizationId: string) {
+  const { systemActor } = await import("../lib/context/actor");
+  const { recordAuditExport } = await import("../lib/services/audit-exports");
+  const { auditCsv } = await import("../lib/queries/audit");
+  const { disconnectAll } = await import("../lib/db/clients");
+  const actor = systemActor(organizationId, "bench-export", ["audit:read"]);
+  const started = performance.now();
+  await recordAuditExport(actor, {});
+  const reader = auditCsv(actor, {}).getReader();
+  let lines = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (const byte of value) if (byte === 10) lines += 1;
+  }
+  await disconnectAll();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ rows: lines - 1, maxRssKb: process.resourceUsage().maxRSS, seconds }));
+}
+
+function print(appends: Record<"oneOrg" | "spread" | "bare", Rate>, verify: Verify, exports: { big: ExportRss; small: ExportRss }) {
+  const line = (label: string, r: Rate) =>
+    `${label.padEnd(44)} ${String(r.count).padStart(6)} in ${r.seconds.toFixed(2).padStart(6)} s = ${r.perSecond.toFixed(0).padStart(6)}/s   ${(r.perSecond / appends.bare.perSecond).toFixed(2)}× bare`;
+  console.log(`\nappends, ${WRITERS} concurrent writers (one connection each), ${APPENDS_PER_WRITER} each:`);
+  console.log(line("bare single-row inserts (peer)", appends.bare));
+  console.log(line("chained appends, all in 1 organisation", appends.oneOrg));
+  console.log(line(`chained appends, 1 organisation per writer`, appends.spread));
+  console.log(`\nverification of a ${verify.entries.toLocaleString("en")}-entry chain: ${verify.seconds.toFixed(2)} s = ${(verify.entries / verify.seconds).toFixed(0)} entries/s`);
+  console.log(`  reading the same rows without hashing (peer): ${verify.readSeconds.toFixed(2)} s; verify / read = ${(verify.seconds / verify.readSeconds).toFixed(2)}×`);
+  console.log(`  ${verify.verdict}`);
+  console.log(`\nCSV export, peak RSS of the exporting process:`);
+  console.log(`  ${exports.big.entries.toLocaleString("en")} entries: ${exports.big.maxRssMb.toFixed(0)} MB in ${exports.big.seconds.toFixed(1)} s`);
+  console.log(`  ${exports.small.entries.toLocaleString("en")} entries (peer): ${exports.small.maxRssMb.toFixed(0)} MB in ${exports.small.seconds.toFixed(1)} s`);
+  console.log(`  ratio ${(exports.big.maxRssMb / exports.small.maxRssMb).toFixed(2)}× for ${(exports.big.entries / exports.small.entries).toFixed(0)}× the entries`);
+}
+
+const at = process.argv.indexOf("--export");
+void (at === -1 ? main() : exportChild(process.argv[at + 1])).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
