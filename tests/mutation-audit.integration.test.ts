@@ -1,21 +1,30 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Actor } from "@/lib/context/actor";
+import type pg from "pg";
+import { platformActor, type Actor, type PlatformActor } from "@/lib/context/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { mutationRegistry } from "@/lib/services/mutation";
-import { createTestOrganization, type TestOrganization } from "./support/organizations";
+import { createPlatformAdmin } from "@/lib/services/organizations";
+import { connectAs } from "./support/database";
+import { TEST_PASSWORD, createTestOrganization, type TestOrganization } from "./support/organizations";
 
 /**
- * Every registered mutation writes exactly one audit entry (promise M5.1).
- * Every service module is loaded, so every `defineMutation` registers; each
- * registered action needs a sample below, or this test fails naming it.
+ * Every registered mutation writes exactly one audit entry (promise M5.1) on
+ * the organisation's chain, and the platform mutations one on the platform
+ * chain as well. Every service module is loaded, so every mutation registers;
+ * each registered action needs a sample below, or this test fails naming it.
  */
-type Mutate = ((actor: Actor, raw: unknown) => Promise<unknown>) & { action: string };
+type Mutate = ((actor: Actor | PlatformActor, raw: unknown) => Promise<unknown>) & { action: string };
 
 let org: TestOrganization;
+let platformAdmin: PlatformActor;
+let owner: pg.Client;
 const mutations = new Map<string, Mutate>();
+
+/** Changes that cross the tenant line (definePlatformMutation): recorded on both chains. */
+const ON_BOTH_CHAINS = new Set(["support.grant", "support.revoke", "organization.suspend", "organization.restore"]);
 
 beforeAll(async () => {
   const dir = path.resolve(import.meta.dirname, "../lib/services");
@@ -26,10 +35,17 @@ beforeAll(async () => {
     }
   }
   org = await createTestOrganization("mutations", "NGO");
+  const email = `platform-${org.slug}@harambee.test`;
+  const admin = await createPlatformAdmin({ id: null, label: "test", ip: null }, { email, name: "Platform Admin", password: TEST_PASSWORD });
+  platformAdmin = platformActor({ id: admin.id, email, isPlatformAdmin: true, districtAdminOfId: null }, "198.51.100.9");
+  owner = await connectAs("owner");
 });
-afterAll(() => disconnectAll());
+afterAll(async () => {
+  await owner.end();
+  await disconnectAll();
+});
 
-type Sample = (o: TestOrganization) => Promise<[Actor, unknown]>;
+type Sample = (o: TestOrganization) => Promise<[Actor | PlatformActor, unknown]>;
 
 const sampleMember = async (o: TestOrganization) => (await mutations.get("member.create")!(o.actors.ADMIN, { firstName: "Sample", lastName: "Member" })) as { id: string };
 const sampleProgram = async (o: TestOrganization) =>
@@ -58,9 +74,28 @@ const SAMPLES: Record<string, Sample> = {
   "membership.change_role": async (o) => [o.actors.OWNER, { userId: o.actors.VIEWER.userId, role: "MEMBER" }],
   "membership.remove": async (o) => [o.actors.OWNER, { userId: o.actors.FIELD_MANAGER.userId }],
   "audit.export": async (o) => [o.actors.ADMIN, { action: "member." }],
+  "dues.issue": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, period: "2026", amountMinor: 120_000 }],
+  "dues.payment": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, amountMinor: 20_000 }],
+  "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],
+  "support.revoke": async (o) => {
+    await mutations.get("support.grant")!(o.actors.OWNER, { hours: 1 });
+    return [o.actors.OWNER, {}];
+  },
+  "organization.suspend": async (o) => [platformAdmin, { organizationId: o.id }],
+  "organization.restore": async (o) => {
+    await mutations.get("organization.suspend")!(platformAdmin, { organizationId: o.id });
+    return [platformAdmin, { organizationId: o.id }];
+  },
 };
 
+async function sampleInvoice(o: TestOrganization) {
+  const member = await sampleMember(o);
+  return (await mutations.get("dues.issue")!(o.actors.TREASURER, { memberId: member.id, period: "2025", amountMinor: 90_000 })) as { id: string };
+}
+
 const chainLength = (organizationId: string) => withTenant(organizationId, (tx) => tx.auditEntry.count());
+// The platform chain is no tenant's: the owner role reads it.
+const platformChainLength = async () => (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE organization_id IS NULL")).rows[0].n;
 
 describe("every registered mutation is audited", () => {
   test("[M5.1] every service module's mutations are registered, and each has a sample here", () => {
@@ -70,18 +105,18 @@ describe("every registered mutation is audited", () => {
   });
 
   test("[M5.1] each registered mutation writes exactly one audit entry, with its own action code", async () => {
-    const wrote: Record<string, number> = {};
+    const wrote: Record<string, [number, number]> = {};
     for (const action of [...mutationRegistry.keys()].sort()) {
       const sample = SAMPLES[action];
       if (!sample) continue; // reported by the test above
       const [actor, input] = await sample(org);
-      const before = await chainLength(org.id);
+      const before = [await chainLength(org.id), await platformChainLength()];
       await mutations.get(action)!(actor, input);
-      wrote[action] = (await chainLength(org.id)) - before;
+      wrote[action] = [(await chainLength(org.id)) - before[0], (await platformChainLength()) - before[1]];
       const last = await withTenant(org.id, (tx) => tx.auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { action: true } }));
       expect(last.action).toBe(action);
     }
     expect(Object.keys(wrote).length).toBe(mutationRegistry.size);
-    expect(wrote).toEqual(Object.fromEntries([...mutationRegistry.keys()].map((action) => [action, 1])));
+    expect(wrote).toEqual(Object.fromEntries([...mutationRegistry.keys()].map((action) => [action, [1, ON_BOTH_CHAINS.has(action) ? 1 : 0]])));
   });
 });
