@@ -76,7 +76,8 @@ export const ROUTES: readonly Route[] = [
 
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
-  { kind: "action", file: `${TENANT}/(public)/login/actions.ts`, name: "login", access: "public", postTo: "/login" },
+  // The form posts to a handler so that an attempt over the rate limit gets a real 429 (GET: 405).
+  { kind: "handler", file: `${TENANT}/(public)/login/submit/route.ts`, host: "tenant", methods: ["POST"], access: "public", answers: 405 },
 
   // Signed-in pages of an organisation.
   { kind: "page", file: `${APP}/page.tsx`, host: "tenant", access: "org:read" },
