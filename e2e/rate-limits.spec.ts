@@ -80,3 +80,17 @@ test("[M3.5] 50 concurrent wrong logins from one IP: exactly 5 pass the limiter,
   expect([signedIn.status, signedIn.headers.location]).toEqual([303, "/"]);
   expect(String(signedIn.headers["set-cookie"])).toContain("harambee.session=");
 });
+
+test("[M3.5] 4 password-reset requests from one IP: 3 answered, the 4th gets 429 with Retry-After; after the window, asking works again", async () => {
+  test.setTimeout(90_000);
+  await atWindowStart();
+  const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => post("/forgot-password/submit", { email: `nobody-${i}@kilimani.test` })));
+  const statuses = answers.map((a) => a.status).sort();
+  expect(statuses).toEqual([303, 303, 303, 429]);
+  const limited = answers.find((a) => a.status === 429)!;
+  expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+  expect(limited.body).toContain("please wait and try again in");
+  await new Promise((r) => setTimeout(r, Number(limited.headers["retry-after"]) * 1000 + 200));
+  const again = await post("/forgot-password/submit", { email: "nobody@kilimani.test" });
+  expect([again.status, again.headers.location]).toEqual([303, "/forgot-password?sent=1"]);
+});

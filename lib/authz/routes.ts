@@ -72,16 +72,26 @@ export const ROUTES: readonly Route[] = [
   { kind: "handler", file: "app/site/.well-known/security.txt/route.ts", host: "apex", methods: ["GET"], access: "public" },
   // Fail on purpose when HARAMBEE_FAULT_INJECTION=1 (the e2e server), to prove errors show no internals; 404 otherwise.
   { kind: "page", file: "app/site/fault/page.tsx", host: "apex", access: "public", answers: 500 },
+  // Unsent emails, outside production only (the e2e server is a production build: 404).
+  { kind: "page", file: "app/site/dev/outbox/page.tsx", host: "apex", access: "public", answers: 404 },
   { kind: "handler", file: "app/api/fault/route.ts", host: "any", methods: ["GET"], access: "public", answers: 500 },
 
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
   // The form posts to a handler so that an attempt over the rate limit gets a real 429 (GET: 405).
   { kind: "handler", file: `${TENANT}/(public)/login/submit/route.ts`, host: "tenant", methods: ["POST"], access: "public", answers: 405 },
+  { kind: "page", file: `${TENANT}/(public)/forgot-password/page.tsx`, host: "tenant", access: "public" },
+  { kind: "handler", file: `${TENANT}/(public)/forgot-password/submit/route.ts`, host: "tenant", methods: ["POST"], access: "public", answers: 405 },
+  { kind: "page", file: `${TENANT}/(public)/reset-password/page.tsx`, host: "tenant", access: "public" },
+  { kind: "action", file: `${TENANT}/(public)/reset-password/actions.ts`, name: "resetPasswordAction", access: "public", postTo: "/reset-password" },
 
   // Signed-in pages of an organisation.
   { kind: "page", file: `${APP}/page.tsx`, host: "tenant", access: "org:read" },
   { kind: "action", file: `${APP}/actions.ts`, name: "logout", access: "signed-in", postTo: "/" },
+  // One's own account: sessions, password (and two-factor).
+  { kind: "page", file: `${APP}/account/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "action", file: `${APP}/account/actions.ts`, name: "endSessionsAction", access: "signed-in", postTo: "/account" },
+  { kind: "action", file: `${APP}/account/actions.ts`, name: "changePasswordAction", access: "signed-in", postTo: "/account" },
 
   { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
   { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },
