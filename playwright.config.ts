@@ -56,6 +56,7 @@ export default defineConfig({
       RATE_LIMIT_LOGIN: "1000/300",
       RATE_LIMIT_LOGIN_ACCOUNT: "1000/900",
       RATE_LIMIT_RESET: "1000/3600",
+      RATE_LIMIT_TOTP: "1000/300",
     },
     },
   ],

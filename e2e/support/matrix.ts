@@ -128,6 +128,10 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   endSessionsAction: () => ({ withState: false, fields: {} }),
   // "Changed" to the same password, so later sign-ins keep working.
   changePasswordAction: () => ({ withState: true, fields: { current: DEMO_PASSWORD, password: DEMO_PASSWORD, confirm: DEMO_PASSWORD } }),
+  // Wrong codes: each refused attempt is audited once, and nobody's two-factor changes.
+  confirmTwoFactorAction: () => ({ withState: true, fields: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", code: "000000" } }),
+  disableTwoFactorAction: () => ({ withState: true, fields: { password: "not-the-password", code: "000000" } }),
+  verifySecondFactorAction: () => ({ withState: true, fields: { code: "000000" } }),
   createMemberAction: (c) => ({ withState: true, fields: { firstName: "Matrix", lastName: `${c.role}-${++serial}` } }),
   updateMemberAction: (c) => ({ withState: true, fields: c.target!.values }),
   archiveMemberAction: (c) => ({ withState: false, fields: { id: c.target!.id } }),

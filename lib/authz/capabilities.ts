@@ -163,3 +163,14 @@ export function rolesWith(capability: Capability): RoleName[] {
 export function can(subject: { capabilities: ReadonlySet<Capability> }, capability: Capability): boolean {
   return subject.capabilities.has(capability);
 }
+
+/**
+ * Who must use a second factor before any page but enrolment (promise M3.6):
+ * whoever holds a capability that can pay, close the organisation or let
+ * support in (today: owners), and platform admins.
+ */
+const TWO_FACTOR_CAPABILITIES: readonly Capability[] = ["billing:manage", "org:delete", "support:grant"];
+
+export function mustUseTwoFactor(subject: { capabilities: ReadonlySet<Capability> }, isPlatformAdmin: boolean): boolean {
+  return isPlatformAdmin || TWO_FACTOR_CAPABILITIES.some((capability) => can(subject, capability));
+}

@@ -92,6 +92,12 @@ export const ROUTES: readonly Route[] = [
   { kind: "page", file: `${APP}/account/page.tsx`, host: "tenant", access: "signed-in" },
   { kind: "action", file: `${APP}/account/actions.ts`, name: "endSessionsAction", access: "signed-in", postTo: "/account" },
   { kind: "action", file: `${APP}/account/actions.ts`, name: "changePasswordAction", access: "signed-in", postTo: "/account" },
+  // Two-factor (outside the (app) layout, which sends those who must enrol here).
+  { kind: "page", file: `${TENANT}/(second-factor)/two-factor/setup/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "page", file: `${TENANT}/(second-factor)/two-factor/verify/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "confirmTwoFactorAction", access: "signed-in", postTo: "/two-factor/setup" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "disableTwoFactorAction", access: "signed-in", postTo: "/two-factor/setup" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "verifySecondFactorAction", access: "signed-in", postTo: "/two-factor/verify" },
 
   { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
   { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },
