@@ -10,6 +10,11 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3100);
 process.env.E2E_PORT = String(port);
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "harambee-e2e-"));
+// The run's own Redis (Debian's redis-server) holds the rate-limit counts, so runs never share them.
+const redisPort = port + 20_000;
+process.env.E2E_REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+// Servers the specs start themselves inherit it too (production mode refuses an in-process limiter).
+process.env.REDIS_URL = process.env.E2E_REDIS_URL;
 
 export default defineConfig({
   testDir: "e2e",
@@ -26,7 +31,13 @@ export default defineConfig({
     },
     trace: "off",
   },
-  webServer: {
+  webServer: [
+    {
+      command: `redis-server --port ${redisPort} --bind 127.0.0.1 --save "" --appendonly no`,
+      port: redisPort,
+      reuseExistingServer: false,
+    },
+    {
     command: "npx tsx scripts/start.ts",
     url: `http://localhost:${port}/api/health`,
     timeout: 180_000,
@@ -40,6 +51,13 @@ export default defineConfig({
       DATABASE_URL: "",
       // The fault routes answer only here, so the error pages can be tested on a production build.
       HARAMBEE_FAULT_INJECTION: "1",
+      REDIS_URL: process.env.E2E_REDIS_URL,
+      // The suite signs in dozens of times from 127.0.0.1; e2e/rate-limits.spec.ts runs its own server with the defaults.
+      RATE_LIMIT_LOGIN: "1000/300",
+      RATE_LIMIT_LOGIN_ACCOUNT: "1000/900",
+      RATE_LIMIT_RESET: "1000/3600",
+      RATE_LIMIT_TOTP: "1000/300",
     },
-  },
+    },
+  ],
 });

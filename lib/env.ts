@@ -7,6 +7,15 @@ import { parseKeyring, type Keyring } from "./crypto/keyring";
  */
 const DEV_DB_PASSWORDS = { app: "harambee-app-dev", platform: "harambee-platform-dev" } as const;
 
+/** "<attempts>/<window seconds>", e.g. "5/300": five attempts per five minutes. */
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d*\/[1-9]\d*$/, 'write a rate limit as "<attempts>/<seconds>", e.g. "5/300"')
+  .transform((value) => {
+    const [attempts, seconds] = value.split("/").map(Number);
+    return { attempts: attempts!, seconds: seconds! };
+  });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   APP_ROOT_DOMAIN: z.string().min(1).default("localhost"),
@@ -23,6 +32,20 @@ const schema = z.object({
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
   HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
+  // Rate limits (lib/ratelimit, docs/AUTH.md): Upstash REST, else a TCP Redis, else in-process (not in production).
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  REDIS_URL: z.string().url().optional(),
+  // Only the single-instance demo (`npm start` on the embedded database) sets this in production mode.
+  RATE_LIMIT_IN_PROCESS: z.enum(["0", "1"]).default("0"),
+  RATE_LIMIT_PREFIX: z.string().min(1).default("harambee"),
+  RATE_LIMIT_LOGIN: rateLimit.prefault("5/300"),
+  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit.prefault("10/900"),
+  RATE_LIMIT_RESET: rateLimit.prefault("3/3600"),
+  RATE_LIMIT_TOTP: rateLimit.prefault("5/300"),
+  // Email (lib/email): Resend when the key is set, otherwise the outbox table.
+  RESEND_API_KEY: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).default("Harambee <no-reply@harambee.test>"),
 });
 
 export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string; keyring: Keyring };
@@ -55,6 +78,10 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     }
     if (!source.PLATFORM_DATABASE_URL && env.PLATFORM_DB_PASSWORD === DEV_DB_PASSWORDS.platform) {
       throw new Error("Refusing to start in production: PLATFORM_DB_PASSWORD is the development default");
+    }
+    // An in-process limiter counts per instance: behind a load balancer it would multiply every limit.
+    if (!env.UPSTASH_REDIS_REST_URL && !env.REDIS_URL && env.RATE_LIMIT_IN_PROCESS !== "1") {
+      throw new Error("Refusing to start in production: set UPSTASH_REDIS_REST_URL or REDIS_URL for rate limits");
     }
   }
   return { ...env, appDatabaseUrl, platformDatabaseUrl, keyring: parseKeyring(env) };

@@ -42,6 +42,11 @@ async function main() {
     process.env.PLATFORM_DB_PASSWORD ??= secrets.platformDbPassword;
     process.env.FIELD_ENCRYPTION_KEYS ??= secrets.fieldEncryptionKeys;
     process.env.BLIND_INDEX_KEY ??= secrets.blindIndexKey;
+    // The local demo is one instance: without a Redis its rate limits may live in this process.
+    if (!process.env.REDIS_URL && !process.env.UPSTASH_REDIS_REST_URL) {
+      process.env.RATE_LIMIT_IN_PROCESS = "1";
+      step("rate limits: in-process (single instance; set REDIS_URL or UPSTASH_REDIS_REST_URL to share them)");
+    }
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
 

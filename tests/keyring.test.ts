@@ -7,6 +7,7 @@ const AUTH_SECRET = "an-auth-secret-of-at-least-32-characters";
 const key = () => randomBytes(32).toString("base64");
 const prodEnv = {
   NODE_ENV: "production" as const,
+  REDIS_URL: "redis://127.0.0.1:6379",
   AUTH_SECRET,
   DATABASE_URL: "postgres://owner@127.0.0.1:5432/harambee",
   APP_DB_PASSWORD: "a-real-app-password",

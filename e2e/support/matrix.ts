@@ -3,6 +3,7 @@ import { can, ROLES, type RoleName } from "../../lib/authz/capabilities";
 import { reaches, type Resource } from "../../lib/authz/scope";
 import { ROUTES, routeLabel, routePath, type ActionRoute, type Route } from "../../lib/authz/routes";
 import type { ActionCall } from "./server-actions";
+import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
 
 /**
@@ -123,6 +124,14 @@ export const labelOf = (check: Check) => `${check.role} ${check.route.kind} ${ro
 let serial = 0;
 const CALLS: Record<string, (check: Check) => ActionCall> = {
   logout: () => ({ withState: false, fields: {} }),
+  // Without a session id: ends the person's other sessions (never the matrix's own cookie).
+  endSessionsAction: () => ({ withState: false, fields: {} }),
+  // "Changed" to the same password, so later sign-ins keep working.
+  changePasswordAction: () => ({ withState: true, fields: { current: DEMO_PASSWORD, password: DEMO_PASSWORD, confirm: DEMO_PASSWORD } }),
+  // Wrong codes: each refused attempt is audited once, and nobody's two-factor changes.
+  confirmTwoFactorAction: () => ({ withState: true, fields: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", code: "000000" } }),
+  disableTwoFactorAction: () => ({ withState: true, fields: { password: "not-the-password", code: "000000" } }),
+  verifySecondFactorAction: () => ({ withState: true, fields: { code: "000000" } }),
   createMemberAction: (c) => ({ withState: true, fields: { firstName: "Matrix", lastName: `${c.role}-${++serial}` } }),
   updateMemberAction: (c) => ({ withState: true, fields: c.target!.values }),
   archiveMemberAction: (c) => ({ withState: false, fields: { id: c.target!.id } }),

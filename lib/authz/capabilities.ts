@@ -189,3 +189,14 @@ const CONTROL: readonly Capability[] = ["org:manage", "org:delete", "roles:manag
 export function mayAssignRole(subject: { capabilities: ReadonlySet<Capability> }, role: RoleName): boolean {
   return can(subject, "roles:manage") && ROLE_CAPABILITIES[role].filter((c) => CONTROL.includes(c)).every((c) => can(subject, c));
 }
+
+/**
+ * Who must use a second factor before any page but enrolment (promise M3.6):
+ * whoever holds a capability that can pay, close the organisation or let
+ * support in (today: owners), and platform admins.
+ */
+const TWO_FACTOR_CAPABILITIES: readonly Capability[] = ["billing:manage", "org:delete", "support:grant"];
+
+export function mustUseTwoFactor(subject: { capabilities: ReadonlySet<Capability> }, isPlatformAdmin: boolean): boolean {
+  return isPlatformAdmin || TWO_FACTOR_CAPABILITIES.some((capability) => can(subject, capability));
+}

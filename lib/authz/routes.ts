@@ -76,6 +76,8 @@ export const ROUTES: readonly Route[] = [
   { kind: "handler", file: "app/site/.well-known/security.txt/route.ts", host: "apex", methods: ["GET"], access: "public" },
   // Fail on purpose when HARAMBEE_FAULT_INJECTION=1 (the e2e server), to prove errors show no internals; 404 otherwise.
   { kind: "page", file: "app/site/fault/page.tsx", host: "apex", access: "public", answers: 500 },
+  // Unsent emails, outside production only (the e2e server is a production build: 404).
+  { kind: "page", file: "app/site/dev/outbox/page.tsx", host: "apex", access: "public", answers: 404 },
   { kind: "handler", file: "app/api/fault/route.ts", host: "any", methods: ["GET"], access: "public", answers: 500 },
 
   // The apex sign-in for platform and district admins (sessions with no organisation).
@@ -111,13 +113,28 @@ export const ROUTES: readonly Route[] = [
 
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
-  { kind: "action", file: `${TENANT}/(public)/login/actions.ts`, name: "login", access: "public", postTo: "/login" },
+  // The form posts to a handler so that an attempt over the rate limit gets a real 429 (GET: 405).
+  { kind: "handler", file: `${TENANT}/(public)/login/submit/route.ts`, host: "tenant", methods: ["POST"], access: "public", answers: 405 },
+  { kind: "page", file: `${TENANT}/(public)/forgot-password/page.tsx`, host: "tenant", access: "public" },
+  { kind: "handler", file: `${TENANT}/(public)/forgot-password/submit/route.ts`, host: "tenant", methods: ["POST"], access: "public", answers: 405 },
+  { kind: "page", file: `${TENANT}/(public)/reset-password/page.tsx`, host: "tenant", access: "public" },
+  { kind: "action", file: `${TENANT}/(public)/reset-password/actions.ts`, name: "resetPasswordAction", access: "public", postTo: "/reset-password" },
   // What a suspended organisation's people see instead of the app; an active organisation's are sent on to "/".
   { kind: "page", file: `${TENANT}/(public)/suspended/page.tsx`, host: "tenant", access: "public", answers: 307 },
 
   // Signed-in pages of an organisation.
   { kind: "page", file: `${APP}/page.tsx`, host: "tenant", access: "org:read" },
   { kind: "action", file: `${APP}/actions.ts`, name: "logout", access: "signed-in", postTo: "/" },
+  // One's own account: sessions, password (and two-factor).
+  { kind: "page", file: `${APP}/account/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "action", file: `${APP}/account/actions.ts`, name: "endSessionsAction", access: "signed-in", postTo: "/account" },
+  { kind: "action", file: `${APP}/account/actions.ts`, name: "changePasswordAction", access: "signed-in", postTo: "/account" },
+  // Two-factor (outside the (app) layout, which sends those who must enrol here).
+  { kind: "page", file: `${TENANT}/(second-factor)/two-factor/setup/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "page", file: `${TENANT}/(second-factor)/two-factor/verify/page.tsx`, host: "tenant", access: "signed-in" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "confirmTwoFactorAction", access: "signed-in", postTo: "/two-factor/setup" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "disableTwoFactorAction", access: "signed-in", postTo: "/two-factor/setup" },
+  { kind: "action", file: `${TENANT}/(second-factor)/two-factor/actions.ts`, name: "verifySecondFactorAction", access: "signed-in", postTo: "/two-factor/verify" },
 
   { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
   { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },

@@ -8,6 +8,7 @@ import { findOrganizationBySlug, type OrganizationSummary } from "../queries/org
 import { assignedUnit } from "../queries/units";
 import { resolveSession, type ActiveSession } from "../services/sessions";
 import { auth } from "../auth/config";
+import { mustUseTwoFactor } from "../authz/capabilities";
 import { memberActor, type Actor } from "./actor";
 
 /**
@@ -37,11 +38,29 @@ export const tenantRequest = cache(async (): Promise<TenantRequest> => {
 export type MemberRequest = TenantRequest & { session: ActiveSession; actor: Actor };
 
 /**
+ * The signed-in member, second factor settled: a session of a person with
+ * two-factor on must pass it first, and a person who must use it (owners,
+ * platform admins — lib/authz `mustUseTwoFactor`) must enrol before any page.
+ */
+export const memberRequest = cache(async (): Promise<MemberRequest> => {
+  const request = await secondFactorRequest();
+  if (mustUseTwoFactor(request.actor, request.session.user.isPlatformAdmin) && !request.session.user.twoFactorEnabled) redirect("/two-factor/setup");
+  return request;
+});
+
+/** The signed-in member, whose session has passed two-factor when it is on; for enrolment itself. */
+export const secondFactorRequest = cache(async (): Promise<MemberRequest> => {
+  const request = await signedInRequest();
+  if (request.session.user.twoFactorEnabled && !request.session.secondFactorDone) redirect("/two-factor/verify");
+  return request;
+});
+
+/**
  * The signed-in member of this organisation, with the unit their membership
  * is assigned to; otherwise the login page. A suspended organisation's people
  * get the suspended page instead of anything in the app, actions included.
  */
-export const memberRequest = cache(async (): Promise<MemberRequest> => {
+export const signedInRequest = cache(async (): Promise<MemberRequest> => {
   const request = await tenantRequest();
   if (request.org.status === "SUSPENDED") redirect("/suspended");
   if (!request.session) redirect("/login");

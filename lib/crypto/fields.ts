@@ -29,6 +29,7 @@ export const ENCRYPTED_FIELDS = {
   MpesaPayment: { receiptNumber: { index: "mpesa-receipt" }, phone: { index: "phone" } },
   WelfareCase: { notes: {} },
   PaymentCredential: { secret: {} },
+  User: { totpSecret: {} },
 } as const satisfies Record<string, Record<string, EncryptedField>>;
 
 export type EncryptedModel = keyof typeof ENCRYPTED_FIELDS;

@@ -4,6 +4,8 @@ import { appendAudit } from "../audit/append";
 import { verifyPassword } from "../auth/passwords";
 import { env } from "../env";
 import type { RoleName } from "../authz/capabilities";
+import type { TenantTx } from "../db/tenant";
+import { notFoundError } from "../errors";
 
 /**
  * Server-side sessions. The cookie holds only a session id; this row decides
@@ -63,8 +65,10 @@ export async function signInWithPassword(attempt: SignInAttempt): Promise<{ user
 
 export type ActiveSession = {
   sessionId: string;
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; isPlatformAdmin: boolean; twoFactorEnabled: boolean };
   role: RoleName;
+  /** Whether this session has passed the second factor (or enrolled in it). */
+  secondFactorDone: boolean;
 };
 
 // Writing last_seen_at on every request would make each page view a write.
@@ -83,7 +87,8 @@ export async function resolveSession(sessionId: string, organizationId: string):
         revokedAt: true,
         expiresAt: true,
         lastSeenAt: true,
-        user: { select: { id: true, email: true, name: true } },
+        secondFactorAt: true,
+        user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, totpEnabledAt: true } },
       },
     });
     if (
@@ -103,7 +108,13 @@ export async function resolveSession(sessionId: string, organizationId: string):
     if (now - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
       await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
     }
-    return { sessionId: session.id, user: session.user, role: membership.role };
+    const { totpEnabledAt, ...user } = session.user;
+    return {
+      sessionId: session.id,
+      user: { ...user, twoFactorEnabled: totpEnabledAt !== null },
+      role: membership.role,
+      secondFactorDone: session.secondFactorAt !== null,
+    };
   });
 }
 
@@ -125,4 +136,47 @@ export async function endSession(
       targetId: sessionId,
     });
   });
+}
+
+/**
+ * Ends every live session of a user, in every organisation (the session table
+ * has no RLS), except `keep`: after a password change or reset, and when a
+ * person is removed from an organisation. Returns how many ended.
+ */
+export async function endSessionsOfUser(tx: TenantTx, userId: string, keep?: string): Promise<number> {
+  const { count } = await tx.session.updateMany({
+    where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+    data: { revokedAt: new Date() },
+  });
+  return count;
+}
+
+/**
+ * "Your sessions": ends one of one's own sessions in this organisation, or
+ * with no id every other one. Someone else's session is not found (M4.4).
+ */
+export async function endOwnSessions(
+  current: { sessionId: string; userId: string; organizationId: string },
+  actor: { id: string; label: string; ip: string | null },
+  sessionId: string | null,
+): Promise<number> {
+  return withTenant(current.organizationId, async (tx) => {
+    const where = sessionId
+      ? { id: sessionId, userId: current.userId, organizationId: current.organizationId, revokedAt: null }
+      : { userId: current.userId, organizationId: current.organizationId, revokedAt: null, id: { not: current.sessionId } };
+    const { count } = await tx.session.updateMany({ where, data: { revokedAt: new Date() } });
+    if (sessionId && count === 0) throw notFoundError();
+    await appendAudit(tx, current.organizationId, actor, {
+      action: "auth.sessions_ended",
+      summary: sessionId ? "Ended one of their sessions" : `Ended their other sessions (${count})`,
+      targetType: "Session",
+      targetId: sessionId,
+    });
+    return count;
+  });
+}
+
+/** Marks the session as past its second factor (after a code, a recovery code or enrolment). */
+export async function completeSecondFactor(tx: TenantTx, sessionId: string): Promise<void> {
+  await tx.session.update({ where: { id: sessionId }, data: { secondFactorAt: new Date() } });
 }

@@ -6,7 +6,7 @@ import type { FormState } from "@/lib/actions/result";
 export type FormField = {
   name: string;
   label: string;
-  type?: "text" | "number";
+  type?: "text" | "number" | "password";
   /** A select instead of a text input. */
   options?: { value: string; label: string }[];
 };

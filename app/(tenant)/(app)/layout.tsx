@@ -17,9 +17,9 @@ export default async function TenantLayout({ children }: { children: ReactNode }
           {can(actor, "programs:read") ? <Link href="/programs">Programs</Link> : null}
           {can(actor, "beneficiaries:read") ? <Link href="/beneficiaries">Beneficiaries</Link> : null}
           {can(actor, "audit:read") ? <Link href="/audit">Audit</Link> : null}
-          <span className="ml-auto text-gray-600" data-testid="signed-in-as">
+          <Link href="/account" className="ml-auto text-gray-600" data-testid="signed-in-as">
             {session.user.email}
-          </span>
+          </Link>
           <form action={logout}>
             <button type="submit" className="btn-quiet">
               Sign out

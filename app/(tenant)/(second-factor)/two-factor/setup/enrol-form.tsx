@@ -1,0 +1,44 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { confirmTwoFactorAction, type EnrolState } from "../actions";
+
+/** Confirms the scanned secret with a first code, then shows the recovery codes once. */
+export function EnrolForm({ secret }: { secret: string }) {
+  const [state, action, pending] = useActionState<EnrolState, FormData>(confirmTwoFactorAction, null);
+  if (state?.ok && state.recoveryCodes) {
+    return (
+      <div className="mt-6 space-y-3">
+        <p role="status" className="text-green-700">
+          Two-factor authentication is on. Keep these recovery codes somewhere safe: each works once, and they are shown only now.
+        </p>
+        <ul data-testid="recovery-codes" className="grid grid-cols-2 gap-1 font-mono text-sm">
+          {state.recoveryCodes.map((code) => (
+            <li key={code}>{code}</li>
+          ))}
+        </ul>
+        <Link href="/" className="btn">
+          Continue
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form action={action} className="mt-6 max-w-sm space-y-4">
+      <input type="hidden" name="secret" value={secret} />
+      <label className="block text-sm font-medium">
+        Code from the app
+        <input name="code" inputMode="numeric" autoComplete="one-time-code" required className="field mt-1" />
+      </label>
+      {state && !state.ok ? (
+        <p role="status" className="text-sm text-red-700">
+          {state.message}
+        </p>
+      ) : null}
+      <button type="submit" className="btn" disabled={pending}>
+        Turn on two-factor
+      </button>
+    </form>
+  );
+}

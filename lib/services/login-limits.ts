@@ -1,0 +1,43 @@
+import { withTenant } from "../db/tenant";
+import { appendAudit } from "../audit/append";
+import { consume, type LimitName, type LimitOutcome } from "../ratelimit/limits";
+
+/**
+ * Counts an attempt against its rate limits before any password or code is
+ * checked (promise M3.5), and audits every refused one in the organisation's
+ * trail (the address, not the account typed: that could be anyone's).
+ */
+export type Attempt = { organizationId: string; ip: string | null };
+
+const REFUSALS: Record<"login" | "reset" | "totp", { action: string; summary: string }> = {
+  login: { action: "auth.login_rate_limited", summary: "Sign-in refused: too many attempts" },
+  reset: { action: "auth.reset_rate_limited", summary: "Password-reset request refused: too many requests" },
+  totp: { action: "auth.totp_rate_limited", summary: "Two-factor code refused: too many attempts" },
+};
+
+async function admit(
+  attempt: Attempt,
+  kind: keyof typeof REFUSALS,
+  checks: [LimitName, string][],
+): Promise<LimitOutcome> {
+  for (const [name, key] of checks) {
+    const outcome = await consume(name, key);
+    if (outcome.ok) continue;
+    await withTenant(attempt.organizationId, (tx) =>
+      appendAudit(tx, attempt.organizationId, { id: null, label: "rate limiter", ip: attempt.ip }, REFUSALS[kind]),
+    );
+    return outcome;
+  }
+  return { ok: true };
+}
+
+/** 5 per IP per window, then 10 per account per window (guessing one account from many addresses). */
+export const admitLogin = (attempt: Attempt & { email: string }) =>
+  admit(attempt, "login", [
+    ["login", attempt.ip ?? "unknown"],
+    ["loginAccount", attempt.email.trim()],
+  ]);
+
+export const admitResetRequest = (attempt: Attempt) => admit(attempt, "reset", [["reset", attempt.ip ?? "unknown"]]);
+
+export const admitTotp = (attempt: Attempt & { userId: string }) => admit(attempt, "totp", [["totp", attempt.userId]]);
