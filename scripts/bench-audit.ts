@@ -13,15 +13,11 @@
  * Runs on a fresh embedded PostgreSQL it starts and removes itself.
  */
 import { execFile } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded-postgres";
-import { migrate } from "./migrate";
+import { withBenchDatabase } from "./bench-database";
 
 const WRITERS = 32;
 const APPENDS_PER_WRITER = 40;
@@ -30,28 +26,11 @@ const SMALL_CHAIN = 10_000;
 const self = fileURLToPath(import.meta.url);
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-audit-"));
-  process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
-  process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
-  process.env.AUTH_SECRET = randomBytes(32).toString("hex");
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(dir, "postgres"),
-    port: 56_000 + Math.floor(Math.random() * 4000),
-    password: randomBytes(16).toString("hex"),
-    database: "harambee_bench",
-  });
-  try {
-    await migrate(postgres.ownerUrl);
-    process.env.DATABASE_URL = postgres.ownerUrl;
-    const appends = await benchAppends(postgres.ownerUrl);
-    const { verify, exports } = await benchChain(postgres.ownerUrl);
+  await withBenchDatabase(async (ownerUrl) => {
+    const appends = await benchAppends(ownerUrl);
+    const { verify, exports } = await benchChain(ownerUrl);
     print(appends, verify, exports);
-  } finally {
-    const { disconnectAll } = await import("../lib/db/clients");
-    await disconnectAll();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 type Rate = { count: number; seconds: number; perSecond: number };

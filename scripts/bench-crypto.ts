@@ -15,43 +15,20 @@
  *    machine load hits both alike.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded-postgres";
-import { migrate } from "./migrate";
+import { withBenchDatabase } from "./bench-database";
 
 const MEMBERS = 10_000;
 const BLOCK = 500;
 const SECONDS_PER_SIZE = 2;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-"));
-process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.AUTH_SECRET = randomBytes(32).toString("hex");
-process.env.FIELD_ENCRYPTION_KEYS = `k1:${randomBytes(32).toString("base64")}`;
-process.env.BLIND_INDEX_KEY = randomBytes(32).toString("base64");
 
 async function main() {
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(dir, "postgres"),
-    port: 56_000 + Math.floor(Math.random() * 4000),
-    password: randomBytes(16).toString("hex"),
-    database: "harambee_bench",
-  });
-  try {
-    await migrate(postgres.ownerUrl);
-    process.env.DATABASE_URL = postgres.ownerUrl;
+  await withBenchDatabase(async (ownerUrl) => {
     await roundTrips();
-    await dropCiphertextChecks(postgres.ownerUrl);
+    await dropCiphertextChecks(ownerUrl);
     await memberCreates();
-  } finally {
-    const { disconnectAll } = await import("../lib/db/clients");
-    await disconnectAll();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function rate(fn: () => void): number {

@@ -10,39 +10,16 @@
  * reporting role.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded-postgres";
-import { migrate } from "./migrate";
+import { withBenchDatabase } from "./bench-database";
 
 const CLUBS = 20;
 const MEMBERS = 1_000;
 const ITERATIONS = 100;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-"));
-process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.AUTH_SECRET = randomBytes(32).toString("hex");
 
 async function main() {
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(dir, "postgres"),
-    port: 56_000 + Math.floor(Math.random() * 4000),
-    password: randomBytes(16).toString("hex"),
-    database: "harambee_bench",
-  });
-  try {
-    await migrate(postgres.ownerUrl);
-    process.env.DATABASE_URL = postgres.ownerUrl;
-    await run(postgres.ownerUrl);
-  } finally {
-    const { disconnectAll } = await import("../lib/db/clients");
-    await disconnectAll();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withBenchDatabase(run);
 }
 
 async function run(ownerUrl: string) {

@@ -9,39 +9,15 @@
  * the same run, printed as a ratio.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded-postgres";
-import { migrate } from "./migrate";
+import { withBenchDatabase } from "./bench-database";
 
 const PER_ORG = 100_000;
 const ITERATIONS = 200;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-bench-"));
-process.env.APP_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.PLATFORM_DB_PASSWORD = randomBytes(16).toString("hex");
-process.env.AUTH_SECRET = randomBytes(32).toString("hex");
 
 async function main() {
-  const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(dir, "postgres"),
-    port: 56_000 + Math.floor(Math.random() * 4000),
-    password: randomBytes(16).toString("hex"),
-    database: "harambee_bench",
-  });
-  try {
-    await migrate(postgres.ownerUrl);
-    process.env.DATABASE_URL = postgres.ownerUrl;
-    const results = await run(postgres.ownerUrl);
-    print(results);
-  } finally {
-    const { disconnectAll } = await import("../lib/db/clients");
-    await disconnectAll();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await withBenchDatabase(async (ownerUrl) => print(await run(ownerUrl)));
 }
 
 type Subject = "admin" | "program-manager" | "location-admin" | "field-manager";
