@@ -1,42 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import http from "node:http";
-import net, { type AddressInfo } from "node:net";
-import path from "node:path";
+import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { PORT, rawRequest } from "./support/app";
+import { startSecondServer, type SecondServer } from "./support/second-server";
 
 /**
  * The HTTPS redirect needs a trusted proxy in front, so these tests start a
  * second production server (the real start script) with TRUSTED_PROXY_HOPS=1
  * on the end-to-end run's own database, and speak to it as that proxy would.
  */
-let proxied: ChildProcess | undefined;
-let proxiedPort = 0;
-
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
-
-function requestTo(port: number, options: { host: string; path: string; method?: string; headers?: Record<string, string> }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: options.path, method: options.method ?? "GET", headers: { host: options.host, ...options.headers } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = http.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+let proxied: SecondServer;
 
 /**
  * Streams a body of `total` bytes over a raw socket, as fast as the socket
@@ -84,44 +56,14 @@ function postLargeBody(port: number, host: string, total: number): Promise<{ sta
 }
 
 test.beforeAll(async () => {
-  const secrets = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, "secrets.json"), "utf8")) as Record<string, string>;
-  proxiedPort = await freePort();
-  proxied = spawn("npx", ["tsx", "scripts/start.ts"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: {
-      ...process.env,
-      PORT: String(proxiedPort),
-      DATABASE_URL: `postgres://postgres:${encodeURIComponent(secrets.ownerPassword)}@127.0.0.1:${PORT + 10_000}/harambee`,
-      APP_DB_PASSWORD: secrets.appDbPassword,
-      PLATFORM_DB_PASSWORD: secrets.platformDbPassword,
-      AUTH_SECRET: secrets.authSecret,
-      FIELD_ENCRYPTION_KEYS: secrets.fieldEncryptionKeys,
-      BLIND_INDEX_KEY: secrets.blindIndexKey,
-      APP_ROOT_DOMAIN: "localhost",
-      TRUSTED_PROXY_HOPS: "1",
-    },
-  });
-  let errors = "";
-  proxied.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const up = await requestTo(proxiedPort, { host: `localhost:${proxiedPort}`, path: "/api/health", headers: { "x-forwarded-proto": "https" } }).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the proxied server did not start: ${errors}`);
+  proxied = await startSecondServer({ TRUSTED_PROXY_HOPS: "1" });
 });
 
-test.afterAll(() => {
-  if (proxied?.pid) process.kill(-proxied.pid, "SIGTERM");
-});
+test.afterAll(() => proxied?.stop());
 
 test("[M2.1] [B1.1] a POST with a 50 MB body that arrived over HTTP gets 301 to https before its body is read", async () => {
   const total = 50 * 1024 * 1024;
-  const answer = await postLargeBody(proxiedPort, `kilimani.localhost:${proxiedPort}`, total);
+  const answer = await postLargeBody(proxied.port, `kilimani.localhost:${proxied.port}`, total);
   expect(answer.status).toBe(301);
   expect(answer.location).toBe("https://kilimani.localhost/login");
   // Answered while most of the body was still on this side of the socket, and never taken in full.
@@ -130,19 +72,19 @@ test("[M2.1] [B1.1] a POST with a 50 MB body that arrived over HTTP gets 301 to 
 });
 
 test("[M2.1] [B1.1] over HTTP through the trusted proxy, apex and tenant pages answer 301 to the same https URL", async () => {
-  const tenant = await requestTo(proxiedPort, { host: `kilimani.localhost:${proxiedPort}`, path: "/members?q=a", headers: { "x-forwarded-proto": "http" } });
+  const tenant = await proxied.request({ host: `kilimani.localhost:${proxied.port}`, path: "/members?q=a", headers: { "x-forwarded-proto": "http" } });
   expect(tenant.status).toBe(301);
   expect(tenant.headers.location).toBe("https://kilimani.localhost/members?q=a");
   expect(tenant.headers["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains; preload");
-  const apex = await requestTo(proxiedPort, { host: `localhost:${proxiedPort}`, path: "/security", headers: { "x-forwarded-proto": "http" } });
+  const apex = await proxied.request({ host: `localhost:${proxied.port}`, path: "/security", headers: { "x-forwarded-proto": "http" } });
   expect([apex.status, apex.headers.location]).toEqual([301, "https://localhost/security"]);
 });
 
 test("[M2.1] over HTTPS the same request is served, with HSTS; another host over HTTP gets the 404, not a redirect", async () => {
-  const served = await requestTo(proxiedPort, { host: `kilimani.localhost:${proxiedPort}`, path: "/login", headers: { "x-forwarded-proto": "https" } });
+  const served = await proxied.request({ host: `kilimani.localhost:${proxied.port}`, path: "/login", headers: { "x-forwarded-proto": "https" } });
   expect(served.status).toBe(200);
   expect(served.headers["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains; preload");
-  const foreign = await requestTo(proxiedPort, { host: "evil.example", path: "/", headers: { "x-forwarded-proto": "http" } });
+  const foreign = await proxied.request({ host: "evil.example", path: "/", headers: { "x-forwarded-proto": "http" } });
   expect([foreign.status, foreign.headers.location, foreign.body]).toEqual([404, undefined, "Not found"]);
 });
 

@@ -6,7 +6,7 @@
  * (docs/KEYS.md).
  */
 import { env } from "../lib/env";
-import { disconnectAll } from "../lib/db/clients";
+import { runKeyCommand } from "./key-command";
 import { checkRetire } from "../lib/jobs/key-rotation";
 
 async function main(): Promise<number> {
@@ -25,13 +25,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await disconnectAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`keys:retire: failed: ${error instanceof Error ? error.message : String(error)}`);
-    await disconnectAll().catch(() => undefined);
-    process.exit(1);
-  });
+runKeyCommand("keys:retire", main);

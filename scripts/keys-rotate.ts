@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { KEY_ID_PATTERN } from "../lib/crypto/keyring";
 import { env } from "../lib/env";
-import { disconnectAll } from "../lib/db/clients";
+import { runKeyCommand } from "./key-command";
 import { rotateKeys } from "../lib/jobs/key-rotation";
 
 async function main(): Promise<number> {
@@ -62,13 +62,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await disconnectAll();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`keys:rotate: failed: ${error instanceof Error ? error.message : String(error)}`);
-    await disconnectAll().catch(() => undefined);
-    process.exit(1);
-  });
+runKeyCommand("keys:rotate", main);
