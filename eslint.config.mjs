@@ -91,11 +91,13 @@ const config = [
     files: [
       "app/admin/**",
       "lib/jobs/**",
+      "lib/services/login-limits.ts",
       "lib/services/organizations.ts",
       "lib/services/organization-status.ts",
       "lib/services/platform-mutation.ts",
       "lib/services/platform-sessions.ts",
       "lib/services/support-access.ts",
+      "lib/services/two-factor.ts",
       "lib/queries/platform-organizations.ts",
       "lib/queries/reporting.ts",
     ],
