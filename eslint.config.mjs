@@ -92,6 +92,7 @@ const config = [
       "app/admin/**",
       "lib/jobs/**",
       "lib/services/login-limits.ts",
+      "lib/services/notices.ts",
       "lib/services/organizations.ts",
       "lib/services/organization-status.ts",
       "lib/services/platform-mutation.ts",

@@ -115,6 +115,25 @@ export const ROUTES: readonly Route[] = [
     postTo: "/admin",
     audits: 2,
   },
+  // Notices to owners: audited on the platform chain and on each organisation's it reaches.
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "sendIncidentNoticeAction",
+    host: "apex",
+    access: "platform:notices",
+    mutation: "notice.incident",
+    postTo: "/admin",
+  },
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "sendSubprocessorNoticeAction",
+    host: "apex",
+    access: "platform:notices",
+    mutation: "notice.subprocessor",
+    postTo: "/admin",
+  },
 
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
