@@ -240,6 +240,35 @@ test("a suspended organisation's people see the suspended page instead of the ap
   await treasurer.context().close();
 });
 
+test("[M10.2] [B4.2] notices from /admin reach the owners' outbox: an incident to the ticked organisation, a sub-processor change to all", async ({ browser }) => {
+  const db = await connectOwner();
+  try {
+    const admin = await signedInPage(browser, (p) => platformSignIn(p, "admin@harambee.test"));
+    const tag = Date.now().toString(36);
+    const incident = admin.getByTestId("incident-notice");
+    await incident.locator('input[data-organization="kilimani"]').check();
+    await incident.getByLabel("Subject").fill(`Incident ${tag}`);
+    await incident.getByLabel("Notice").fill("A backup was exposed for two hours; no passwords were in it.");
+    await incident.getByRole("button", { name: "Send incident notice" }).click();
+    await expect(incident.getByRole("status")).toHaveText("Incident notice sent to 1 owner(s).");
+    const to = async (subject: string) =>
+      (await db.query<{ to: string; text: string }>(`SELECT "to", text FROM email_outbox WHERE subject = $1 ORDER BY "to"`, [`[Harambee] ${subject}`])).rows;
+    expect((await to(`Incident ${tag}`)).map((m) => m.to)).toEqual(["owner@kilimani.test"]);
+
+    const change = admin.getByTestId("subprocessor-notice");
+    await change.getByLabel("Subject").fill(`Sub-processor change ${tag}`);
+    await change.getByLabel("Notice").fill("We are adding an EU backup provider for encrypted backups.");
+    await change.getByRole("button", { name: "Send sub-processor notice" }).click();
+    await expect(change.getByRole("status")).toContainText("Sub-processor change notice sent to");
+    const sent = await to(`Sub-processor change ${tag}`);
+    expect(sent.map((m) => m.to)).toEqual(expect.arrayContaining(["owner@ikeja-relief.test", "owner@kilimani.test", "owner@westlands.test"]));
+    for (const message of sent) expect(message.text).toMatch(/takes effect no sooner than \d{4}-\d{2}-\d{2}, 30 days after this notice/);
+    await admin.context().close();
+  } finally {
+    await db.end();
+  }
+});
+
 test("[B3.1] the district admin sees each club's member count, dues collected and arrears, and no member row anywhere", async ({ browser }) => {
   const db = await connectOwner();
   try {
