@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { DEMO_PASSWORD, PORT, rawRequest, signIn, tenantUrl } from "./support/app";
+import { DEMO_PASSWORD, freshCode, PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner } from "./support/database";
 import { auditCount } from "./support/ground-truth";
 import { actionId, postAction } from "./support/server-actions";
@@ -14,11 +14,34 @@ test.describe.configure({ mode: "serial" });
 const apexUrl = (path: string) => `http://localhost:${PORT}${path}`;
 const APEX = `localhost:${PORT}`;
 
-async function platformSignIn(page: Page, email: string): Promise<void> {
+async function passwordStep(page: Page, email: string): Promise<void> {
   await page.goto(apexUrl("/sign-in"));
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
+  // The sign-in sends a platform admin to /admin, which sends them on to the second factor.
+  await page.waitForURL((url) => ["/two-factor/setup", "/two-factor/verify", "/district"].includes(url.pathname));
+}
+
+/** Enrols through the apex page, keeping the key in the run's data dir like the tenant sign-in does. */
+async function enrolPlatformTwoFactor(page: Page, email: string): Promise<void> {
+  const secret = (await page.getByTestId("totp-key").textContent())!.replace(/\s/g, "");
+  await page.getByLabel("Code from the app").fill(await freshCode(email, secret));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  await page.getByRole("link", { name: "Continue" }).click();
+}
+
+/** Password, then the platform admin's second factor (enrolment the first time, the check after). */
+async function platformSignIn(page: Page, email: string): Promise<void> {
+  await passwordStep(page, email);
+  const { pathname } = new URL(page.url());
+  if (pathname === "/two-factor/setup") {
+    await enrolPlatformTwoFactor(page, email);
+  } else if (pathname === "/two-factor/verify") {
+    await page.getByLabel("Code from your app, or a recovery code").fill(await freshCode(email));
+    await page.getByRole("button", { name: "Verify" }).click();
+  }
   await expect(page.getByTestId("signed-in-as")).toHaveText(email);
 }
 
@@ -38,6 +61,53 @@ async function expectNotFoundPage(page: Page, url: string): Promise<void> {
   const response = await page.goto(url);
   expect(response?.status(), url).toBe(404);
 }
+
+test("[M4.5] platform admin without 2FA is sent to enrolment; a session past the password alone reaches nothing under /admin", async ({ browser }) => {
+  const db = await connectOwner();
+  try {
+    // The admin starts with no second factor, whatever an earlier run left.
+    const user = (await db.query<{ id: string }>("SELECT id FROM app_user WHERE email = 'admin@harambee.test'")).rows[0];
+    await db.query("DELETE FROM recovery_code WHERE user_id = $1", [user.id]);
+    await db.query("UPDATE app_user SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1", [user.id]);
+
+    const page = await (await browser.newContext()).newPage();
+    await passwordStep(page, "admin@harambee.test");
+    expect(page.url()).toBe(apexUrl("/two-factor/setup"));
+    const passwordOnly = await cookieHeader(page, apexUrl("/"));
+    for (const path of ["/admin", "/admin/support"]) {
+      const response = await rawRequest({ host: APEX, path, headers: { cookie: passwordOnly } });
+      expect([response.status, response.headers.location], path).toEqual([307, "/two-factor/setup"]);
+    }
+    const suspend = await postAction({
+      host: APEX,
+      path: "/admin",
+      cookie: passwordOnly,
+      id: actionId("app/admin/actions.ts", "suspendOrganizationAction"),
+      call: { withState: false, fields: { organizationId: user.id } },
+    });
+    expect(String(suspend.headers["x-action-redirect"])).toMatch(/^\/two-factor\/setup;/);
+    await enrolPlatformTwoFactor(page, "admin@harambee.test");
+    await expect(page.getByTestId("signed-in-as")).toHaveText("admin@harambee.test");
+    const enrolled = (await db.query<{ chain: string | null }>("SELECT organization_id AS chain FROM audit_entry WHERE action = 'auth.two_factor_enabled' AND actor_id = $1", [user.id])).rows;
+    expect(enrolled.map((r) => r.chain)).toEqual([null]);
+
+    // The next sign-in stops at the check until a code is given.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await passwordStep(page, "admin@harambee.test");
+    expect(page.url()).toBe(apexUrl("/two-factor/verify"));
+    const unchecked = await cookieHeader(page, apexUrl("/"));
+    const response = await rawRequest({ host: APEX, path: "/admin", headers: { cookie: unchecked } });
+    expect([response.status, response.headers.location]).toEqual([307, "/two-factor/verify"]);
+    // The enrolment page sends an enrolled admin to the check instead of offering a new key.
+    expect((await page.goto(apexUrl("/two-factor/setup")))?.url()).toBe(apexUrl("/two-factor/verify"));
+    await page.getByLabel("Code from your app, or a recovery code").fill(await freshCode("admin@harambee.test"));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText("admin@harambee.test");
+    await page.context().close();
+  } finally {
+    await db.end();
+  }
+});
 
 test("[M4.5] tenant users, owners included, get 404 on /admin on the apex and on their subdomain; a platform admin reaches it", async ({ browser }) => {
   const owner = await signedInPage(browser, (p) => signIn(p, "kilimani", "owner@kilimani.test"));
@@ -169,6 +239,35 @@ test("a suspended organisation's people see the suspended page instead of the ap
   await expect(treasurer.getByTestId("member-list")).toBeVisible();
   await admin.context().close();
   await treasurer.context().close();
+});
+
+test("[M10.2] [B4.2] notices from /admin reach the owners' outbox: an incident to the ticked organisation, a sub-processor change to all", async ({ browser }) => {
+  const db = await connectOwner();
+  try {
+    const admin = await signedInPage(browser, (p) => platformSignIn(p, "admin@harambee.test"));
+    const tag = Date.now().toString(36);
+    const incident = admin.getByTestId("incident-notice");
+    await incident.locator('input[data-organization="kilimani"]').check();
+    await incident.getByLabel("Subject").fill(`Incident ${tag}`);
+    await incident.getByLabel("Notice").fill("A backup was exposed for two hours; no passwords were in it.");
+    await incident.getByRole("button", { name: "Send incident notice" }).click();
+    await expect(incident.getByRole("status")).toHaveText("Incident notice sent to 1 owner(s).");
+    const to = async (subject: string) =>
+      (await db.query<{ to: string; text: string }>(`SELECT "to", text FROM email_outbox WHERE subject = $1 ORDER BY "to"`, [`[Harambee] ${subject}`])).rows;
+    expect((await to(`Incident ${tag}`)).map((m) => m.to)).toEqual(["owner@kilimani.test"]);
+
+    const change = admin.getByTestId("subprocessor-notice");
+    await change.getByLabel("Subject").fill(`Sub-processor change ${tag}`);
+    await change.getByLabel("Notice").fill("We are adding an EU backup provider for encrypted backups.");
+    await change.getByRole("button", { name: "Send sub-processor notice" }).click();
+    await expect(change.getByRole("status")).toContainText("Sub-processor change notice sent to");
+    const sent = await to(`Sub-processor change ${tag}`);
+    expect(sent.map((m) => m.to)).toEqual(expect.arrayContaining(["owner@ikeja-relief.test", "owner@kilimani.test", "owner@westlands.test"]));
+    for (const message of sent) expect(message.text).toMatch(/takes effect no sooner than \d{4}-\d{2}-\d{2}, 30 days after this notice/);
+    await admin.context().close();
+  } finally {
+    await db.end();
+  }
 });
 
 test("[B3.1] the district admin sees each club's member count, dues collected and arrears, and no member row anywhere", async ({ browser }) => {

@@ -24,7 +24,7 @@ let owner: pg.Client;
 const mutations = new Map<string, Mutate>();
 
 /** Changes that cross the tenant line (definePlatformMutation): recorded on both chains. */
-const ON_BOTH_CHAINS = new Set(["support.grant", "support.revoke", "organization.suspend", "organization.restore"]);
+const ON_BOTH_CHAINS = new Set(["support.grant", "support.revoke", "organization.suspend", "organization.restore", "notice.incident", "notice.subprocessor"]);
 
 beforeAll(async () => {
   const dir = path.resolve(import.meta.dirname, "../lib/services");
@@ -82,6 +82,8 @@ const SAMPLES: Record<string, Sample> = {
     return [o.actors.OWNER, {}];
   },
   "organization.suspend": async (o) => [platformAdmin, { organizationId: o.id }],
+  "notice.incident": async (o) => [platformAdmin, { organizationIds: [o.id], subject: "Sample incident", body: "A sample incident notice for the audit test." }],
+  "notice.subprocessor": async () => [platformAdmin, { subject: "Sample sub-processor change", body: "A sample sub-processor change for the audit test." }],
   "organization.restore": async (o) => {
     await mutations.get("organization.suspend")!(platformAdmin, { organizationId: o.id });
     return [platformAdmin, { organizationId: o.id }];

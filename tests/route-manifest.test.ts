@@ -11,6 +11,7 @@ import "@/lib/services/units";
 import "@/lib/services/dues";
 import "@/lib/services/organization-status";
 import "@/lib/services/support-access";
+import "@/lib/services/notices";
 
 /**
  * The route manifest lists everything under app/ that answers a request:

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { platformRequest, requirePlatformAdmin } from "@/lib/context/platform";
 import { listOrganizations } from "@/lib/queries/platform-organizations";
-import { restoreOrganizationAction, suspendOrganizationAction } from "./actions";
+import { restoreOrganizationAction, sendIncidentNoticeAction, sendSubprocessorNoticeAction, suspendOrganizationAction } from "./actions";
+import { NoticeForm } from "./notice-form";
 
 export const metadata: Metadata = { title: "Organisations" };
 
@@ -63,6 +64,14 @@ export default async function AdminOrganizationsPage() {
           })}
         </tbody>
       </table>
+
+      <h2 className="mt-10 text-xl font-semibold">Incident notice</h2>
+      <p className="mt-1 text-sm text-gray-600">Emailed to the owners of each organisation ticked, and recorded on its audit trail (within 72 hours of a breach).</p>
+      <NoticeForm action={sendIncidentNoticeAction} organizations={organizations} submitLabel="Send incident notice" testId="incident-notice" />
+
+      <h2 className="mt-10 text-xl font-semibold">Sub-processor change notice</h2>
+      <p className="mt-1 text-sm text-gray-600">Emailed to the owners of every active organisation; the email says the change takes effect no sooner than 30 days on.</p>
+      <NoticeForm action={sendSubprocessorNoticeAction} submitLabel="Send sub-processor notice" testId="subprocessor-notice" />
     </section>
   );
 }

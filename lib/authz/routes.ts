@@ -85,6 +85,11 @@ export const ROUTES: readonly Route[] = [
   { kind: "action", file: "app/site/sign-in/actions.ts", name: "platformSignIn", host: "apex", access: "public", postTo: "/sign-in" },
   // Ends the caller's own apex session, if there is one; posted from /admin and /district.
   { kind: "action", file: "app/site/sign-in/actions.ts", name: "platformSignOut", host: "apex", access: "public", postTo: "/admin" },
+  // A platform admin's own second factor: /admin sends them here until it is enrolled and checked (M4.5).
+  { kind: "page", file: "app/site/two-factor/setup/page.tsx", host: "apex", access: "platform:organizations" },
+  { kind: "page", file: "app/site/two-factor/verify/page.tsx", host: "apex", access: "platform:organizations" },
+  { kind: "action", file: "app/site/two-factor/actions.ts", name: "confirmPlatformTwoFactorAction", host: "apex", access: "platform:organizations", postTo: "/two-factor/setup" },
+  { kind: "action", file: "app/site/two-factor/actions.ts", name: "verifyPlatformSecondFactorAction", host: "apex", access: "platform:organizations", postTo: "/two-factor/verify" },
   // A district admin's aggregate report (counts and totals of the district's clubs, never a member row).
   { kind: "page", file: "app/site/district/page.tsx", host: "apex", access: "district:report" },
   // Platform administration: apex only (the middleware 404s /admin on every tenant host), platform admins only.
@@ -109,6 +114,25 @@ export const ROUTES: readonly Route[] = [
     mutation: "organization.restore",
     postTo: "/admin",
     audits: 2,
+  },
+  // Notices to owners: audited on the platform chain and on each organisation's it reaches.
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "sendIncidentNoticeAction",
+    host: "apex",
+    access: "platform:notices",
+    mutation: "notice.incident",
+    postTo: "/admin",
+  },
+  {
+    kind: "action",
+    file: "app/admin/actions.ts",
+    name: "sendSubprocessorNoticeAction",
+    host: "apex",
+    access: "platform:notices",
+    mutation: "notice.subprocessor",
+    postTo: "/admin",
   },
 
   // An organisation's sign-in.

@@ -1,11 +1,11 @@
 import { cache } from "react";
 import { headers } from "next/headers";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { auth } from "../auth/config";
-import { can } from "../authz/capabilities";
+import { can, mustUseTwoFactor } from "../authz/capabilities";
 import { env } from "../env";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
-import { resolvePlatformSession, type PlatformUser } from "../services/platform-sessions";
+import { resolvePlatformSession, type PlatformSession } from "../services/platform-sessions";
 import { parseHost } from "../tenancy/host";
 import { platformActor, type PlatformActor } from "./actor";
 
@@ -17,7 +17,7 @@ import { platformActor, type PlatformActor } from "./actor";
 export type PlatformRequest = {
   ip: string | null;
   userAgent: string | null;
-  session: { sessionId: string; user: PlatformUser } | null;
+  session: PlatformSession | null;
   actor: PlatformActor | null;
 };
 
@@ -33,14 +33,28 @@ export const platformRequest = cache(async (): Promise<PlatformRequest> => {
 export type SignedInPlatformRequest = PlatformRequest & { session: NonNullable<PlatformRequest["session"]>; actor: PlatformActor };
 
 /**
- * The one gate of /admin (promise M4.5): a signed-in platform admin, or the
- * 404 page for everyone else — signed out, district admins and every
- * organisation's members alike, so /admin does not even admit it exists.
- * The platform-admin 2FA requirement (M3.6) belongs here, in this function only.
+ * A signed-in platform admin whatever their second factor: the apex
+ * enrolment and check pages only. The 404 page for everyone else.
  */
-export function requirePlatformAdmin(request: PlatformRequest): SignedInPlatformRequest {
+export function requirePlatformAdminSession(request: PlatformRequest): SignedInPlatformRequest {
   if (!request.session || !request.actor || !can(request.actor, "platform:organizations")) notFound();
   return request as SignedInPlatformRequest;
+}
+
+/**
+ * The one gate of /admin (promise M4.5): a signed-in platform admin past the
+ * second factor, or the 404 page for everyone else — signed out, district
+ * admins and every organisation's members alike, so /admin does not even
+ * admit it exists. A platform admin must use two-factor (M3.6,
+ * `mustUseTwoFactor`): without it enrolled they are sent to enrol, with it
+ * but not yet checked in this session, to the check — nothing under /admin
+ * answers a password alone.
+ */
+export function requirePlatformAdmin(request: PlatformRequest): SignedInPlatformRequest {
+  const signedIn = requirePlatformAdminSession(request);
+  if (mustUseTwoFactor(signedIn.actor, signedIn.session.user.isPlatformAdmin) && !signedIn.session.user.twoFactorEnabled) redirect("/two-factor/setup");
+  if (!signedIn.session.secondFactorDone) redirect("/two-factor/verify");
+  return signedIn;
 }
 
 /** The district report's gate: a signed-in district admin, or the 404 page. */

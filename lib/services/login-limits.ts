@@ -1,13 +1,14 @@
-import { withTenant } from "../db/tenant";
+import { withSessionSide } from "../db/platform";
 import { appendAudit } from "../audit/append";
 import { consume, type LimitName, type LimitOutcome } from "../ratelimit/limits";
 
 /**
  * Counts an attempt against its rate limits before any password or code is
  * checked (promise M3.5), and audits every refused one in the organisation's
- * trail (the address, not the account typed: that could be anyone's).
+ * trail (the address, not the account typed: that could be anyone's), or in
+ * the platform's for an apex session's two-factor code.
  */
-export type Attempt = { organizationId: string; ip: string | null };
+export type Attempt = { organizationId: string | null; ip: string | null };
 
 const REFUSALS: Record<"login" | "reset" | "totp", { action: string; summary: string }> = {
   login: { action: "auth.login_rate_limited", summary: "Sign-in refused: too many attempts" },
@@ -23,7 +24,7 @@ async function admit(
   for (const [name, key] of checks) {
     const outcome = await consume(name, key);
     if (outcome.ok) continue;
-    await withTenant(attempt.organizationId, (tx) =>
+    await withSessionSide(attempt.organizationId, (tx) =>
       appendAudit(tx, attempt.organizationId, { id: null, label: "rate limiter", ip: attempt.ip }, REFUSALS[kind]),
     );
     return outcome;

@@ -15,7 +15,7 @@ async function setStatus(tx: PlatformTx, organizationId: string, status: "ACTIVE
   await tx.organization.update({ where: { id: org.id }, data: { status } });
   return {
     result: { id: org.id, status },
-    organizationId: org.id,
+    organizationIds: [org.id],
     audit: {
       summary: `${org.name} ${status === "SUSPENDED" ? "suspended" : "restored"} by the platform`,
       targetType: "Organization",

@@ -13,19 +13,19 @@ export type PlatformMutationDefinition<S extends z.ZodType, R, A extends Platfor
   action: string;
   capability: Capability;
   input: S;
-  /** Says which organisation it touched (its chain records the change too) and what to audit. */
+  /** Says which organisations it touched (each one's chain records the change too) and what to audit. */
   run: (
     tx: PlatformTx,
     input: z.infer<S>,
     actor: A,
-  ) => Promise<{ result: R; organizationId: string | null; audit: Omit<AuditRecord, "action"> }>;
+  ) => Promise<{ result: R; organizationIds: string[]; audit: Omit<AuditRecord, "action"> }>;
 };
 
 /**
  * defineMutation's twin for changes that cross the tenant line: authorize →
  * validate → platform transaction (BYPASSRLS) → run → the same audit entry on
- * the platform chain and, when an organisation was touched, on that
- * organisation's chain, both in the transaction. Registered with the tenant
+ * the platform chain and on the chain of each organisation it touched (one,
+ * or several for a notice), all in the transaction. Registered with the tenant
  * mutations, so the route manifest checks its capability the same way.
  */
 export function definePlatformMutation<S extends z.ZodType, R, A extends PlatformSubject>(def: PlatformMutationDefinition<S, R, A>) {
@@ -40,10 +40,11 @@ export function definePlatformMutation<S extends z.ZodType, R, A extends Platfor
       throw invalidError("Please correct the highlighted fields.", fieldErrors);
     }
     return withPlatform(async (tx) => {
-      const { result, organizationId, audit } = await def.run(tx, parsed.data, actor);
+      const { result, organizationIds, audit } = await def.run(tx, parsed.data, actor);
       const who = { id: actor.userId, label: actor.label, ip: actor.ip };
       await appendAudit(tx, null, who, { action: def.action, ...audit });
-      if (organizationId) await appendAudit(tx, organizationId, who, { action: def.action, ...audit });
+      // Chains locked in one order, so two notices over overlapping organisations cannot deadlock.
+      for (const organizationId of [...new Set(organizationIds)].sort()) await appendAudit(tx, organizationId, who, { action: def.action, ...audit });
       return result;
     });
   };

@@ -13,11 +13,14 @@ import { env } from "../env";
  */
 export type PlatformSignInAttempt = { email: string; password: string; ip: string | null; userAgent: string | null };
 
-export type PlatformUser = { id: string; email: string; name: string; isPlatformAdmin: boolean; districtAdminOfId: string | null };
+export type PlatformUser = { id: string; email: string; name: string; isPlatformAdmin: boolean; districtAdminOfId: string | null; twoFactorEnabled: boolean };
 
-const userFields = { id: true, email: true, name: true, isPlatformAdmin: true, districtAdminOfId: true } as const;
+/** An apex session and whether it has passed its second factor (a code, a recovery code or enrolment). */
+export type PlatformSession = { sessionId: string; user: PlatformUser; secondFactorDone: boolean };
 
-export async function signInToPlatform(attempt: PlatformSignInAttempt): Promise<{ sessionId: string; user: PlatformUser } | null> {
+const userFields = { id: true, email: true, name: true, isPlatformAdmin: true, districtAdminOfId: true, totpEnabledAt: true } as const;
+
+export async function signInToPlatform(attempt: PlatformSignInAttempt): Promise<PlatformSession | null> {
   const email = attempt.email.trim().toLowerCase();
   const found = await appDb().user.findUnique({ where: { email }, select: { ...userFields, passwordHash: true } });
   const passwordOk = await verifyPassword(found?.passwordHash ?? null, attempt.password);
@@ -41,19 +44,19 @@ export async function signInToPlatform(attempt: PlatformSignInAttempt): Promise<
       select: { id: true },
     });
     await appendAudit(tx, null, actor, { action: "auth.platform_login", summary: "Signed in to the platform", targetType: "Session", targetId: session.id });
-    const { id, name, isPlatformAdmin, districtAdminOfId } = found;
-    return { sessionId: session.id, user: { id, email: found.email, name, isPlatformAdmin, districtAdminOfId } };
+    const { id, name, isPlatformAdmin, districtAdminOfId, totpEnabledAt } = found;
+    return { sessionId: session.id, user: { id, email: found.email, name, isPlatformAdmin, districtAdminOfId, twoFactorEnabled: totpEnabledAt !== null }, secondFactorDone: false };
   });
 }
 
 const TOUCH_AFTER_MS = 60_000;
 
 /** The apex session's user, or null when the session is gone, idle, expired, an organisation's, or its user holds no platform role. */
-export async function resolvePlatformSession(sessionId: string): Promise<{ sessionId: string; user: PlatformUser } | null> {
+export async function resolvePlatformSession(sessionId: string): Promise<PlatformSession | null> {
   const now = Date.now();
   const session = await appDb().session.findUnique({
     where: { id: sessionId },
-    select: { id: true, organizationId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, user: { select: userFields } },
+    select: { id: true, organizationId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, secondFactorAt: true, user: { select: userFields } },
   });
   if (
     !session ||
@@ -68,7 +71,8 @@ export async function resolvePlatformSession(sessionId: string): Promise<{ sessi
   if (now - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
     await appDb().session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
   }
-  return { sessionId: session.id, user: session.user };
+  const { totpEnabledAt, ...user } = session.user;
+  return { sessionId: session.id, user: { ...user, twoFactorEnabled: totpEnabledAt !== null }, secondFactorDone: session.secondFactorAt !== null };
 }
 
 export async function endPlatformSession(sessionId: string, actor: { id: string; label: string; ip: string | null }): Promise<void> {

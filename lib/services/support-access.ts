@@ -30,7 +30,7 @@ export const grantSupportAccess = definePlatformMutation({
     });
     return {
       result: grant,
-      organizationId: actor.organizationId,
+      organizationIds: [actor.organizationId],
       audit: {
         summary: `Platform support let in for ${hours} h`,
         targetType: "SupportGrant",
@@ -52,7 +52,7 @@ export const revokeSupportAccess = definePlatformMutation({
     await tx.supportGrant.update({ where: { id: grant.id }, data: { revokedAt: now, revokedById: actor.userId } });
     return {
       result: { id: grant.id },
-      organizationId: actor.organizationId,
+      organizationIds: [actor.organizationId],
       audit: { summary: "Platform support access revoked", targetType: "SupportGrant", targetId: grant.id, before: { expiresAt: grant.expiresAt.toISOString() } },
     };
   },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { appDb } from "../db/clients";
-import { withTenant } from "../db/tenant";
+import { withSessionSide } from "../db/platform";
+import type { TenantTx } from "../db/tenant";
 import { appendAudit, type AuditActor } from "../audit/append";
 import { verifyPassword } from "../auth/passwords";
 import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, recoveryCodeHash } from "../auth/totp";
@@ -11,17 +12,19 @@ import { completeSecondFactor } from "./sessions";
 
 /**
  * TOTP two-factor (promise M3.6): enrolment confirmed by a first code, ten
- * recovery codes, the check at sign-in, and disabling with password + code.
+ * recovery codes, the check at sign-in, and disabling with password + code,
+ * for an organisation's sessions and for platform admins' apex sessions alike.
  * The secret is a declared encrypted field (lib/crypto/fields.ts). Every
  * refused attempt is rate-limited per person and audited.
  */
-export type SessionRef = { userId: string; sessionId: string; organizationId: string };
+/** organizationId is null for a platform admin's apex session: its factor is audited on the platform chain. */
+export type SessionRef = { userId: string; sessionId: string; organizationId: string | null };
 
 const WRONG_CODE = "That code did not work. Check your authenticator app's clock and try again.";
 
 /** Audits a refused attempt in its own transaction (the caller then throws) and returns the error. */
 async function refused(session: SessionRef, actor: AuditActor, summary: string, message = WRONG_CODE) {
-  await withTenant(session.organizationId, (tx) =>
+  await withSessionSide(session.organizationId, (tx) =>
     appendAudit(tx, session.organizationId, actor, { action: "auth.two_factor_failed", summary, targetType: "User", targetId: session.userId }),
   );
   return invalidError(message, { code: [message] });
@@ -43,7 +46,7 @@ export async function confirmEnrolment(session: SessionRef, actor: AuditActor, r
   const step = input.success ? acceptedStep(input.data.secret, input.data.code, null, now) : null;
   if (!input.success || step === null) throw await refused(session, actor, "Two-factor enrolment refused: wrong code");
   const codes = newRecoveryCodes();
-  await withTenant(session.organizationId, async (tx) => {
+  await withSessionSide(session.organizationId, async (tx) => {
     await tx.user.update({ where: { id: session.userId }, data: { totpSecret: input.data.secret, totpEnabledAt: new Date(now), totpLastStep: step } });
     await tx.recoveryCode.deleteMany({ where: { userId: session.userId } });
     await tx.recoveryCode.createMany({ data: codes.map((code) => ({ userId: session.userId, codeHash: recoveryCodeHash(code) })) });
@@ -54,7 +57,7 @@ export async function confirmEnrolment(session: SessionRef, actor: AuditActor, r
 }
 
 /** Checks a TOTP code, refusing replays, and records its step. Inside the caller's transaction. */
-async function useTotpCode(tx: Parameters<Parameters<typeof withTenant>[1]>[0], userId: string, code: string, now: number): Promise<boolean> {
+async function useTotpCode(tx: TenantTx, userId: string, code: string, now: number): Promise<boolean> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { totpSecret: true, totpEnabledAt: true, totpLastStep: true } });
   if (!user.totpSecret || !user.totpEnabledAt) return false;
   const step = acceptedStep(user.totpSecret, code, user.totpLastStep, now);
@@ -70,7 +73,7 @@ async function useTotpCode(tx: Parameters<Parameters<typeof withTenant>[1]>[0], 
 /** The second step of signing in: a current code, or an unused recovery code (which then dies). */
 export async function verifySecondFactor(session: SessionRef, actor: AuditActor, code: string, now = Date.now()): Promise<void> {
   await admitted(session, actor);
-  const how = await withTenant(session.organizationId, async (tx) => {
+  const how = await withSessionSide(session.organizationId, async (tx) => {
     let used: "code" | "recovery" | null = null;
     if (looksLikeRecoveryCode(code)) {
       const { count } = await tx.recoveryCode.updateMany({ where: { userId: session.userId, codeHash: recoveryCodeHash(code), usedAt: null }, data: { usedAt: new Date(now) } });
@@ -96,7 +99,7 @@ export async function disableTwoFactor(session: SessionRef, actor: AuditActor, r
   await admitted(session, actor);
   const user = await appDb().user.findUniqueOrThrow({ where: { id: session.userId }, select: { passwordHash: true } });
   const passwordOk = await verifyPassword(user.passwordHash, raw.password ?? "");
-  const done = await withTenant(session.organizationId, async (tx) => {
+  const done = await withSessionSide(session.organizationId, async (tx) => {
     if (!passwordOk || !(await useTotpCode(tx, session.userId, raw.code ?? "", now))) return false;
     await tx.user.update({ where: { id: session.userId }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } });
     await tx.recoveryCode.deleteMany({ where: { userId: session.userId } });

@@ -2,11 +2,23 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { confirmTwoFactorAction, type EnrolState } from "../actions";
+import type { EnrolState } from "../actions";
 
-/** Confirms the scanned secret with a first code, then shows the recovery codes once. */
-export function EnrolForm({ secret }: { secret: string }) {
-  const [state, action, pending] = useActionState<EnrolState, FormData>(confirmTwoFactorAction, null);
+/**
+ * Confirms the scanned secret with a first code, then shows the recovery codes
+ * once. Shared by an organisation's enrolment and the apex's (platform admins),
+ * each with its own action and place to continue to.
+ */
+export function EnrolForm({
+  secret,
+  confirm,
+  continueTo,
+}: {
+  secret: string;
+  confirm: (previous: EnrolState, form: FormData) => Promise<EnrolState>;
+  continueTo: string;
+}) {
+  const [state, action, pending] = useActionState<EnrolState, FormData>(confirm, null);
   if (state?.ok && state.recoveryCodes) {
     return (
       <div className="mt-6 space-y-3">
@@ -18,7 +30,7 @@ export function EnrolForm({ secret }: { secret: string }) {
             <li key={code}>{code}</li>
           ))}
         </ul>
-        <Link href="/" className="btn">
+        <Link href={continueTo} className="btn">
           Continue
         </Link>
       </div>

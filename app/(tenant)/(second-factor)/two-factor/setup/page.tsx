@@ -4,7 +4,7 @@ import { newTotpSecret, totpUri } from "@/lib/auth/totp";
 import { mustUseTwoFactor } from "@/lib/authz/capabilities";
 import { secondFactorRequest } from "@/lib/context/request";
 import { ActionForm } from "../../../(app)/action-form";
-import { disableTwoFactorAction } from "../actions";
+import { confirmTwoFactorAction, disableTwoFactorAction } from "../actions";
 import { EnrolForm } from "./enrol-form";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
@@ -52,7 +52,7 @@ export default async function TwoFactorSetupPage() {
       <p className="mt-2 text-sm">
         Key: <code data-testid="totp-key">{secret.match(/.{4}/g)!.join(" ")}</code>
       </p>
-      <EnrolForm secret={secret} />
+      <EnrolForm secret={secret} confirm={confirmTwoFactorAction} continueTo="/" />
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { signedInRequest } from "@/lib/context/request";
+import { verifySecondFactorAction } from "../actions";
 import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Two-factor check" };
@@ -13,7 +14,7 @@ export default async function TwoFactorVerifyPage() {
       {session.user.twoFactorEnabled && !session.secondFactorDone ? (
         <>
           <p className="mt-1 text-sm text-gray-600">Enter the code from your authenticator app to finish signing in.</p>
-          <VerifyForm />
+          <VerifyForm verify={verifySecondFactorAction} />
         </>
       ) : (
         <p className="mt-4 text-sm">

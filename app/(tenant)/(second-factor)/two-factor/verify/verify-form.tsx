@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { verifySecondFactorAction } from "../actions";
+import type { FormState } from "@/lib/actions/result";
 
-export function VerifyForm() {
-  const [state, action, pending] = useActionState(verifySecondFactorAction, null);
+/** The sign-in's second step; an organisation's check and the apex's each pass their own action. */
+export function VerifyForm({ verify }: { verify: (previous: FormState, form: FormData) => Promise<FormState> }) {
+  const [state, action, pending] = useActionState(verify, null);
   return (
     <form action={action} className="mt-6 space-y-4">
       <label className="block text-sm font-medium">
