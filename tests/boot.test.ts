@@ -21,6 +21,8 @@ function boot(extra: Record<string, string>) {
     AUTH_SECRET,
     APP_DB_PASSWORD: key(),
     PLATFORM_DB_PASSWORD: key(),
+    // A shared rate-limit store, so that the keyring is what the boot refuses (nothing connects before it).
+    REDIS_URL: "redis://127.0.0.1:9",
     PORT: "3999",
     ...extra,
   };
