@@ -63,6 +63,8 @@ async function expectNotFoundPage(page: Page, url: string): Promise<void> {
 }
 
 test("[M4.5] platform admin without 2FA is sent to enrolment; a session past the password alone reaches nothing under /admin", async ({ browser }) => {
+  // A code is good once: a second code may wait for the next 30-second step.
+  test.setTimeout(180_000);
   const db = await connectOwner();
   try {
     // The admin starts with no second factor, whatever an earlier run left.
@@ -89,10 +91,14 @@ test("[M4.5] platform admin without 2FA is sent to enrolment; a session past the
     await enrolPlatformTwoFactor(page, "admin@harambee.test");
     await expect(page.getByTestId("signed-in-as")).toHaveText("admin@harambee.test");
     const enrolled = (await db.query<{ chain: string | null }>("SELECT organization_id AS chain FROM audit_entry WHERE action = 'auth.two_factor_enabled' AND actor_id = $1", [user.id])).rows;
-    expect(enrolled.map((r) => r.chain)).toEqual([null]);
+    // Recorded on the platform chain only (an earlier run's enrolments are there too).
+    expect(enrolled.length).toBeGreaterThan(0);
+    expect(enrolled.filter((r) => r.chain !== null)).toEqual([]);
 
     // The next sign-in stops at the check until a code is given.
     await page.getByRole("button", { name: "Sign out" }).click();
+    // Let the sign-out finish before the next navigation, which would otherwise cut it short.
+    await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
     await passwordStep(page, "admin@harambee.test");
     expect(page.url()).toBe(apexUrl("/two-factor/verify"));
     const unchecked = await cookieHeader(page, apexUrl("/"));
