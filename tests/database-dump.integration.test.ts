@@ -41,7 +41,7 @@ const people = [
 const NOTE = "Diagnosed with sickle-cell crisis; husband lost his job at the port in October.";
 const DONOR = { name: "Mwangi Family Trust", email: "trustees@mwangi-family.example" };
 const RECEIPT = { receiptNumber: "SKL7QX2M9P", phone: "+254711222333", amountMinor: 250_000, paidAt: "2026-11-20T08:30:00Z" };
-const STRIPE_SECRET = "sk_live_51HarambeeDumpTestSecretValue";
+const STRIPE_SECRET = "sk_test_harambee_dump_fixture_not_a_key";
 
 describe("a dump of the whole database", () => {
   test("[M2.4] [B2.1] pg_dump holds none of the seeded NIN, BVN, phone, email, address, welfare note, donor, receipt or credential; the app still shows them", async () => {

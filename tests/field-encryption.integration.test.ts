@@ -67,7 +67,7 @@ describe("declared fields are encrypted under the service layer", () => {
     const donor = await createDonor(club.actors.TREASURER, { name: "Kamau Holdings Ltd", email });
     const payment = await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "qgh12abc34", phone: "+254 712 000 111", amountMinor: 150_000, paidAt: "2026-11-01T09:00:00Z" });
     const welfare = await openWelfareCase(club.actors.TREASURER, { title: "Hospital bill", notes: "Admitted to Aga Khan with malaria; family cannot pay." });
-    const credential = await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_live_51HarambeeExampleSecret" });
+    const credential = await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_test_harambee_fixture_not_a_key" });
 
     expect((await row("donor", donor.id)).name).toMatch(CIPHERTEXT);
     expect((await row("donor", donor.id)).email).toMatch(CIPHERTEXT);
@@ -79,7 +79,7 @@ describe("declared fields are encrypted under the service layer", () => {
     expect(await findDonorsByEmail(club.actors.VIEWER, email.toUpperCase())).toEqual([{ id: donor.id, name: "Kamau Holdings Ltd", email }]);
     expect(await findMpesaPayment(club.actors.TREASURER, "QGH12ABC34")).toMatchObject({ receiptNumber: "QGH12ABC34", phone: "+254712000111" });
     expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe("Admitted to Aga Khan with malaria; family cannot pay.");
-    expect(await paymentCredentialSecret(club.actors.OWNER, "STRIPE")).toBe("sk_live_51HarambeeExampleSecret");
+    expect(await paymentCredentialSecret(club.actors.OWNER, "STRIPE")).toBe("sk_test_harambee_fixture_not_a_key");
   });
 
   test("[B2.1] an M-Pesa receipt is recorded once per organisation, found through its blind index", async () => {
