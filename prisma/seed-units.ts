@@ -1,5 +1,5 @@
 import type { RoleName } from "../lib/authz/capabilities";
-import { memberActor, type Actor } from "../lib/context/actor";
+import { memberActor, type Actor } from "../lib/authz/actor";
 import { createBeneficiary } from "../lib/services/beneficiaries";
 import { createLocation, createProgram } from "../lib/services/programs";
 import { assignUnit } from "../lib/services/units";

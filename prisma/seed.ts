@@ -1,5 +1,5 @@
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
-import { memberActor, type Actor } from "../lib/context/actor";
+import { memberActor, type Actor } from "../lib/authz/actor";
 import { issueDues, recordDuesPayment } from "../lib/services/dues";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";

@@ -196,7 +196,7 @@ async function exportInChild(organizationId: string, expectedRows: number): Prom
 
 /** The child: the export route's code path (audit the export, then stream the CSV), bytes counted and dropped. */
 async function exportChild(organizationId: string) {
-  const { systemActor } = await import("../lib/context/actor");
+  const { systemActor } = await import("../lib/authz/actor");
   const { recordAuditExport } = await import("../lib/services/audit-exports");
   const { auditCsv } = await import("../lib/queries/audit");
   const { disconnectAll } = await import("../lib/db/clients");

@@ -86,7 +86,7 @@ async function dropCiphertextChecks(ownerUrl: string) {
 async function memberCreates() {
   const { env } = await import("../lib/env");
   const { appDb, connect, swapAppDb } = await import("../lib/db/clients");
-  const { memberActor } = await import("../lib/context/actor");
+  const { memberActor } = await import("../lib/authz/actor");
   const { addPersonToOrganization, createOrganization } = await import("../lib/services/organizations");
   const { createMember } = await import("../lib/services/members");
 

@@ -24,7 +24,7 @@ async function main() {
 
 async function run(ownerUrl: string) {
   // Imported after the environment is set: the clients read it once.
-  const { platformActor } = await import("../lib/context/actor");
+  const { platformActor } = await import("../lib/authz/actor");
   const { createDistrictAdmin, createOrganization } = await import("../lib/services/organizations");
   const { districtReport } = await import("../lib/queries/reporting");
   const { withTenant } = await import("../lib/db/tenant");

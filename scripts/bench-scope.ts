@@ -25,7 +25,7 @@ type Timing = { rows: number; p50: number; p95: number };
 
 async function run(ownerUrl: string): Promise<Record<Subject, { list: Timing; count: Timing }>> {
   // Imported after the environment is set: the clients read it once.
-  const { memberActor } = await import("../lib/context/actor");
+  const { memberActor } = await import("../lib/authz/actor");
   const { addPersonToOrganization, createOrganization } = await import("../lib/services/organizations");
   const { createLocation, createProgram } = await import("../lib/services/programs");
   const { assignUnit } = await import("../lib/services/units");

@@ -6,7 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appendAudit } from "@/lib/audit/append";
 import { entryHash } from "@/lib/audit/canonical";
-import { systemActor } from "@/lib/context/actor";
+import { systemActor } from "@/lib/authz/actor";
 import { verifyChains } from "@/lib/db/audit-chains";
 import { disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { PrismaClient } from "@/lib/db/generated/client";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { platformActor, type PlatformActor } from "@/lib/context/actor";
+import { platformActor, type PlatformActor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { districtReport } from "@/lib/queries/reporting";
 import { listMembers } from "@/lib/queries/members";
@@ -9,7 +9,7 @@ import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "@/lib/services/organizations";
 import { resolveSession } from "@/lib/services/sessions";
 import { signInToPlatform } from "@/lib/services/platform-sessions";
-import { memberActor } from "@/lib/context/actor";
+import { memberActor } from "@/lib/authz/actor";
 import { TEST_PASSWORD } from "./support/organizations";
 
 const ACTOR = { id: null, label: "test", ip: null };

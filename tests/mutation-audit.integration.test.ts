@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
-import { platformActor, type Actor, type PlatformActor } from "@/lib/context/actor";
+import { platformActor, type Actor, type PlatformActor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { mutationRegistry } from "@/lib/services/mutation";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
-import { platformActor, type PlatformActor } from "@/lib/context/actor";
+import { platformActor, type PlatformActor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { sendIncidentNotice, sendSubprocessorNotice } from "@/lib/services/notices";
 import { suspendOrganization } from "@/lib/services/organization-status";

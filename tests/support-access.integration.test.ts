@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { platformActor, type PlatformActor } from "@/lib/context/actor";
+import { platformActor, type PlatformActor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { listMembers } from "@/lib/queries/members";
 import { listOrganizations } from "@/lib/queries/platform-organizations";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { reaches, type Resource } from "@/lib/authz/scope";
-import type { Actor } from "@/lib/context/actor";
+import type { Actor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { countBeneficiaries, getBeneficiary, listBeneficiaries } from "@/lib/queries/beneficiaries";

@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { encode } from "next-auth/jwt";
-import { SESSION_COOKIE } from "../auth/config";
+import { SESSION_COOKIE } from "./auth";
 import { env } from "../env";
 
 /**

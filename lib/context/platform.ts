@@ -1,13 +1,13 @@
 import { cache } from "react";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { auth } from "../auth/config";
+import { auth } from "./auth";
 import { can, mustUseTwoFactor } from "../authz/capabilities";
 import { env } from "../env";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
 import { resolvePlatformSession, type PlatformSession } from "../services/platform-sessions";
 import { parseHost } from "../tenancy/host";
-import { platformActor, type PlatformActor } from "./actor";
+import { platformActor, type PlatformActor } from "../authz/actor";
 
 /**
  * The apex host's request: the platform session (organization_id null) and

@@ -7,9 +7,9 @@ import { CLIENT_IP_HEADER } from "../security/client-ip";
 import { findOrganizationBySlug, type OrganizationSummary } from "../queries/organizations";
 import { assignedUnit } from "../queries/units";
 import { resolveSession, type ActiveSession } from "../services/sessions";
-import { auth } from "../auth/config";
+import { auth } from "./auth";
 import { mustUseTwoFactor } from "../authz/capabilities";
-import { memberActor, type Actor } from "./actor";
+import { memberActor, type Actor } from "../authz/actor";
 
 /**
  * Everything about the current request, resolved once (React cache): the

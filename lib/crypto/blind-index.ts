@@ -1,5 +1,4 @@
 import { createHmac } from "node:crypto";
-import { env } from "../env";
 import type { Keyring } from "./keyring";
 import { normalizeForIndex, type IndexKind } from "./normalize";
 
@@ -14,9 +13,4 @@ export function computeBlindIndex(keyring: Keyring, kind: IndexKind, value: stri
   const normal = normalizeForIndex(kind, value);
   if (normal === null) return null;
   return createHmac("sha256", keyring.blindIndexKey).update(`${kind}\0${normal}`, "utf8").digest("base64url");
-}
-
-/** The blind index to search for, with the app's keyring; null when the value has no canonical form. */
-export function blindIndex(kind: IndexKind, value: string): string | null {
-  return computeBlindIndex(env().keyring, kind, value);
 }

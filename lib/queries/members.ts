@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { scope } from "../authz/scope";
-import type { Actor } from "../context/actor";
-import { blindIndex } from "../crypto/blind-index";
+import type { Actor } from "../authz/actor";
+import { searchIndex } from "../db/search-index";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 
@@ -17,10 +17,10 @@ const detailFields = { ...listFields, nin: true, bvn: true, dateOfBirth: true, a
  */
 function searchConditions(search: string) {
   const identifier = /^[\d\s()+.-]+$/.test(search);
-  const email = search.includes("@") ? blindIndex("email", search) : null;
-  const phone = identifier ? blindIndex("phone", search) : null;
-  const nin = identifier ? blindIndex("nin", search) : null;
-  const bvn = identifier ? blindIndex("bvn", search) : null;
+  const email = search.includes("@") ? searchIndex("email", search) : null;
+  const phone = identifier ? searchIndex("phone", search) : null;
+  const nin = identifier ? searchIndex("nin", search) : null;
+  const bvn = identifier ? searchIndex("bvn", search) : null;
   return [
     { firstName: { contains: search, mode: "insensitive" as const } },
     { lastName: { contains: search, mode: "insensitive" as const } },

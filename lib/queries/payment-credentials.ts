@@ -1,5 +1,5 @@
 import { can } from "../authz/capabilities";
-import type { Actor } from "../context/actor";
+import type { Actor } from "../authz/actor";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { scope } from "../authz/scope";
-import type { Actor } from "../context/actor";
+import type { Actor } from "../authz/actor";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 

@@ -1,5 +1,5 @@
 import { can } from "../authz/capabilities";
-import type { PlatformActor } from "../context/actor";
+import type { PlatformActor } from "../authz/actor";
 import { withPlatform } from "../db/platform";
 import { notFoundError } from "../errors";
 

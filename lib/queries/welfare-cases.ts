@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { can } from "../authz/capabilities";
-import type { Actor } from "../context/actor";
+import type { Actor } from "../authz/actor";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 

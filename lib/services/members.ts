@@ -1,6 +1,6 @@
 import { auditDiff } from "../audit/redact";
 import { scope } from "../authz/scope";
-import { blindIndex } from "../crypto/blind-index";
+import { searchIndex } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, notFoundError } from "../errors";
 import { archiveMemberInput, createMemberInput, updateMemberInput, type MemberFields } from "../schemas/member";
@@ -34,7 +34,7 @@ async function assertIdentifiersFree(tx: TenantTx, input: Pick<MemberFields, "ni
   for (const field of ["nin", "bvn"] as const) {
     const value = input[field];
     if (!value) continue;
-    const index = blindIndex(field, value);
+    const index = searchIndex(field, value);
     const where = field === "nin" ? { ninIndex: index, ...other } : { bvnIndex: index, ...other };
     if (await tx.member.findFirst({ where, select: { id: true } })) throw conflictError(DUPLICATE[field], { [field]: [DUPLICATE[field]] });
   }

@@ -1,5 +1,5 @@
 import { mayAssignRole } from "../authz/capabilities";
-import type { Actor } from "../context/actor";
+import type { Actor } from "../authz/actor";
 import type { TenantTx } from "../db/tenant";
 import { invalidError, notFoundError } from "../errors";
 import { changeRoleInput, removeMembershipInput } from "../schemas/membership";

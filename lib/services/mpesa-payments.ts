@@ -1,5 +1,5 @@
 import { auditDiff } from "../audit/redact";
-import { blindIndex } from "../crypto/blind-index";
+import { searchIndex } from "../db/search-index";
 import { conflictError } from "../errors";
 import { recordMpesaPaymentInput } from "../schemas/mpesa-payment";
 import { defineMutation } from "./mutation";
@@ -16,7 +16,7 @@ export const recordMpesaPayment = defineMutation({
   capability: "dues:collect",
   input: recordMpesaPaymentInput,
   run: async (tx, input, actor) => {
-    const receiptNumberIndex = blindIndex("mpesa-receipt", input.receiptNumber);
+    const receiptNumberIndex = searchIndex("mpesa-receipt", input.receiptNumber);
     if (await tx.mpesaPayment.findFirst({ where: { receiptNumberIndex }, select: { id: true } })) {
       throw conflictError(DUPLICATE, { receiptNumber: [DUPLICATE] });
     }

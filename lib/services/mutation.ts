@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Capability } from "../authz/capabilities";
 import { can } from "../authz/capabilities";
-import type { Actor } from "../context/actor";
+import type { Actor } from "../authz/actor";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { appendAudit, type AuditRecord } from "../audit/append";
 import { invalidError, notFoundError } from "../errors";

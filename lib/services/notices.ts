@@ -1,6 +1,6 @@
 import { createElement } from "react";
 import { rolesWith } from "../authz/capabilities";
-import type { PlatformActor } from "../context/actor";
+import type { PlatformActor } from "../authz/actor";
 import type { PlatformTx } from "../db/platform";
 import { sendEmail } from "../email/send";
 import { PlatformNoticeEmail, platformNoticeText } from "../email/templates/platform-notice";

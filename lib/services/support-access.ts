@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { appendAudit } from "../audit/append";
 import { can } from "../authz/capabilities";
-import { supportActor, type Actor, type PlatformActor } from "../context/actor";
+import { supportActor, type Actor, type PlatformActor } from "../authz/actor";
 import { withPlatform } from "../db/platform";
 import { notFoundError } from "../errors";
 import { liveGrant } from "../queries/support-grants";

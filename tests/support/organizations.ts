@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ROLES, type RoleName } from "@/lib/authz/capabilities";
-import { memberActor, type Actor } from "@/lib/context/actor";
+import { memberActor, type Actor } from "@/lib/authz/actor";
 import { addPersonToOrganization, createOrganization } from "@/lib/services/organizations";
 
 export const TEST_PASSWORD = "Correct-Horse-Battery-42";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { RoleName } from "@/lib/authz/capabilities";
-import { memberActor, type Actor } from "@/lib/context/actor";
+import { memberActor, type Actor } from "@/lib/authz/actor";
 import { assignedUnit } from "@/lib/queries/units";
 import { addPersonToOrganization } from "@/lib/services/organizations";
 import { IKEJA_RELIEF_UNITS, seedUnits, type SeededUnits, type SeedPerson } from "@/prisma/seed-units";

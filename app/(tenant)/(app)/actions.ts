@@ -1,6 +1,6 @@
 "use server";
 
-import { signOut } from "@/lib/auth/config";
+import { signOut } from "@/lib/context/auth";
 import { memberRequest } from "@/lib/context/request";
 import { endSession } from "@/lib/services/sessions";
 

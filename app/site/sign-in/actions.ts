@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import type { FormState } from "@/lib/actions/result";
 import { formObject } from "@/lib/actions/result";
 import { can } from "@/lib/authz/capabilities";
-import { platformActor } from "@/lib/context/actor";
+import { platformActor } from "@/lib/authz/actor";
 import { platformRequest } from "@/lib/context/platform";
 import { clearPlatformSessionCookie, setPlatformSessionCookie } from "@/lib/context/platform-cookie";
 import { platformSignInInput } from "@/lib/schemas/platform-sign-in";

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth/config";
+import { handlers } from "@/lib/context/auth";
 import { routeHandler } from "@/lib/http/route-handler";
 import { asAddressed } from "@/lib/http/request-url";
 

@@ -1,5 +1,5 @@
 import { AuthError } from "next-auth";
-import { signIn } from "@/lib/auth/config";
+import { signIn } from "@/lib/context/auth";
 import { tenantRequest } from "@/lib/context/request";
 import { backOffResponse, seeOther } from "@/lib/http/back-off";
 import { routeHandler } from "@/lib/http/route-handler";

@@ -1,6 +1,6 @@
-import type { Capability, RoleName } from "../authz/capabilities";
-import { capabilitiesOf, platformCapabilitiesOf, SUPPORT_ACCESS } from "../authz/capabilities";
-import type { Unit } from "../authz/scope";
+import type { Capability, RoleName } from "./capabilities";
+import { capabilitiesOf, platformCapabilitiesOf, SUPPORT_ACCESS } from "./capabilities";
+import type { Unit } from "./scope";
 
 /**
  * Who is acting, in which organisation, from where: everything a service needs
