@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { diffSchemas } from "../lib/db/schema-engine";
+import { diffSchemas } from "./lib/schema-engine";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SCHEMA_PATH = path.join(ROOT, "prisma/schema.prisma");

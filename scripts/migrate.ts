@@ -17,7 +17,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { applyMigrations, markMigrationRolledBack } from "../lib/db/schema-engine";
+import { applyMigrations, markMigrationRolledBack } from "./lib/schema-engine";
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 
