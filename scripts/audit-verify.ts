@@ -13,7 +13,7 @@
  * PLATFORM_DB_PASSWORD as for the app. AUDIT_VERIFY_DATABASE_URL overrides both
  * (e.g. the owner connection).
  */
-import { verifyChains } from "../lib/db/audit-chains";
+import { verifyChains } from "./lib/audit-chains";
 import { parseEnv } from "../lib/env";
 
 function connectionString(): string {

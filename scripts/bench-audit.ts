@@ -147,7 +147,7 @@ type ExportRss = { entries: number; maxRssMb: number; seconds: number };
 
 async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: { big: ExportRss; small: ExportRss } }> {
   const { createOrganization } = await import("../lib/services/organizations");
-  const { chainReader, verifyChains } = await import("../lib/db/audit-chains");
+  const { chainReader, verifyChains } = await import("./lib/audit-chains");
   const { env } = await import("../lib/env");
   const system = { id: null, label: "bench", ip: null };
   const big = await createOrganization(system, { slug: "chain-big", name: "Chain big", kind: "CLUB" });

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { appendAudit } from "@/lib/audit/append";
 import { entryHash } from "@/lib/audit/canonical";
 import { systemActor } from "@/lib/authz/actor";
-import { verifyChains } from "@/lib/db/audit-chains";
 import { disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { createMember, updateMember } from "@/lib/services/members";
 import { createOrganization } from "@/lib/services/organizations";
+import { verifyChains } from "../scripts/lib/audit-chains";
 import { connectAs } from "./support/database";
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@
  * (platform or owner), outside any tenant transaction.
  */
 import pg from "pg";
-import { describeVerdict, verifyChain, type ChainReader, type ChainRow } from "../audit/verify";
+import { describeVerdict, verifyChain, type ChainReader, type ChainRow } from "../../lib/audit/verify";
 
 type Row = {
   id: string;
