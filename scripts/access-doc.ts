@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderAccessDoc } from "../lib/authz/access-doc";
+import { renderAccessDoc } from "./lib/access-doc";
 
 /** `npm run docs:access`: writes docs/ACCESS.md from the code (tests/access-doc.test.ts fails when it is stale). */
 const target = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../docs/ACCESS.md");

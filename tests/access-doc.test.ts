@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { renderAccessDoc } from "@/lib/authz/access-doc";
+import { renderAccessDoc } from "../scripts/lib/access-doc";
 
 test("[M4.1] [B3.1] docs/ACCESS.md is the table generated from the code (run `npm run docs:access` after changing it)", () => {
   const committed = readFileSync(path.resolve(import.meta.dirname, "../docs/ACCESS.md"), "utf8");
