@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
-import { ROUTES, routePath, type ActionRoute } from "../lib/authz/routes";
+import { ROUTES, routePath, type ActionRoute } from "../tests/support/route-manifest";
 import { PORT, rawRequest, signIn, tenantUrl, type RawResponse } from "./support/app";
 import { connectOwner } from "./support/database";
 import { auditCount, groundTruth } from "./support/ground-truth";

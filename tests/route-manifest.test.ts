@@ -1,7 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ROUTES, routePath, type ActionRoute } from "@/lib/authz/routes";
 import { mutationRegistry } from "@/lib/services/mutation";
 // Every module defining mutations, so the registry is complete.
 import "@/lib/services/members";
@@ -12,6 +11,7 @@ import "@/lib/services/dues";
 import "@/lib/services/organization-status";
 import "@/lib/services/support-access";
 import "@/lib/services/notices";
+import { ROUTES, routePath, type ActionRoute } from "./support/route-manifest";
 
 /**
  * The route manifest lists everything under app/ that answers a request:
@@ -44,14 +44,14 @@ const manifestActions = ROUTES.filter((r): r is ActionRoute => r.kind === "actio
 describe("[M4.4] the route manifest names every route under app/", () => {
   test("every page, route handler and metadata file is in the manifest, and nothing else is", () => {
     expect(pagesAndHandlers.length).toBeGreaterThan(10);
-    expect(pagesAndHandlers.filter((f) => !manifestFiles.includes(f)), "missing from lib/authz/routes.ts").toEqual([]);
-    expect(manifestFiles.filter((f) => !pagesAndHandlers.includes(f)), "in lib/authz/routes.ts but not under app/").toEqual([]);
+    expect(pagesAndHandlers.filter((f) => !manifestFiles.includes(f)), "missing from tests/support/route-manifest.ts").toEqual([]);
+    expect(manifestFiles.filter((f) => !pagesAndHandlers.includes(f)), "in tests/support/route-manifest.ts but not under app/").toEqual([]);
   });
 
   test("every exported server action is in the manifest, and nothing else is", () => {
     expect(actions.length).toBeGreaterThan(5);
-    expect(actions.filter((a) => !manifestActions.includes(a)), "missing from lib/authz/routes.ts").toEqual([]);
-    expect(manifestActions.filter((a) => !actions.includes(a)), "in lib/authz/routes.ts but not exported").toEqual([]);
+    expect(actions.filter((a) => !manifestActions.includes(a)), "missing from tests/support/route-manifest.ts").toEqual([]);
+    expect(manifestActions.filter((a) => !actions.includes(a)), "in tests/support/route-manifest.ts but not exported").toEqual([]);
   });
 
   test("server actions live in \"use server\" modules only, never inline in a component", () => {

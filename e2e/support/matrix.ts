@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { can, ROLES, type RoleName } from "../../lib/authz/capabilities";
 import { reaches, type Resource } from "../../lib/authz/scope";
-import { ROUTES, routeLabel, routePath, type ActionRoute, type Route } from "../../lib/authz/routes";
+import { ROUTES, routeLabel, routePath, type ActionRoute, type Route } from "../../tests/support/route-manifest";
 import type { ActionCall } from "./server-actions";
 import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";

@@ -1,12 +1,13 @@
-import type { Capability } from "./capabilities";
-import type { Resource } from "./scope";
+import type { Capability } from "../../lib/authz/capabilities";
+import type { Resource } from "../../lib/authz/scope";
 
 /**
  * Every page, server action and route handler under app/, with what it takes
  * to use it (promise M4.4). `tests/route-manifest.test.ts` fails when a route
  * under app/ is missing here; `e2e/isolation-matrix.spec.ts` requests every
  * entry as every role of one organisation and expects exactly what this table
- * and the capability table say; `docs/ACCESS.md` lists it.
+ * and the capability table say; `docs/ACCESS.md` lists it. The running app
+ * never reads it (every route authorizes itself), hence its place beside the tests.
  */
 
 /** Anyone; any signed-in member of the organisation; or holders of one capability. */
