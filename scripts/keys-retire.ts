@@ -6,8 +6,8 @@
  * (docs/KEYS.md).
  */
 import { env } from "../lib/env";
-import { runKeyCommand } from "./key-command";
-import { checkRetire } from "../lib/jobs/key-rotation";
+import { runKeyCommand } from "./lib/key-command";
+import { checkRetire } from "./lib/key-retirement";
 
 async function main(): Promise<number> {
   const keyId = process.argv[2];

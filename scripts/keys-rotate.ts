@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { KEY_ID_PATTERN } from "../lib/crypto/keyring";
 import { env } from "../lib/env";
-import { runKeyCommand } from "./key-command";
+import { runKeyCommand } from "./lib/key-command";
 import { rotateKeys } from "../lib/jobs/key-rotation";
 
 async function main(): Promise<number> {

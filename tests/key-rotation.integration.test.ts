@@ -7,7 +7,7 @@ import { developmentKeys, parseKeyring, type Keyring } from "@/lib/crypto/keyrin
 import { connect, disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { withCiphertext } from "@/lib/db/platform";
 import { env } from "@/lib/env";
-import { checkRetire, reencryptRow, rotateKeys, swapRow } from "@/lib/jobs/key-rotation";
+import { reencryptRow, rotateKeys, swapRow } from "@/lib/jobs/key-rotation";
 import { getMember } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import { findMpesaPayment } from "@/lib/queries/mpesa-payments";
@@ -18,6 +18,7 @@ import { archiveMember, createMember, updateMember } from "@/lib/services/member
 import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { checkRetire } from "../scripts/lib/key-retirement";
 import { connectAs } from "./support/database";
 import { useFreshDatabase } from "./support/fresh-database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";

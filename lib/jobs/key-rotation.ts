@@ -158,17 +158,22 @@ export async function swapRow(tx: PlatformTx, model: string, rowId: string, outc
   return count === 1;
 }
 
-/** Values of each declared field not under the current key, by "Model.field". */
-export async function pendingCounts(keyring: Keyring): Promise<Record<string, number>> {
+/** Stored values of each declared field that match `where(field)`, by "Model.field" (every organisation). */
+export async function valueCounts(where: (field: string) => object): Promise<Record<string, number>> {
   return withCiphertext(async (tx) => {
     const counts: Record<string, number> = {};
     for (const [model, fields] of MODELS) {
       for (const field of Object.keys(fields)) {
-        counts[`${model}.${field}`] = await delegate(tx, model).count({ where: notUnder(field, ciphertextPrefix(keyring.currentKeyId)) });
+        counts[`${model}.${field}`] = await delegate(tx, model).count({ where: where(field) });
       }
     }
     return counts;
   });
+}
+
+/** Values of each declared field not under the current key, by "Model.field". */
+export async function pendingCounts(keyring: Keyring): Promise<Record<string, number>> {
+  return valueCounts((field) => notUnder(field, ciphertextPrefix(keyring.currentKeyId)));
 }
 
 async function rotateModel(model: string, options: RotationOptions, report: RotationReport): Promise<void> {
@@ -237,30 +242,4 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationRepo
     );
   }
   return report;
-}
-
-export type RetireCheck = { allowed: boolean; reason: string; counts: Record<string, number> };
-
-/**
- * Whether `keyId` can leave FIELD_ENCRYPTION_KEYS: not the current key, and no
- * stored value still uses it (counts by "Model.field" say where they are).
- */
-export async function checkRetire(keyring: Keyring, keyId: string): Promise<RetireCheck> {
-  if (keyId === keyring.currentKeyId) {
-    return { allowed: false, reason: `key "${keyId}" is the current key: put the new key first in FIELD_ENCRYPTION_KEYS and run keys:rotate`, counts: {} };
-  }
-  const counts = await withCiphertext(async (tx) => {
-    const found: Record<string, number> = {};
-    for (const [model, fields] of MODELS) {
-      for (const field of Object.keys(fields)) {
-        const n = await delegate(tx, model).count({ where: { [field]: { startsWith: ciphertextPrefix(keyId) } } });
-        if (n > 0) found[`${model}.${field}`] = n;
-      }
-    }
-    return found;
-  });
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return total === 0
-    ? { allowed: true, reason: `no stored value uses key "${keyId}": remove it from FIELD_ENCRYPTION_KEYS`, counts }
-    : { allowed: false, reason: `${total} stored value(s) still use key "${keyId}": run keys:rotate first`, counts };
 }

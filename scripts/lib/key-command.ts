@@ -1,4 +1,4 @@
-import { disconnectAll } from "../lib/db/clients";
+import { disconnectAll } from "../../lib/db/clients";
 
 /**
  * Runs a key-management command to its exit code, closing the database pools
