@@ -1,15 +1,8 @@
 import { z } from "zod";
 import { digitsOnly, normalizePhone } from "../crypto/normalize";
+import { optionalEmail, optionalText } from "./fields";
 
 /** Member form and service input, shared by forms, actions, services and tests. */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === "" ? null : v))
-    .nullable()
-    .optional();
 
 /** An 11-digit national number typed with or without spaces and dashes; stored as digits. */
 const elevenDigits = (message: string) =>
@@ -26,15 +19,7 @@ function isPastDate(value: string): boolean {
 export const memberFields = z.object({
   firstName: z.string().trim().min(1, "First name is required").max(80),
   lastName: z.string().trim().min(1, "Last name is required").max(80),
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(200)
-    .refine((v) => v === "" || z.email().safeParse(v).success, "Enter a valid email address")
-    .transform((v) => (v === "" ? null : v))
-    .nullable()
-    .optional(),
+  email: optionalEmail(),
   phone: optionalText(32)
     .refine((v) => !v || normalizePhone(v) !== null, "Enter the phone number with its country code, e.g. +254 712 345678")
     .transform((v) => (v ? normalizePhone(v) : v)),

@@ -7,7 +7,11 @@ const subject = z.string().trim().min(3, "A subject, please").max(200, "At most 
 const body = z.string().trim().min(10, "Say what happened and what owners should do").max(10_000, "At most 10,000 characters");
 
 export const incidentNoticeInput = z.object({
-  organizationIds: z.array(z.uuid("Unknown organisation")).min(1, "Choose at least one organisation").max(1_000),
+  // One ticked checkbox arrives as a single value, several as a list.
+  organizationIds: z.preprocess(
+    (value) => (typeof value === "string" ? [value] : value ?? []),
+    z.array(z.uuid("Unknown organisation")).min(1, "Choose at least one organisation").max(1_000),
+  ),
   subject,
   body,
 });
