@@ -41,6 +41,39 @@ const securityRules = Object.fromEntries(
   Object.keys(security.configs.recommended.rules).map((rule) => [rule, rule === "security/detect-object-injection" ? "off" : "error"]),
 );
 
+/**
+ * One way in for every change (lib/services/mutation.ts): outside the three
+ * mutation wrappers nothing in lib/services or app/ opens a transaction or
+ * appends to the audit trail (promise M5.1). Reads open theirs in lib/queries.
+ */
+const transactionCall = {
+  selector: "MemberExpression[property.name='$transaction']",
+  message: "Open transactions only in lib/db: a change goes through defineMutation, definePlatformMutation or defineIdentityMutation.",
+};
+
+const WRAPPER_MESSAGE = "Changes go through defineMutation, definePlatformMutation or defineIdentityMutation (lib/services/mutation.ts), which open the transaction and write the audit entry.";
+
+const auditAppend = { group: ["**/audit/append", "@/lib/audit/append"], message: WRAPPER_MESSAGE };
+const transactionOpeners = [
+  { group: ["**/db/tenant", "@/lib/db/tenant"], importNames: ["withTenant"], message: WRAPPER_MESSAGE },
+  { group: ["**/db/platform", "@/lib/db/platform"], importNames: ["withPlatform", "withSessionSide", "withCiphertext"], message: WRAPPER_MESSAGE },
+];
+const generatedClient = { group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." };
+const PLATFORM_MESSAGE = "The platform (BYPASSRLS) client is only for app/admin, lib/jobs, platform services and reporting.";
+const platformClients = [
+  { group: ["**/lib/db/platform", "@/lib/db/platform"], message: PLATFORM_MESSAGE },
+  { group: ["**/lib/db/clients", "@/lib/db/clients"], importNames: ["platformDbClient", "ciphertextDbClient"], message: PLATFORM_MESSAGE },
+];
+
+/** The import rule for a group of files: what of the platform client and the transaction helpers they may use. */
+const imports = ({ platform, transactions }) => [
+  "error",
+  {
+    paths: [pgDriver],
+    patterns: [generatedClient, auditAppend, ...(platform ? [] : platformClients), ...(transactions ? [] : transactionOpeners)],
+  },
+];
+
 const noInnerHtml = {
   selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
   message: "dangerouslySetInnerHTML is not allowed: let React escape (promise M6.2).",
@@ -55,25 +88,37 @@ const config = [
     plugins: { security },
     rules: {
       ...securityRules,
-      "no-restricted-syntax": ["error", ...roleComparisons, rawSql, noInnerHtml],
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [pgDriver],
-          patterns: [
-            {
-              group: ["**/lib/db/platform", "@/lib/db/platform"],
-              message: "The platform (BYPASSRLS) client is only for app/admin, lib/jobs, platform services and reporting.",
-            },
-            { group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." },
-          ],
-        },
-      ],
+      "no-restricted-syntax": ["error", ...roleComparisons, rawSql, transactionCall, noInnerHtml],
+      "no-restricted-imports": imports({ platform: false, transactions: true }),
     },
   },
   {
-    // Where raw SQL and the platform client are the point.
-    files: ["lib/db/**", "scripts/**", "tests/**", "e2e/**", "prisma/**"],
+    files: ["lib/services/**", "app/**"],
+    rules: { "no-restricted-imports": imports({ platform: false, transactions: false }) },
+  },
+  {
+    // docs/ARCHITECTURE.md (database roles): the platform role serves platform administration, jobs and reporting queries.
+    files: ["lib/jobs/**", "lib/queries/platform-organizations.ts", "lib/queries/reporting.ts"],
+    rules: { "no-restricted-imports": imports({ platform: true, transactions: true }) },
+  },
+  {
+    // Platform pages and services name the platform transaction's type; the wrappers open it.
+    files: [
+      "app/admin/**",
+      "lib/services/notices.ts",
+      "lib/services/organization-status.ts",
+      "lib/services/platform-mutation.ts",
+    ],
+    rules: { "no-restricted-imports": imports({ platform: true, transactions: false }) },
+  },
+  {
+    // The wrappers themselves: the only place a change opens its transaction and appends its audit entries.
+    files: ["lib/services/mutation.ts", "lib/services/platform-mutation.ts", "lib/services/identity-mutation.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [pgDriver], patterns: [generatedClient] }] },
+  },
+  {
+    // Where raw SQL, transactions and the platform client are the point.
+    files: ["lib/db/**", "lib/audit/**", "scripts/**", "tests/**", "e2e/**", "prisma/**"],
     rules: { "no-restricted-syntax": ["error", ...roleComparisons, noInnerHtml], "no-restricted-imports": "off" },
   },
   {
@@ -84,33 +129,7 @@ const config = [
   },
   {
     files: ["lib/authz/**"],
-    rules: { "no-restricted-syntax": ["error", rawSql, noInnerHtml] },
-  },
-  {
-    // DESIGN.md: the platform role serves platform administration, jobs and reporting queries.
-    files: [
-      "app/admin/**",
-      "lib/jobs/**",
-      "lib/services/login-limits.ts",
-      "lib/services/notices.ts",
-      "lib/services/organizations.ts",
-      "lib/services/organization-status.ts",
-      "lib/services/platform-mutation.ts",
-      "lib/services/platform-sessions.ts",
-      "lib/services/support-access.ts",
-      "lib/services/two-factor.ts",
-      "lib/queries/platform-organizations.ts",
-      "lib/queries/reporting.ts",
-    ],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [pgDriver],
-          patterns: [{ group: ["**/db/generated/*", "@/lib/db/generated/*"], message: "Import data access through lib/services or lib/queries." }],
-        },
-      ],
-    },
+    rules: { "no-restricted-syntax": ["error", rawSql, transactionCall, noInnerHtml] },
   },
 ];
 

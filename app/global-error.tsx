@@ -1,5 +1,6 @@
 "use client";
 
+import { ErrorNotice } from "@/app/_components/error-notice";
 import "./globals.css";
 
 /**
@@ -10,15 +11,7 @@ export default function GlobalError({ error }: { error: Error & { digest?: strin
   return (
     <html lang="en">
       <body className="min-h-screen bg-gray-50 font-sans text-gray-900 antialiased">
-        <main className="mx-auto max-w-md px-6 py-24 text-center">
-          <h1 className="text-2xl font-semibold">Something went wrong</h1>
-          <p className="mt-3 text-gray-600">We have logged the problem. Please try again in a moment.</p>
-          {error.digest ? (
-            <p className="mt-3 text-xs text-gray-500">
-              Reference: <span data-testid="error-reference">{error.digest}</span>
-            </p>
-          ) : null}
-        </main>
+        <ErrorNotice digest={error.digest} />
       </body>
     </html>
   );

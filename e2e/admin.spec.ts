@@ -85,7 +85,7 @@ test("[M4.5] platform admin without 2FA is sent to enrolment; a session past the
       path: "/admin",
       cookie: passwordOnly,
       id: actionId("app/admin/actions.ts", "suspendOrganizationAction"),
-      call: { withState: false, fields: { organizationId: user.id } },
+      call: { fields: { organizationId: user.id } },
     });
     expect(String(suspend.headers["x-action-redirect"])).toMatch(/^\/two-factor\/setup;/);
     await enrolPlatformTwoFactor(page, "admin@harambee.test");
@@ -227,7 +227,7 @@ test("a suspended organisation's people see the suspended page instead of the ap
       path: "/members/new",
       cookie: await cookieHeader(treasurer, tenantUrl("westlands")),
       id: actionId("app/(tenant)/(app)/members/actions.ts", "createMemberAction"),
-      call: { withState: true, fields: { firstName: "While", lastName: "Suspended" } },
+      call: { fields: { firstName: "While", lastName: "Suspended" } },
     });
     expect(String(response.headers["x-action-redirect"])).toMatch(/^\/suspended;/);
     expect(await auditCount(db)).toBe(before);

@@ -167,7 +167,7 @@ test("[M4.4] signed out, every member route sends to sign-in and no action chang
         const target = route.postTo.replace(/\[\w+\]/g, id);
         const before = await auditCount(db);
         // The session is checked before the arguments are used, so one argument shape fits every action.
-        const call = { withState: true, fields: ref ? { [ref.param]: id } : {} };
+        const call = { fields: ref ? { [ref.param]: id } : {} };
         const response = await postAction({ host, path: target, id: actionId(route.file, route.name), call });
         expect(response.status, route.name).toBe(200);
         expect(redirectTarget(response, host), route.name).toBe(`http://${host}/login`);

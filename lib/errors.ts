@@ -21,3 +21,6 @@ export const invalidError = (message: string, fieldErrors: FieldErrors = {}) =>
   new AppError("INVALID", message, fieldErrors);
 export const conflictError = (message: string, fieldErrors: FieldErrors = {}) =>
   new AppError("CONFLICT", message, fieldErrors);
+
+/** Whether a service refused with this code (a rolled-back change the caller may answer another way). */
+export const isAppError = (error: unknown, code: AppError["code"]): error is AppError => error instanceof AppError && error.code === code;

@@ -1,5 +1,5 @@
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
-import { memberActor, type Actor } from "../lib/authz/actor";
+import { memberActor, platformSystemActor, type Actor } from "../lib/authz/actor";
 import { issueDues, recordDuesPayment } from "../lib/services/dues";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
@@ -31,7 +31,7 @@ const KENYAN_LAST = ["Kariuki", "Ochieng", "Wafula", "Njoroge", "Kiplagat", "Mwe
 const NIGERIAN_FIRST = ["Chinedu", "Aisha", "Oluwaseun", "Ngozi", "Emeka", "Funmilayo", "Ibrahim", "Adaeze", "Tunde", "Zainab", "Obinna", "Yetunde", "Musa", "Chiamaka", "Babatunde"];
 const NIGERIAN_LAST = ["Okafor", "Bello", "Adeyemi", "Eze", "Abubakar", "Olawale", "Nwosu", "Danjuma", "Adebayo", "Okonkwo", "Lawal", "Ogunleye", "Usman", "Chukwu", "Afolabi"];
 
-const SEED_ACTOR = { id: null, label: "seed", ip: null };
+const SEED_ACTOR = platformSystemActor("seed", ["platform:provision"]);
 
 /**
  * Each club's 2026 dues, so the district report has real figures: an amount

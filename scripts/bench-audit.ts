@@ -52,7 +52,7 @@ async function benchAppends(ownerUrl: string): Promise<Record<"oneOrg" | "spread
   await owner.query("GRANT SELECT, INSERT ON bench_bare TO harambee_app");
   await owner.end();
 
-  const system = { id: null, label: "bench", ip: null };
+  const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const orgs: string[] = [];
   for (let i = 0; i < WRITERS; i++) orgs.push((await createOrganization(system, { slug: `append-${i}`, name: `Append ${i}`, kind: "CLUB" })).id);
 
@@ -149,7 +149,7 @@ async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: 
   const { createOrganization } = await import("../lib/services/organizations");
   const { chainReader, verifyChains } = await import("./lib/audit-chains");
   const { env } = await import("../lib/env");
-  const system = { id: null, label: "bench", ip: null };
+  const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const big = await createOrganization(system, { slug: "chain-big", name: "Chain big", kind: "CLUB" });
   const small = await createOrganization(system, { slug: "chain-small", name: "Chain small", kind: "CLUB" });
   const owner = new pg.Client({ connectionString: ownerUrl });

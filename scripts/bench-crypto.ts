@@ -90,7 +90,7 @@ async function memberCreates() {
   const { addPersonToOrganization, createOrganization } = await import("../lib/services/organizations");
   const { createMember } = await import("../lib/services/members");
 
-  const system = { id: null, label: "bench", ip: null };
+  const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const admin = async (slug: string) => {
     const org = await createOrganization(system, { slug, name: slug, kind: "CLUB" });
     const email = `admin@${slug}.test`;

@@ -29,7 +29,7 @@ async function run(ownerUrl: string) {
   const { districtReport } = await import("../lib/queries/reporting");
   const { withTenant } = await import("../lib/db/tenant");
 
-  const system = { id: null, label: "bench", ip: null };
+  const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const clubs: string[] = [];
   for (let i = 1; i <= CLUBS; i++) clubs.push((await createOrganization(system, { slug: `club-${i}`, name: `Club ${i}`, kind: "CLUB", districtCode: "D1" })).id);
   const email = "district@bench.test";

@@ -32,7 +32,7 @@ async function run(ownerUrl: string): Promise<Record<Subject, { list: Timing; co
   const { assignedUnit } = await import("../lib/queries/units");
   const { countBeneficiaries, listBeneficiaries } = await import("../lib/queries/beneficiaries");
 
-  const system = { id: null, label: "bench", ip: null };
+  const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const password = randomBytes(12).toString("hex");
   const orgs = [];
   for (const slug of ["bench-a", "bench-b"]) {

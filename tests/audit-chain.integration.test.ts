@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { TEST_ACTOR } from "./support/organizations";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -30,7 +31,7 @@ afterAll(async () => {
 /** An organisation whose chain holds `entries` real entries: its creation, then member additions. */
 async function organizationWithChain(entries: number) {
   const slug = `chain-${randomBytes(4).toString("hex")}`;
-  const org = await createOrganization({ id: null, label: "test", ip: null }, { slug, name: slug, kind: "CLUB" });
+  const org = await createOrganization(TEST_ACTOR, { slug, name: slug, kind: "CLUB" });
   const clerk = systemActor(org.id, "clerk", ["members:write"]);
   for (let i = 1; i < entries; i++) await createMember(clerk, { firstName: "Entry", lastName: `Number ${i + 1}` });
   return { id: org.id, slug };

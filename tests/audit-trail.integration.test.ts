@@ -6,7 +6,8 @@ import { auditCsv, listAuditEntries, verifyAuditChain } from "@/lib/queries/audi
 import { recordAuditExport } from "@/lib/services/audit-exports";
 import { changeRole, removeMembership } from "@/lib/services/memberships";
 import { createMember, updateMember } from "@/lib/services/members";
-import { endSession, resolveSession, signInWithPassword } from "@/lib/services/sessions";
+import { resolveSession } from "@/lib/queries/sessions";
+import { endSession, signInWithPassword } from "@/lib/services/sessions";
 import { parseAuditCsv, recomputeRowHash } from "./support/audit-csv";
 import { connectAs } from "./support/database";
 import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
@@ -71,7 +72,7 @@ describe("each audited field is present", () => {
     await signInWithPassword({ organizationId: club.id, email, password: "wrong-password-entirely", ip: "198.51.100.24", userAgent: "vitest" });
     const failed = await lastEntry(club.id, "auth.login_failed");
     expectAttributed(failed, { userId: club.actors.MEMBER.userId, label: email }, "198.51.100.24");
-    await endSession(signedIn!.sessionId, club.id, { id: club.actors.MEMBER.userId!, label: email, ip: "198.51.100.25" });
+    await endSession({ organizationId: club.id, userId: club.actors.MEMBER.userId!, sessionId: signedIn!.sessionId, label: email, ip: "198.51.100.25" }, {});
     const logout = await lastEntry(club.id, "auth.logout");
     expectAttributed(logout, { userId: club.actors.MEMBER.userId, label: email }, "198.51.100.25");
     expect(logout.targetId).toBe(signedIn!.sessionId);

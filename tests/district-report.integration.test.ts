@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { platformActor, type PlatformActor } from "@/lib/authz/actor";
+import { platformActor, platformSystemActor, type PlatformActor } from "@/lib/authz/actor";
 import { disconnectAll } from "@/lib/db/clients";
 import { districtReport } from "@/lib/queries/reporting";
 import { listMembers } from "@/lib/queries/members";
 import { issueDues, recordDuesPayment } from "@/lib/services/dues";
 import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "@/lib/services/organizations";
-import { resolveSession } from "@/lib/services/sessions";
+import { resolveSession } from "@/lib/queries/sessions";
 import { signInToPlatform } from "@/lib/services/platform-sessions";
 import { memberActor } from "@/lib/authz/actor";
 import { TEST_PASSWORD } from "./support/organizations";
 
-const ACTOR = { id: null, label: "test", ip: null };
+const ACTOR = platformSystemActor("test", ["platform:provision"]);
 const tag = () => randomBytes(4).toString("hex");
 
 /** A club in `districtCode` with `members` members, each invoiced `amount`, the first `paidInFull` paid in full and one more paid `partly`. */
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await club(`D${tag()}`, 2, 700_000, 1, 0); // another district's club
   const email = `district-${tag()}@harambee.test`;
   await createDistrictAdmin(ACTOR, { email, name: "DA", password: TEST_PASSWORD, districtCode: district });
-  const signedIn = await signInToPlatform({ email, password: TEST_PASSWORD, ip: "203.0.113.9", userAgent: null });
+  const signedIn = await signInToPlatform({ ip: "203.0.113.9", userAgent: null }, { email, password: TEST_PASSWORD });
   admin = platformActor(signedIn!.user, "203.0.113.9");
 });
 afterAll(() => disconnectAll());
@@ -74,7 +74,7 @@ describe("[B3.1] district admins see aggregates of their district's clubs, never
   });
 
   test("a district admin holds no membership: their session opens no organisation, and the member register refuses them", async () => {
-    const signedIn = await signInToPlatform({ email: admin.label, password: TEST_PASSWORD, ip: null, userAgent: null });
+    const signedIn = await signInToPlatform({ ip: null, userAgent: null }, { email: admin.label, password: TEST_PASSWORD });
     expect(await resolveSession(signedIn!.sessionId, a.org.id)).toBeNull();
     const asMember = { organizationId: a.org.id, userId: admin.userId, label: admin.label, role: null, capabilities: admin.capabilities, ip: null };
     await expect(listMembers(asMember)).rejects.toMatchObject({ code: "NOT_FOUND" });

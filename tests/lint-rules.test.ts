@@ -43,9 +43,32 @@ describe("project lint rules fail on code that breaks them", () => {
   });
 
   test("[M6.1] the platform (BYPASSRLS) client cannot be imported from tenant code", async () => {
-    const code = `import { withPlatform } from "@/lib/db/platform";\nexport const p = withPlatform;\n`;
-    expect(await problems("app/tenant/fixture.ts", code)).toEqual([expect.stringMatching(/platform \(BYPASSRLS\) client/)]);
+    const code = `import { platformDbClient } from "@/lib/db/clients";\nimport type { PlatformTx } from "@/lib/db/platform";\nexport type P = PlatformTx;\nexport const c = platformDbClient;\n`;
+    const platformOnly = expect.stringMatching(/platform \(BYPASSRLS\) client/);
+    expect(await problems("app/tenant/fixture.ts", code)).toEqual([platformOnly, platformOnly]);
+    expect(await problems("lib/queries/fixture.ts", code)).toEqual([platformOnly, platformOnly]);
     expect(await problems("app/admin/fixture.ts", code)).toEqual([]);
+  });
+
+  test("[M5.1] outside the mutation wrappers, lib/services and app/ neither append to the audit trail nor open a transaction", async () => {
+    const fixtures = [
+      `import { appendAudit } from "../audit/append";\nexport const a = appendAudit;\n`,
+      `import { appendAudit } from "@/lib/audit/append";\nexport const a = appendAudit;\n`,
+      `import { withTenant } from "../db/tenant";\nexport const t = withTenant;\n`,
+      `import { withPlatform } from "@/lib/db/platform";\nexport const t = withPlatform;\n`,
+      `import { withSessionSide } from "../db/platform";\nexport const t = withSessionSide;\n`,
+      `declare const db: { $transaction(fn: () => Promise<void>): Promise<void> };\nexport const t = () => db.$transaction(async () => {});\n`,
+    ];
+    for (const code of fixtures) {
+      for (const file of ["lib/services/fixture.ts", "lib/services/organization-status.ts", "app/(tenant)/(app)/fixture/actions.ts", "app/admin/fixture.ts"]) {
+        expect(await problems(file, code), `${file}: ${code}`).toEqual(expect.arrayContaining([expect.stringMatching(/defineMutation, definePlatformMutation or defineIdentityMutation/)]));
+      }
+    }
+    // The wrappers themselves, and the reads in lib/queries, may; a service may name the transaction's type.
+    expect(await problems("lib/services/mutation.ts", fixtures[0])).toEqual([]);
+    expect(await problems("lib/services/identity-mutation.ts", fixtures[4])).toEqual([]);
+    expect(await problems("lib/queries/fixture.ts", fixtures[2])).toEqual([]);
+    expect(await problems("lib/services/fixture.ts", `import type { TenantTx } from "../db/tenant";\nexport type T = TenantTx;\n`)).toEqual([]);
   });
 
   test("[M6.2] dangerouslySetInnerHTML is an error everywhere", async () => {

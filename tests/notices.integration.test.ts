@@ -8,7 +8,7 @@ import { suspendOrganization } from "@/lib/services/organization-status";
 import { createPlatformAdmin } from "@/lib/services/organizations";
 import { signInToPlatform } from "@/lib/services/platform-sessions";
 import { connectAs } from "./support/database";
-import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
+import { createTestOrganization, TEST_PASSWORD, type TestOrganization, TEST_ACTOR } from "./support/organizations";
 
 /**
  * Notices from the platform reach each chosen organisation's owners — and
@@ -24,8 +24,8 @@ let owner: pg.Client;
 beforeAll(async () => {
   [chosen, alsoChosen, other] = [await createTestOrganization("notice"), await createTestOrganization("notice"), await createTestOrganization("notice")];
   const email = `platform-${randomBytes(4).toString("hex")}@harambee.test`;
-  await createPlatformAdmin({ id: null, label: "test", ip: null }, { email, name: "PA", password: TEST_PASSWORD });
-  admin = platformActor((await signInToPlatform({ email, password: TEST_PASSWORD, ip: "198.51.100.7", userAgent: null }))!.user, "198.51.100.7");
+  await createPlatformAdmin(TEST_ACTOR, { email, name: "PA", password: TEST_PASSWORD });
+  admin = platformActor((await signInToPlatform({ ip: "198.51.100.7", userAgent: null }, { email, password: TEST_PASSWORD })).user, "198.51.100.7");
   owner = await connectAs("owner");
 });
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { changePassword } from "@/lib/services/password-change";
 import { RESET_MESSAGES, requestPasswordReset, resetPassword } from "@/lib/services/password-reset";
-import { resolveSession, signInWithPassword } from "@/lib/services/sessions";
+import { resolveSession } from "@/lib/queries/sessions";
+import { signInWithPassword } from "@/lib/services/sessions";
 import { connectAs } from "./support/database";
 import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
 import { captureStderr } from "./support/stderr";
@@ -82,8 +83,7 @@ describe("password change", () => {
     const email = org.emails.PROGRAM_MANAGER;
     const here = await signInWithPassword({ organizationId: org.id, email, password: TEST_PASSWORD, ip, userAgent: null });
     const elsewhere = await signInWithPassword({ organizationId: org.id, email, password: TEST_PASSWORD, ip, userAgent: null });
-    const actor = { id: here!.userId, label: email, ip };
-    const result = await changePassword({ userId: here!.userId, sessionId: here!.sessionId, organizationId: org.id }, actor, {
+    const result = await changePassword({ organizationId: org.id, userId: here!.userId, sessionId: here!.sessionId, label: email, ip }, {
       current: TEST_PASSWORD,
       password: "Changed-Passphrase-3141",
       confirm: "Changed-Passphrase-3141",
@@ -96,9 +96,8 @@ describe("password change", () => {
   test("[M3.2] the form's rules apply: wrong current password, weak or mistyped new one", async () => {
     const email = org.emails.LOCATION_ADMIN;
     const here = await signInWithPassword({ organizationId: org.id, email, password: TEST_PASSWORD, ip, userAgent: null });
-    const current = { userId: here!.userId, sessionId: here!.sessionId, organizationId: org.id };
-    const actor = { id: here!.userId, label: email, ip };
-    const fields = (body: Record<string, string>) => changePassword(current, actor, body).then(() => ({}), (e: { fieldErrors: object }) => e.fieldErrors);
+    const subject = { organizationId: org.id, userId: here!.userId, sessionId: here!.sessionId, label: email, ip };
+    const fields = (body: Record<string, string>) => changePassword(subject, body).then(() => ({}), (e: { fieldErrors: object }) => e.fieldErrors);
     expect(await fields({ current: "wrong", password: "Changed-Passphrase-3141", confirm: "Changed-Passphrase-3141" })).toEqual({ current: ["That is not your current password."] });
     expect(await fields({ current: TEST_PASSWORD, password: "123456789012", confirm: "123456789012" })).toEqual({
       password: ["Use letters or symbols as well as digits.", "That password is on a list of commonly used passwords. Choose another."],
@@ -121,7 +120,7 @@ test("[M3.1] a password used to sign in, reset to and changed to is nowhere in t
       await requestPasswordReset(request(), email);
       await resetPassword({ organizationId: org.id, ip }, { token: await lastToken(email), password: resetTo, confirm: resetTo });
       const session = await signInWithPassword({ organizationId: org.id, email, password: resetTo, ip, userAgent: null });
-      await changePassword({ userId: session!.userId, sessionId: session!.sessionId, organizationId: org.id }, { id: session!.userId, label: email, ip }, {
+      await changePassword({ organizationId: org.id, userId: session!.userId, sessionId: session!.sessionId, label: email, ip }, {
         current: resetTo,
         password: changedTo,
         confirm: changedTo,

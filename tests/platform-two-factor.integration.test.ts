@@ -5,10 +5,11 @@ import type pg from "pg";
 import { newTotpSecret } from "@/lib/auth/totp";
 import { disconnectAll } from "@/lib/db/clients";
 import { createPlatformAdmin } from "@/lib/services/organizations";
-import { resolvePlatformSession, signInToPlatform } from "@/lib/services/platform-sessions";
+import { resolvePlatformSession } from "@/lib/queries/sessions";
+import { signInToPlatform } from "@/lib/services/platform-sessions";
 import { confirmEnrolment, verifySecondFactor } from "@/lib/services/two-factor";
 import { connectAs } from "./support/database";
-import { TEST_PASSWORD } from "./support/organizations";
+import { TEST_PASSWORD, TEST_ACTOR } from "./support/organizations";
 
 /**
  * The platform admin's second factor (promise M4.5) runs on the same
@@ -20,7 +21,7 @@ const email = `platform-${randomBytes(4).toString("hex")}@harambee.test`;
 const ip = "198.51.100.23";
 
 beforeAll(async () => {
-  await createPlatformAdmin({ id: null, label: "test", ip: null }, { email, name: "PA", password: TEST_PASSWORD });
+  await createPlatformAdmin(TEST_ACTOR, { email, name: "PA", password: TEST_PASSWORD });
   owner = await connectAs("owner");
 });
 afterAll(async () => {
@@ -35,24 +36,23 @@ async function platformEntries(userId: string) {
 }
 
 test("[M4.5] a platform admin's enrolment and check mark the apex session, on the platform chain; a wrong code or a second enrolment is refused", async () => {
-  const first = (await signInToPlatform({ email, password: TEST_PASSWORD, ip, userAgent: null }))!;
+  const first = await signInToPlatform({ ip, userAgent: null }, { email, password: TEST_PASSWORD });
   expect(first).toMatchObject({ user: { twoFactorEnabled: false }, secondFactorDone: false });
-  const ref = { userId: first.user.id, sessionId: first.sessionId, organizationId: null };
-  const actor = { id: first.user.id, label: email, ip };
+  const ref = { organizationId: null, userId: first.user.id, sessionId: first.sessionId, label: email, ip };
   const secret = newTotpSecret();
   const now = Date.now();
 
   // A code from another key does not confirm this one.
-  await expect(confirmEnrolment(ref, actor, { secret, code: codeAt(newTotpSecret(), now) }, now)).rejects.toMatchObject({ code: "INVALID" });
-  expect(await confirmEnrolment(ref, actor, { secret, code: codeAt(secret, now) }, now)).toHaveLength(10);
+  await expect(confirmEnrolment(ref, { secret, code: codeAt(newTotpSecret(), now) }, now)).rejects.toMatchObject({ code: "INVALID" });
+  expect(await confirmEnrolment(ref, { secret, code: codeAt(secret, now) }, now)).toHaveLength(10);
   expect(await resolvePlatformSession(first.sessionId)).toMatchObject({ user: { twoFactorEnabled: true }, secondFactorDone: true });
-  await expect(confirmEnrolment(ref, actor, { secret: newTotpSecret(), code: codeAt(secret, now) }, now)).rejects.toMatchObject({ code: "INVALID" });
+  await expect(confirmEnrolment(ref, { secret: newTotpSecret(), code: codeAt(secret, now) }, now)).rejects.toMatchObject({ code: "INVALID" });
 
   // A new sign-in starts before the second factor, and passes it with a later code.
-  const second = (await signInToPlatform({ email, password: TEST_PASSWORD, ip, userAgent: null }))!;
+  const second = await signInToPlatform({ ip, userAgent: null }, { email, password: TEST_PASSWORD });
   expect(await resolvePlatformSession(second.sessionId)).toMatchObject({ user: { twoFactorEnabled: true }, secondFactorDone: false });
   const later = now + 30_000;
-  await verifySecondFactor({ ...ref, sessionId: second.sessionId }, actor, codeAt(secret, later), later);
+  await verifySecondFactor({ ...ref, sessionId: second.sessionId }, { code: codeAt(secret, later) }, later);
   expect(await resolvePlatformSession(second.sessionId)).toMatchObject({ secondFactorDone: true });
 
   expect(await platformEntries(first.user.id)).toEqual([

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, expect, test, vi } from "vitest";
-import { resolveSession, signInWithPassword } from "@/lib/services/sessions";
-import { endOwnSessions } from "@/lib/services/sessions";
+import { resolveSession } from "@/lib/queries/sessions";
+import { endOwnSessions, signInWithPassword } from "@/lib/services/sessions";
 import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
 
 let org: TestOrganization;
@@ -38,13 +38,12 @@ test("[M3.3] one's sessions page ends one's own session, or all the others; some
     [1, 2, 3].map(() => signInWithPassword({ organizationId: org.id, email, password: TEST_PASSWORD, ip, userAgent: "test" })),
   );
   const other = await signInWithPassword({ organizationId: org.id, email: org.emails.ADMIN, password: TEST_PASSWORD, ip, userAgent: null });
-  const current = { sessionId: here!.sessionId, userId: here!.userId, organizationId: org.id };
-  const actor = { id: here!.userId, label: email, ip };
-  await expect(endOwnSessions(current, actor, other!.sessionId)).rejects.toThrow("Not found");
+  const subject = { organizationId: org.id, userId: here!.userId, sessionId: here!.sessionId, label: email, ip };
+  await expect(endOwnSessions(subject, { sessionId: other!.sessionId })).rejects.toThrow("Not found");
   expect(await resolveSession(other!.sessionId, org.id)).not.toBeNull();
-  expect(await endOwnSessions(current, actor, second!.sessionId)).toBe(1);
+  expect(await endOwnSessions(subject, { sessionId: second!.sessionId })).toBe(1);
   expect(await resolveSession(second!.sessionId, org.id)).toBeNull();
-  expect(await endOwnSessions(current, actor, null)).toBe(1);
+  expect(await endOwnSessions(subject, {})).toBe(1);
   expect(await resolveSession(third!.sessionId, org.id)).toBeNull();
   expect(await resolveSession(here!.sessionId, org.id)).not.toBeNull();
 });

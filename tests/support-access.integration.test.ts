@@ -7,10 +7,11 @@ import { listOrganizations } from "@/lib/queries/platform-organizations";
 import { createMember } from "@/lib/services/members";
 import { restoreOrganization, suspendOrganization } from "@/lib/services/organization-status";
 import { createPlatformAdmin } from "@/lib/services/organizations";
-import { signInToPlatform, resolvePlatformSession } from "@/lib/services/platform-sessions";
+import { resolvePlatformSession } from "@/lib/queries/sessions";
+import { signInToPlatform } from "@/lib/services/platform-sessions";
 import { grantSupportAccess, openSupportAccess, revokeSupportAccess } from "@/lib/services/support-access";
 import { connectAs } from "./support/database";
-import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
+import { createTestOrganization, TEST_PASSWORD, type TestOrganization, TEST_ACTOR } from "./support/organizations";
 
 const HOUR = 3_600_000;
 let org: TestOrganization;
@@ -20,8 +21,8 @@ beforeAll(async () => {
   org = await createTestOrganization("support");
   await createMember(org.actors.OWNER, { firstName: "Wanjiru", lastName: "Kariuki" });
   const email = `platform-${randomBytes(4).toString("hex")}@harambee.test`;
-  await createPlatformAdmin({ id: null, label: "test", ip: null }, { email, name: "PA", password: TEST_PASSWORD });
-  const signedIn = await signInToPlatform({ email, password: TEST_PASSWORD, ip: "198.51.100.4", userAgent: null });
+  await createPlatformAdmin(TEST_ACTOR, { email, name: "PA", password: TEST_PASSWORD });
+  const signedIn = await signInToPlatform({ ip: "198.51.100.4", userAgent: null }, { email, password: TEST_PASSWORD });
   admin = platformActor(signedIn!.user, "198.51.100.4");
 });
 afterAll(() => disconnectAll());
@@ -127,13 +128,13 @@ describe("suspend and restore", () => {
 
 describe("[M4.5] the platform sign-in admits platform and district admins only", () => {
   test("an organisation's owner, with the right password, gets no platform session; the refusal is on the platform chain", async () => {
-    expect(await signInToPlatform({ email: org.emails.OWNER, password: TEST_PASSWORD, ip: null, userAgent: null })).toBeNull();
+    await expect(signInToPlatform({ ip: null, userAgent: null }, { email: org.emails.OWNER, password: TEST_PASSWORD })).rejects.toMatchObject({ code: "INVALID" });
     expect((await latest(org.id)).platform[0]).toMatchObject({ action: "auth.platform_login_failed", actor_id: org.actors.OWNER.userId });
     await expect(listOrganizations({ ...admin, capabilities: org.actors.OWNER.capabilities })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   test("a platform session is not an organisation's, and an organisation's session is not the platform's", async () => {
-    const signedIn = await signInToPlatform({ email: admin.label, password: TEST_PASSWORD, ip: null, userAgent: null });
+    const signedIn = await signInToPlatform({ ip: null, userAgent: null }, { email: admin.label, password: TEST_PASSWORD });
     expect(await resolvePlatformSession(signedIn!.sessionId)).toMatchObject({ user: { id: admin.userId, isPlatformAdmin: true } });
     const db = await connectAs("owner");
     try {

@@ -123,24 +123,24 @@ export const labelOf = (check: Check) => `${check.role} ${check.route.kind} ${ro
  */
 let serial = 0;
 const CALLS: Record<string, (check: Check) => ActionCall> = {
-  logout: () => ({ withState: false, fields: {} }),
+  logout: () => ({ fields: {} }),
   // Without a session id: ends the person's other sessions (never the matrix's own cookie).
-  endSessionsAction: () => ({ withState: false, fields: {} }),
+  endSessionsAction: () => ({ fields: {} }),
   // "Changed" to the same password, so later sign-ins keep working.
-  changePasswordAction: () => ({ withState: true, fields: { current: DEMO_PASSWORD, password: DEMO_PASSWORD, confirm: DEMO_PASSWORD } }),
+  changePasswordAction: () => ({ fields: { current: DEMO_PASSWORD, password: DEMO_PASSWORD, confirm: DEMO_PASSWORD } }),
   // Wrong codes: each refused attempt is audited once, and nobody's two-factor changes.
-  confirmTwoFactorAction: () => ({ withState: true, fields: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", code: "000000" } }),
-  disableTwoFactorAction: () => ({ withState: true, fields: { password: "not-the-password", code: "000000" } }),
-  verifySecondFactorAction: () => ({ withState: true, fields: { code: "000000" } }),
-  createMemberAction: (c) => ({ withState: true, fields: { firstName: "Matrix", lastName: `${c.role}-${++serial}` } }),
-  updateMemberAction: (c) => ({ withState: true, fields: c.target!.values }),
-  archiveMemberAction: (c) => ({ withState: false, fields: { id: c.target!.id } }),
-  createProgramAction: (c) => ({ withState: true, fields: { name: `Matrix ${c.role} ${Date.now()}-${++serial}` } }),
-  createLocationAction: (c) => ({ withState: true, fields: { programId: c.target!.id, name: `Matrix ${c.role} ${++serial}` } }),
-  createBeneficiaryAction: (c) => ({ withState: true, fields: { locationId: c.target!.id, firstName: "Matrix", lastName: `${c.role}-${++serial}`, householdSize: "2" } }),
-  updateBeneficiaryAction: (c) => ({ withState: true, fields: c.target!.values }),
-  grantSupportAccessAction: () => ({ withState: true, fields: { hours: "1" } }),
-  revokeSupportAccessAction: () => ({ withState: false, fields: {} }),
+  confirmTwoFactorAction: () => ({ fields: { secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", code: "000000" } }),
+  disableTwoFactorAction: () => ({ fields: { password: "not-the-password", code: "000000" } }),
+  verifySecondFactorAction: () => ({ fields: { code: "000000" } }),
+  createMemberAction: (c) => ({ fields: { firstName: "Matrix", lastName: `${c.role}-${++serial}` } }),
+  updateMemberAction: (c) => ({ fields: c.target!.values }),
+  archiveMemberAction: (c) => ({ fields: { id: c.target!.id } }),
+  createProgramAction: (c) => ({ fields: { name: `Matrix ${c.role} ${Date.now()}-${++serial}` } }),
+  createLocationAction: (c) => ({ fields: { programId: c.target!.id, name: `Matrix ${c.role} ${++serial}` } }),
+  createBeneficiaryAction: (c) => ({ fields: { locationId: c.target!.id, firstName: "Matrix", lastName: `${c.role}-${++serial}`, householdSize: "2" } }),
+  updateBeneficiaryAction: (c) => ({ fields: c.target!.values }),
+  grantSupportAccessAction: () => ({ fields: { hours: "1" } }),
+  revokeSupportAccessAction: () => ({ fields: {} }),
 };
 
 export function callOf(check: Check & { route: ActionRoute }): ActionCall {

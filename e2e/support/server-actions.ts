@@ -20,11 +20,8 @@ export function actionId(file: string, name: string): string {
   return found[0];
 }
 
-export type ActionCall = {
-  /** useActionState forms pass (previousState, formData); plain form actions (formData). */
-  withState: boolean;
-  fields: Record<string, string>;
-};
+/** Every action takes (previousState, formData) (lib/actions/form-state.ts): the fields are the form's. */
+export type ActionCall = { fields: Record<string, string> };
 
 export function postAction(options: { host: string; path: string; cookie?: string; id: string; call: ActionCall }): Promise<RawResponse> {
   const boundary = `----harambee${Math.random().toString(16).slice(2)}`;
@@ -33,7 +30,7 @@ export function postAction(options: { host: string; path: string; cookie?: strin
     Object.entries(options.call.fields)
       .map(([name, value]) => part(`_1_${name}`, value))
       .join("") +
-    part("0", options.call.withState ? '[null,"$K1"]' : '["$K1"]') +
+    part("0", '[null,"$K1"]') +
     `--${boundary}--\r\n`;
   return rawRequest({
     host: options.host,

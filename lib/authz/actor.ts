@@ -74,3 +74,18 @@ export function supportActor(admin: PlatformActor, organizationId: string): Acto
     ip: admin.ip,
   };
 }
+
+/**
+ * Someone changing their own login (signing in or out, two-factor, their
+ * password), on one side: an organisation's, or the platform's (null) on the
+ * apex. Before sign-in succeeds the user may be unknown (null).
+ */
+export type IdentitySubject = { organizationId: string | null; userId: string | null; label: string; ip: string | null };
+
+/** A signed-in person acting on their own session. */
+export type SessionSubject = IdentitySubject & { userId: string; sessionId: string };
+
+/** An operator command or the seed acting on the platform: exactly the platform capabilities it is given. */
+export function platformSystemActor(label: string, capabilities: Capability[]): { userId: null; label: string; ip: null; capabilities: ReadonlySet<Capability> } {
+  return { userId: null, label, ip: null, capabilities: new Set(capabilities) };
+}

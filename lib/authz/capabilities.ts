@@ -47,6 +47,8 @@ export const CAPABILITY_DESCRIPTIONS = {
   "platform:organizations": "List organisations with their status and usage",
   "platform:suspend": "Suspend and restore organisations",
   "platform:notices": "Send incident and sub-processor notices to organisation owners",
+  "platform:provision": "Create organisations and their first people, platform admins and district admins",
+  "platform:keys": "Re-encrypt stored values under a new key and recompute blind indexes (npm run keys:rotate)",
 } as const satisfies Record<string, string>;
 
 export type Capability = keyof typeof CAPABILITY_DESCRIPTIONS;
@@ -119,7 +121,7 @@ export type PlatformPrincipal = (typeof PLATFORM_PRINCIPALS)[number];
 
 export const PLATFORM_CAPABILITIES: Record<PlatformPrincipal, readonly Capability[]> = {
   DISTRICT_ADMIN: ["district:report"],
-  PLATFORM_ADMIN: ["platform:organizations", "platform:suspend", "platform:notices"],
+  PLATFORM_ADMIN: ["platform:organizations", "platform:suspend", "platform:notices", "platform:provision", "platform:keys"],
 };
 
 /**

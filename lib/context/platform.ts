@@ -5,9 +5,9 @@ import { auth } from "./auth";
 import { can, mustUseTwoFactor } from "../authz/capabilities";
 import { env } from "../env";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
-import { resolvePlatformSession, type PlatformSession } from "../services/platform-sessions";
+import { resolvePlatformSession, type PlatformSession } from "../queries/sessions";
 import { parseHost } from "../tenancy/host";
-import { platformActor, type PlatformActor } from "../authz/actor";
+import { platformActor, type PlatformActor, type SessionSubject } from "../authz/actor";
 
 /**
  * The apex host's request: the platform session (organization_id null) and
@@ -62,3 +62,27 @@ export function requireDistrictAdmin(request: PlatformRequest): SignedInPlatform
   if (!request.session || !request.actor || !can(request.actor, "district:report")) notFound();
   return request as SignedInPlatformRequest;
 }
+
+/** A platform admin's own apex session: its changes are audited on the platform chain. */
+export const platformSessionSubjectOf = ({ session, actor }: SignedInPlatformRequest): SessionSubject & { organizationId: null } => ({
+  organizationId: null,
+  userId: session.user.id,
+  sessionId: session.sessionId,
+  label: actor.label,
+  ip: actor.ip,
+});
+
+/* Who an apex server action acts as (lib/actions/form-action.ts). */
+export const currentPlatformAdmin = async (): Promise<PlatformActor> => requirePlatformAdmin(await platformRequest()).actor;
+/** A platform admin before their second factor is enrolled or passed. */
+export const platformAdminSession = async () => platformSessionSubjectOf(requirePlatformAdminSession(await platformRequest()));
+/** Whoever is on the apex, signed in or not. */
+export const platformVisitor = async (): Promise<{ ip: string | null; userAgent: string | null }> => {
+  const { ip, userAgent } = await platformRequest();
+  return { ip, userAgent };
+};
+/** The apex session of whoever is signed in here (platform or district admin), or null. */
+export const apexSession = async () => {
+  const request = await platformRequest();
+  return request.session && request.actor ? platformSessionSubjectOf(request as SignedInPlatformRequest) : null;
+};

@@ -6,10 +6,10 @@ import { parseHost } from "../tenancy/host";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
 import { findOrganizationBySlug, type OrganizationSummary } from "../queries/organizations";
 import { assignedUnit } from "../queries/units";
-import { resolveSession, type ActiveSession } from "../services/sessions";
+import { resolveSession, type ActiveSession } from "../queries/sessions";
 import { auth } from "./auth";
 import { mustUseTwoFactor } from "../authz/capabilities";
-import { memberActor, type Actor } from "../authz/actor";
+import { memberActor, type Actor, type SessionSubject } from "../authz/actor";
 
 /**
  * Everything about the current request, resolved once (React cache): the
@@ -74,3 +74,27 @@ export const signedInRequest = cache(async (): Promise<MemberRequest> => {
   });
   return { ...request, session: request.session, actor };
 });
+
+/** The signed-in member acting on their own session (sign-out, password, two-factor). */
+export const sessionSubjectOf = ({ org, session, actor }: MemberRequest): SessionSubject => ({
+  organizationId: org.id,
+  userId: session.user.id,
+  sessionId: session.sessionId,
+  label: actor.label,
+  ip: actor.ip,
+});
+
+/*
+ * Who a server action acts as (lib/actions/form-action.ts takes one of these):
+ * each resolves the request first and sends the signed-out to sign-in.
+ */
+export const currentMember = async (): Promise<Actor> => (await memberRequest()).actor;
+export const currentMemberSession = async (): Promise<SessionSubject> => sessionSubjectOf(await memberRequest());
+/** Before two-factor is enrolled (the enrolment page) or passed (the check). */
+export const enrollingMemberSession = async (): Promise<SessionSubject> => sessionSubjectOf(await secondFactorRequest());
+export const signingInMemberSession = async (): Promise<SessionSubject> => sessionSubjectOf(await signedInRequest());
+/** Someone on the organisation's host, signed in or not. */
+export const tenantVisitor = async (): Promise<{ organizationId: string; ip: string | null }> => {
+  const { org, ip } = await tenantRequest();
+  return { organizationId: org.id, ip };
+};

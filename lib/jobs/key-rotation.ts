@@ -2,10 +2,11 @@ import { computeBlindIndex } from "../crypto/blind-index";
 import { ciphertextKeyId, ciphertextPrefix, decryptField, encryptField, FieldDecryptionError } from "../crypto/cipher";
 import { ENCRYPTED_FIELDS, indexFieldName, type EncryptedField } from "../crypto/fields";
 import type { Keyring } from "../crypto/keyring";
-import { appendAudit } from "../audit/append";
+import { platformSystemActor } from "../authz/actor";
 import { ciphertextDbClient } from "../db/clients";
 import { runtimeDataModelOf } from "../db/field-encryption-model";
-import { withCiphertext, withPlatform, type PlatformTx } from "../db/platform";
+import { withCiphertext, type PlatformTx } from "../db/platform";
+import { recordKeyRotation, recordReindex } from "../services/keys";
 
 /**
  * `npm run keys:rotate`: moves every declared encrypted value (ENCRYPTED_FIELDS)
@@ -232,14 +233,9 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationRepo
   report.remaining = options.reindex ? report.failures.length : Object.values(await pendingCounts(options.keyring)).reduce((a, b) => a + b, 0);
   const total = Object.values(report.rotated).reduce((a, b) => a + b, 0);
   if (total > 0) {
-    // On the platform chain: the run touches every organisation, and what it records holds no value.
-    await withPlatform((tx) =>
-      appendAudit(tx, null, { id: null, label: "keys:rotate", ip: null }, {
-        action: options.reindex ? "keys.reindex" : "keys.rotate",
-        summary: options.reindex ? `${total} blind index(es) recomputed` : `${total} value(s) re-encrypted under key ${options.keyring.currentKeyId}`,
-        after: { ...(options.reindex ? {} : { keyId: options.keyring.currentKeyId }), rotated: report.rotated, remaining: report.remaining },
-      }),
-    );
+    const operator = platformSystemActor("keys:rotate", ["platform:keys"]);
+    const done = { rotated: report.rotated, remaining: report.remaining };
+    await (options.reindex ? recordReindex(operator, done) : recordKeyRotation(operator, { ...done, keyId: options.keyring.currentKeyId }));
   }
   return report;
 }

@@ -1,7 +1,7 @@
 import { auditDiff } from "../audit/redact";
 import { scope } from "../authz/scope";
 import { notFoundError } from "../errors";
-import { createBeneficiaryInput, updateBeneficiaryInput } from "../schemas/beneficiary";
+import { createBeneficiaryInput, updateBeneficiaryInput } from "../schemas/beneficiaries";
 import { defineMutation } from "./mutation";
 
 const editable = { firstName: true, lastName: true, householdSize: true } as const;

@@ -1,5 +1,5 @@
 import { auditDiff } from "../audit/redact";
-import { createDonorInput } from "../schemas/donor";
+import { createDonorInput } from "../schemas/donors";
 import { defineMutation } from "./mutation";
 
 /** Records a donor; name and email are stored encrypted, the email also as a blind index. */

@@ -1,6 +1,6 @@
-import { withSessionSide } from "../db/platform";
-import { appendAudit } from "../audit/append";
+import { z } from "zod";
 import { consume, type LimitName, type LimitOutcome } from "../ratelimit/limits";
+import { defineIdentityMutation } from "./identity-mutation";
 
 /**
  * Counts an attempt against its rate limits before any password or code is
@@ -10,23 +10,24 @@ import { consume, type LimitName, type LimitOutcome } from "../ratelimit/limits"
  */
 export type Attempt = { organizationId: string | null; ip: string | null };
 
-const REFUSALS: Record<"login" | "reset" | "totp", { action: string; summary: string }> = {
-  login: { action: "auth.login_rate_limited", summary: "Sign-in refused: too many attempts" },
-  reset: { action: "auth.reset_rate_limited", summary: "Password-reset request refused: too many requests" },
-  totp: { action: "auth.totp_rate_limited", summary: "Two-factor code refused: too many attempts" },
+const refusal = (action: string, summary: string) =>
+  defineIdentityMutation({
+    action,
+    input: z.object({}),
+    run: async () => ({ result: null, audit: { summary } }),
+  });
+
+const REFUSALS = {
+  login: refusal("auth.login_rate_limited", "Sign-in refused: too many attempts"),
+  reset: refusal("auth.reset_rate_limited", "Password-reset request refused: too many requests"),
+  totp: refusal("auth.totp_rate_limited", "Two-factor code refused: too many attempts"),
 };
 
-async function admit(
-  attempt: Attempt,
-  kind: keyof typeof REFUSALS,
-  checks: [LimitName, string][],
-): Promise<LimitOutcome> {
+async function admit(attempt: Attempt, kind: keyof typeof REFUSALS, checks: [LimitName, string][]): Promise<LimitOutcome> {
   for (const [name, key] of checks) {
     const outcome = await consume(name, key);
     if (outcome.ok) continue;
-    await withSessionSide(attempt.organizationId, (tx) =>
-      appendAudit(tx, attempt.organizationId, { id: null, label: "rate limiter", ip: attempt.ip }, REFUSALS[kind]),
-    );
+    await REFUSALS[kind]({ organizationId: attempt.organizationId, userId: null, label: "rate limiter", ip: attempt.ip }, {});
     return outcome;
   }
   return { ok: true };

@@ -3,7 +3,7 @@ import { scope } from "../authz/scope";
 import { searchIndex } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, notFoundError } from "../errors";
-import { archiveMemberInput, createMemberInput, updateMemberInput, type MemberFields } from "../schemas/member";
+import { archiveMemberInput, createMemberInput, updateMemberInput, type MemberFields } from "../schemas/members";
 import { defineMutation } from "./mutation";
 import { onUniqueViolation } from "./unique-violation";
 

@@ -2,7 +2,7 @@ import { mayAssignRole } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
 import type { TenantTx } from "../db/tenant";
 import { invalidError, notFoundError } from "../errors";
-import { changeRoleInput, removeMembershipInput } from "../schemas/membership";
+import { changeRoleInput, removeMembershipInput } from "../schemas/memberships";
 import { defineMutation } from "./mutation";
 
 /**

@@ -1,7 +1,7 @@
 import { auditDiff } from "../audit/redact";
 import { searchIndex } from "../db/search-index";
 import { conflictError } from "../errors";
-import { recordMpesaPaymentInput } from "../schemas/mpesa-payment";
+import { recordMpesaPaymentInput } from "../schemas/mpesa-payments";
 import { defineMutation } from "./mutation";
 import { onUniqueViolation } from "./unique-violation";
 

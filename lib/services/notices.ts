@@ -1,11 +1,11 @@
 import { createElement } from "react";
 import { rolesWith } from "../authz/capabilities";
-import type { PlatformActor } from "../authz/actor";
 import type { PlatformTx } from "../db/platform";
 import { sendEmail } from "../email/send";
 import { PlatformNoticeEmail, platformNoticeText } from "../email/templates/platform-notice";
 import { notFoundError } from "../errors";
-import { incidentNoticeInput, SUBPROCESSOR_NOTICE_DAYS, subprocessorNoticeInput } from "../schemas/notice";
+import { incidentNoticeInput, SUBPROCESSOR_NOTICE_DAYS, subprocessorNoticeInput } from "../schemas/notices";
+import { afterCommit } from "./mutation";
 import { definePlatformMutation } from "./platform-mutation";
 
 /**
@@ -80,9 +80,5 @@ async function deliver({ subject, body, effectiveFrom, recipients }: Notice): Pr
 }
 
 /** Records the notice on every chain, then emails it; returns how many owners it went to. */
-function thenDeliver(record: typeof recordIncidentNotice | typeof recordSubprocessorNotice) {
-  return Object.assign(async (actor: PlatformActor, raw: unknown) => deliver(await record(actor, raw)), record);
-}
-
-export const sendIncidentNotice = thenDeliver(recordIncidentNotice);
-export const sendSubprocessorNotice = thenDeliver(recordSubprocessorNotice);
+export const sendIncidentNotice = afterCommit(recordIncidentNotice, deliver);
+export const sendSubprocessorNotice = afterCommit(recordSubprocessorNotice, deliver);

@@ -1,6 +1,6 @@
 import type { PlatformTx } from "../db/platform";
 import { conflictError, notFoundError } from "../errors";
-import { organizationTargetInput } from "../schemas/support-grant";
+import { organizationTargetInput } from "../schemas/support-grants";
 import { definePlatformMutation } from "./platform-mutation";
 
 /**

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { appDb } from "../db/clients";
-import { withTenant } from "../db/tenant";
-import { appendAudit } from "../audit/append";
+import type { SessionSubject } from "../authz/actor";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { passwordProblems } from "../auth/password-policy";
+import { appDb } from "../db/clients";
 import { invalidError } from "../errors";
+import { defineIdentityMutation } from "./identity-mutation";
 import { endSessionsOfUser } from "./sessions";
 
 export const passwordChangeInput = z.object({
@@ -20,34 +20,32 @@ export function checkNewPassword(input: { password: string; confirm: string }, p
   if (input.password !== input.confirm) throw invalidError("Please correct the highlighted fields.", { confirm: ["The two passwords differ."] });
 }
 
+const setPassword = defineIdentityMutation({
+  action: "auth.password_changed",
+  input: z.object({ passwordHash: z.string().min(1) }),
+  run: async (tx, { passwordHash }, subject: SessionSubject) => {
+    await tx.user.update({ where: { id: subject.userId }, data: { passwordHash } });
+    const endedSessions = await endSessionsOfUser(tx, subject.userId, subject.sessionId);
+    return {
+      result: { endedSessions },
+      audit: { summary: `Changed their password; ${endedSessions} other session(s) ended`, targetType: "User", targetId: subject.userId },
+    };
+  },
+});
+
 /**
  * Changes one's own password: the current one first, then the rules. Every
  * other session of the person ends at once (in every organisation); this one
  * stays. The plaintext goes only to Argon2id.
  */
-export async function changePassword(
-  current: { userId: string; sessionId: string; organizationId: string },
-  actor: { id: string; label: string; ip: string | null },
-  raw: unknown,
-): Promise<{ endedSessions: number }> {
+export async function changePassword(subject: SessionSubject, raw: unknown): Promise<{ endedSessions: number }> {
   const parsed = passwordChangeInput.safeParse(raw);
   if (!parsed.success) throw invalidError("Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
   const input = parsed.data;
-  const user = await appDb().user.findUniqueOrThrow({ where: { id: current.userId }, select: { email: true, name: true, passwordHash: true } });
+  const user = await appDb().user.findUniqueOrThrow({ where: { id: subject.userId }, select: { email: true, name: true, passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.current))) {
     throw invalidError("Please correct the highlighted fields.", { current: ["That is not your current password."] });
   }
   checkNewPassword(input, user);
-  const passwordHash = await hashPassword(input.password);
-  return withTenant(current.organizationId, async (tx) => {
-    await tx.user.update({ where: { id: current.userId }, data: { passwordHash } });
-    const endedSessions = await endSessionsOfUser(tx, current.userId, current.sessionId);
-    await appendAudit(tx, current.organizationId, actor, {
-      action: "auth.password_changed",
-      summary: `Changed their password; ${endedSessions} other session(s) ended`,
-      targetType: "User",
-      targetId: current.userId,
-    });
-    return { endedSessions };
-  });
+  return setPassword(subject, { passwordHash: await hashPassword(input.password) });
 }

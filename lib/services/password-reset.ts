@@ -1,13 +1,13 @@
 import { createElement } from "react";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { appDb } from "../db/clients";
-import { withTenant } from "../db/tenant";
-import { appendAudit } from "../audit/append";
+import type { IdentitySubject } from "../authz/actor";
 import { hashPassword } from "../auth/passwords";
-import { invalidError } from "../errors";
+import { appDb } from "../db/clients";
 import { sendEmail } from "../email/send";
 import { PasswordResetEmail, passwordResetText } from "../email/templates/password-reset";
+import { invalidError, isAppError, notFoundError } from "../errors";
+import { defineIdentityMutation } from "./identity-mutation";
 import { checkNewPassword } from "./password-change";
 import { endSessionsOfUser } from "./sessions";
 
@@ -26,50 +26,65 @@ export const RESET_MESSAGES = {
 
 const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
+/** Someone asking for, or using, a link on an organisation's host. */
+export type ResetVisitor = { organization: { id: string; name: string }; origin: string; ip: string | null };
+
+const issueResetToken = defineIdentityMutation({
+  action: "auth.reset_requested",
+  input: z.object({ tokenHash: z.string().length(64), now: z.date() }),
+  run: async (tx, input, subject: IdentitySubject & { organizationId: string; userId: string }) => {
+    const membership = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId: subject.organizationId, userId: subject.userId } },
+      select: { id: true },
+    });
+    if (!membership) throw notFoundError();
+    await tx.passwordResetToken.updateMany({ where: { userId: subject.userId, usedAt: null }, data: { usedAt: input.now } });
+    await tx.passwordResetToken.create({
+      data: { userId: subject.userId, tokenHash: input.tokenHash, createdAt: input.now, expiresAt: new Date(input.now.getTime() + RESET_TOKEN_HOURS * 3_600_000) },
+    });
+    return { result: null, audit: { summary: "Password-reset link sent", targetType: "User", targetId: subject.userId } };
+  },
+});
+
 /**
  * Sends a reset link when the email belongs to a member of this organisation.
  * The caller answers the same either way, so nobody learns whether it does.
  */
-export async function requestPasswordReset(
-  request: { organization: { id: string; name: string }; origin: string; ip: string | null },
-  email: string,
-  now = new Date(),
-): Promise<void> {
-  const normalized = email.trim().toLowerCase();
-  const user = await appDb().user.findUnique({ where: { email: normalized }, select: { id: true, email: true } });
+export async function requestPasswordReset(visitor: ResetVisitor, email: string, now = new Date()): Promise<void> {
+  const user = await appDb().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, email: true } });
   if (!user) return;
   const token = randomBytes(32).toString("base64url");
-  const issued = await withTenant(request.organization.id, async (tx) => {
-    const membership = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId: request.organization.id, userId: user.id } },
-      select: { id: true },
-    });
-    if (!membership) return false;
-    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-    await tx.passwordResetToken.create({
-      data: { userId: user.id, tokenHash: tokenHash(token), createdAt: now, expiresAt: new Date(now.getTime() + RESET_TOKEN_HOURS * 3_600_000) },
-    });
-    await appendAudit(tx, request.organization.id, { id: user.id, label: user.email, ip: request.ip }, {
-      action: "auth.reset_requested",
-      summary: "Password-reset link sent",
-      targetType: "User",
-      targetId: user.id,
-    });
-    return true;
-  });
-  if (!issued) return;
-  const props = { organizationName: request.organization.name, link: `${request.origin}/reset-password?token=${token}` };
-  await sendEmail({ to: user.email, subject: `Reset your ${request.organization.name} password`, react: createElement(PasswordResetEmail, props), text: passwordResetText(props) });
+  try {
+    await issueResetToken({ organizationId: visitor.organization.id, userId: user.id, label: user.email, ip: visitor.ip }, { tokenHash: tokenHash(token), now });
+  } catch (error) {
+    if (isAppError(error, "NOT_FOUND")) return;
+    throw error;
+  }
+  const props = { organizationName: visitor.organization.name, link: `${visitor.origin}/reset-password?token=${token}` };
+  await sendEmail({ to: user.email, subject: `Reset your ${visitor.organization.name} password`, react: createElement(PasswordResetEmail, props), text: passwordResetText(props) });
 }
+
+const redeemResetToken = defineIdentityMutation({
+  action: "auth.password_reset",
+  input: z.object({ tokenId: z.uuid(), passwordHash: z.string().min(1), now: z.date() }),
+  run: async (tx, input, subject: IdentitySubject & { userId: string }) => {
+    // Claim the token first: of two concurrent uses, only one updates a row.
+    const { count } = await tx.passwordResetToken.updateMany({ where: { id: input.tokenId, usedAt: null }, data: { usedAt: input.now } });
+    if (count === 0) throw invalidError(RESET_MESSAGES.used);
+    await tx.passwordResetToken.updateMany({ where: { userId: subject.userId, usedAt: null }, data: { usedAt: input.now } });
+    await tx.user.update({ where: { id: subject.userId }, data: { passwordHash: input.passwordHash } });
+    const ended = await endSessionsOfUser(tx, subject.userId);
+    return {
+      result: null,
+      audit: { summary: `Reset their password with an emailed link; ${ended} session(s) ended`, targetType: "User", targetId: subject.userId },
+    };
+  },
+});
 
 export const resetInput = z.object({ token: z.string().min(1).max(200), password: z.string().max(200), confirm: z.string().max(200) });
 
 /** Sets the new password from a live token, kills every token of the person and ends all their sessions. */
-export async function resetPassword(
-  request: { organizationId: string; ip: string | null },
-  raw: unknown,
-  now = new Date(),
-): Promise<void> {
+export async function resetPassword(visitor: { organizationId: string; ip: string | null }, raw: unknown, now = new Date()): Promise<void> {
   const parsed = resetInput.safeParse(raw);
   if (!parsed.success) throw invalidError(RESET_MESSAGES.unknown);
   const input = parsed.data;
@@ -81,19 +96,6 @@ export async function resetPassword(
   if (found.usedAt) throw invalidError(RESET_MESSAGES.used);
   if (found.expiresAt.getTime() <= now.getTime()) throw invalidError(RESET_MESSAGES.expired);
   checkNewPassword(input, found.user);
-  const passwordHash = await hashPassword(input.password);
-  await withTenant(request.organizationId, async (tx) => {
-    // Claim the token first: of two concurrent uses, only one updates a row.
-    const { count } = await tx.passwordResetToken.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: now } });
-    if (count === 0) throw invalidError(RESET_MESSAGES.used);
-    await tx.passwordResetToken.updateMany({ where: { userId: found.user.id, usedAt: null }, data: { usedAt: now } });
-    await tx.user.update({ where: { id: found.user.id }, data: { passwordHash } });
-    const ended = await endSessionsOfUser(tx, found.user.id);
-    await appendAudit(tx, request.organizationId, { id: found.user.id, label: found.user.email, ip: request.ip }, {
-      action: "auth.password_reset",
-      summary: `Reset their password with an emailed link; ${ended} session(s) ended`,
-      targetType: "User",
-      targetId: found.user.id,
-    });
-  });
+  const subject = { organizationId: visitor.organizationId, userId: found.user.id, label: found.user.email, ip: visitor.ip };
+  await redeemResetToken(subject, { tokenId: found.id, passwordHash: await hashPassword(input.password), now });
 }

@@ -1,5 +1,5 @@
 import { auditDiff } from "../audit/redact";
-import { setPaymentCredentialInput } from "../schemas/payment-credential";
+import { setPaymentCredentialInput } from "../schemas/payment-credentials";
 import { defineMutation } from "./mutation";
 
 /**

@@ -1,9 +1,13 @@
-import { appendAudit } from "../audit/append";
+import { z } from "zod";
+import type { IdentitySubject, SessionSubject } from "../authz/actor";
 import { verifyPassword } from "../auth/passwords";
 import { platformCapabilitiesOf } from "../authz/capabilities";
 import { appDb } from "../db/clients";
-import { withPlatform } from "../db/platform";
-import { env } from "../env";
+import { invalidError, isAppError } from "../errors";
+import { platformUserFields, type PlatformSession } from "../queries/sessions";
+import { platformSignInInput } from "../schemas/platform-sessions";
+import { defineIdentityMutation } from "./identity-mutation";
+import { createSession, revokeOwnSession } from "./sessions";
 
 /**
  * Sessions on the apex host, for platform admins and district admins: the
@@ -11,74 +15,60 @@ import { env } from "../env";
  * tenant session never works here and an apex session never works on a
  * tenant host. Sign-ins and sign-outs are audited on the platform chain.
  */
-export type PlatformSignInAttempt = { email: string; password: string; ip: string | null; userAgent: string | null };
+export type PlatformVisitor = { ip: string | null; userAgent: string | null };
 
-export type PlatformUser = { id: string; email: string; name: string; isPlatformAdmin: boolean; districtAdminOfId: string | null; twoFactorEnabled: boolean };
+export const PLATFORM_SIGN_IN_REFUSED = "That email and password do not match a platform account.";
 
-/** An apex session and whether it has passed its second factor (a code, a recovery code or enrolment). */
-export type PlatformSession = { sessionId: string; user: PlatformUser; secondFactorDone: boolean };
+const openPlatformSession = defineIdentityMutation({
+  action: "auth.platform_login",
+  input: z.object({ userAgent: z.string().nullable() }),
+  run: async (tx, { userAgent }, subject: IdentitySubject & { userId: string }) => {
+    const sessionId = await createSession(tx, subject, userAgent);
+    return { result: sessionId, audit: { summary: "Signed in to the platform", targetType: "Session", targetId: sessionId } };
+  },
+});
 
-const userFields = { id: true, email: true, name: true, isPlatformAdmin: true, districtAdminOfId: true, totpEnabledAt: true } as const;
+const recordPlatformLoginFailure = defineIdentityMutation({
+  action: "auth.platform_login_failed",
+  input: z.object({}),
+  run: async (_tx, _input, subject: IdentitySubject) => ({
+    result: null,
+    audit: { summary: "Platform sign-in failed", targetType: "User", targetId: subject.userId },
+  }),
+});
 
-export async function signInToPlatform(attempt: PlatformSignInAttempt): Promise<PlatformSession | null> {
-  const email = attempt.email.trim().toLowerCase();
-  const found = await appDb().user.findUnique({ where: { email }, select: { ...userFields, passwordHash: true } });
-  const passwordOk = await verifyPassword(found?.passwordHash ?? null, attempt.password);
-  const now = new Date();
-  return withPlatform(async (tx) => {
-    const actor = { id: found?.id ?? null, label: found ? email : "unknown account", ip: attempt.ip };
-    // A member of an organisation, however senior, is no one here (promise M4.5).
-    if (!found || !passwordOk || platformCapabilitiesOf(found).size === 0) {
-      await appendAudit(tx, null, actor, { action: "auth.platform_login_failed", summary: "Platform sign-in failed", targetType: "User", targetId: found?.id ?? null });
-      return null;
-    }
-    const session = await tx.session.create({
-      data: {
-        userId: found.id,
-        organizationId: null,
-        ip: attempt.ip,
-        userAgent: attempt.userAgent?.slice(0, 300) ?? null,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + env().SESSION_MAX_HOURS * 3_600_000),
-      },
-      select: { id: true },
-    });
-    await appendAudit(tx, null, actor, { action: "auth.platform_login", summary: "Signed in to the platform", targetType: "Session", targetId: session.id });
-    const { id, name, isPlatformAdmin, districtAdminOfId, totpEnabledAt } = found;
-    return { sessionId: session.id, user: { id, email: found.email, name, isPlatformAdmin, districtAdminOfId, twoFactorEnabled: totpEnabledAt !== null }, secondFactorDone: false };
-  });
+/** A new apex session for a platform or district admin; anyone else is refused (INVALID), the refusal audited. */
+export async function signInToPlatform(visitor: PlatformVisitor, raw: unknown): Promise<PlatformSession> {
+  const parsed = platformSignInInput.safeParse(raw);
+  if (!parsed.success) throw invalidError(PLATFORM_SIGN_IN_REFUSED);
+  const email = parsed.data.email.trim().toLowerCase();
+  const found = await appDb().user.findUnique({ where: { email }, select: { ...platformUserFields, passwordHash: true } });
+  const passwordOk = await verifyPassword(found?.passwordHash ?? null, parsed.data.password);
+  // A member of an organisation, however senior, is no one here (promise M4.5).
+  if (!found || !passwordOk || platformCapabilitiesOf(found).size === 0) {
+    await recordPlatformLoginFailure({ organizationId: null, userId: found?.id ?? null, label: found ? email : "unknown account", ip: visitor.ip }, {});
+    throw invalidError(PLATFORM_SIGN_IN_REFUSED);
+  }
+  const sessionId = await openPlatformSession({ organizationId: null, userId: found.id, label: email, ip: visitor.ip }, { userAgent: visitor.userAgent });
+  const { id, name, isPlatformAdmin, districtAdminOfId, totpEnabledAt } = found;
+  return { sessionId, user: { id, email: found.email, name, isPlatformAdmin, districtAdminOfId, twoFactorEnabled: totpEnabledAt !== null }, secondFactorDone: false };
 }
 
-const TOUCH_AFTER_MS = 60_000;
+export const endPlatformSession = defineIdentityMutation({
+  action: "auth.platform_logout",
+  input: z.object({}),
+  run: async (tx, _input, subject: SessionSubject & { organizationId: null }) => {
+    await revokeOwnSession(tx, subject);
+    return { result: null, audit: { summary: "Signed out of the platform", targetType: "Session", targetId: subject.sessionId } };
+  },
+});
 
-/** The apex session's user, or null when the session is gone, idle, expired, an organisation's, or its user holds no platform role. */
-export async function resolvePlatformSession(sessionId: string): Promise<PlatformSession | null> {
-  const now = Date.now();
-  const session = await appDb().session.findUnique({
-    where: { id: sessionId },
-    select: { id: true, organizationId: true, revokedAt: true, expiresAt: true, lastSeenAt: true, secondFactorAt: true, user: { select: userFields } },
-  });
-  if (
-    !session ||
-    session.organizationId !== null ||
-    session.revokedAt ||
-    session.expiresAt.getTime() <= now ||
-    session.lastSeenAt.getTime() + env().SESSION_IDLE_MINUTES * 60_000 <= now ||
-    platformCapabilitiesOf(session.user).size === 0
-  ) {
-    return null;
+/** Signing out on the apex: ends the session if there is a live one; signing out twice is no error. */
+export async function leavePlatform(subject: (SessionSubject & { organizationId: null }) | null): Promise<void> {
+  if (!subject) return;
+  try {
+    await endPlatformSession(subject, {});
+  } catch (error) {
+    if (!isAppError(error, "NOT_FOUND")) throw error;
   }
-  if (now - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
-    await appDb().session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
-  }
-  const { totpEnabledAt, ...user } = session.user;
-  return { sessionId: session.id, user: { ...user, twoFactorEnabled: totpEnabledAt !== null }, secondFactorDone: session.secondFactorAt !== null };
-}
-
-export async function endPlatformSession(sessionId: string, actor: { id: string; label: string; ip: string | null }): Promise<void> {
-  await withPlatform(async (tx) => {
-    const { count } = await tx.session.updateMany({ where: { id: sessionId, organizationId: null, revokedAt: null }, data: { revokedAt: new Date() } });
-    if (count === 0) return;
-    await appendAudit(tx, null, actor, { action: "auth.platform_logout", summary: "Signed out of the platform", targetType: "Session", targetId: sessionId });
-  });
 }

@@ -1,7 +1,7 @@
 import { auditDiff } from "../audit/redact";
 import { scope } from "../authz/scope";
 import { conflictError, notFoundError } from "../errors";
-import { createLocationInput, createProgramInput } from "../schemas/program";
+import { createLocationInput, createProgramInput } from "../schemas/programs";
 import { defineMutation } from "./mutation";
 
 /** Programs and their locations: the units people are assigned to and beneficiaries belong to. */

@@ -1,15 +1,17 @@
-import { appDb } from "../db/clients";
-import { withTenant } from "../db/tenant";
-import { appendAudit } from "../audit/append";
+import { z } from "zod";
+import type { IdentitySubject, SessionSubject } from "../authz/actor";
 import { verifyPassword } from "../auth/passwords";
-import { env } from "../env";
-import type { RoleName } from "../authz/capabilities";
+import { appDb } from "../db/clients";
 import type { TenantTx } from "../db/tenant";
-import { notFoundError } from "../errors";
+import { env } from "../env";
+import { isAppError, notFoundError } from "../errors";
+import { defineIdentityMutation } from "./identity-mutation";
 
 /**
- * Server-side sessions. The cookie holds only a session id; this row decides
- * whether it is still good (revoked, idle, past its absolute cap, other host).
+ * Server-side sessions. The cookie holds only a session id; the row decides
+ * whether it is still good (lib/queries/sessions.ts). Signing in, out, and
+ * ending one's other sessions are identity mutations, audited on the side
+ * the session belongs to.
  */
 export type SignInAttempt = {
   organizationId: string;
@@ -19,124 +21,83 @@ export type SignInAttempt = {
   userAgent: string | null;
 };
 
+const sessionInput = z.object({ userAgent: z.string().nullable() });
+
+/** A new session row for the subject on its side (organization_id null on the apex). */
+export async function createSession(tx: TenantTx, subject: IdentitySubject & { userId: string }, userAgent: string | null): Promise<string> {
+  const now = new Date();
+  const session = await tx.session.create({
+    data: {
+      userId: subject.userId,
+      organizationId: subject.organizationId,
+      ip: subject.ip,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + env().SESSION_MAX_HOURS * 3_600_000),
+    },
+    select: { id: true },
+  });
+  return session.id;
+}
+
+/** Opens a session for a person whose password checked out, if they are a member here (else not-found, nothing written). */
+const openSession = defineIdentityMutation({
+  action: "auth.login",
+  input: sessionInput,
+  run: async (tx, { userAgent }, subject: IdentitySubject & { organizationId: string; userId: string }) => {
+    const membership = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId: subject.organizationId, userId: subject.userId } },
+      select: { id: true },
+    });
+    if (!membership) throw notFoundError();
+    const sessionId = await createSession(tx, subject, userAgent);
+    return { result: sessionId, audit: { summary: "Signed in", targetType: "Session", targetId: sessionId } };
+  },
+});
+
+const recordLoginFailure = defineIdentityMutation({
+  action: "auth.login_failed",
+  input: z.object({}),
+  run: async (_tx, _input, subject: IdentitySubject) => ({
+    result: null,
+    audit: { summary: "Sign-in failed", targetType: "User", targetId: subject.userId },
+  }),
+});
+
+/** The session of a member whose password checks out here; otherwise null, with the failure audited. */
 export async function signInWithPassword(attempt: SignInAttempt): Promise<{ userId: string; sessionId: string } | null> {
   const email = attempt.email.trim().toLowerCase();
   const user = await appDb().user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, attempt.password);
-  const now = new Date();
-  return withTenant(attempt.organizationId, async (tx) => {
-    const membership =
-      user && passwordOk
-        ? await tx.membership.findUnique({
-            where: { organizationId_userId: { organizationId: attempt.organizationId, userId: user.id } },
-            select: { id: true },
-          })
-        : null;
-    const actor = { id: user?.id ?? null, label: user ? email : "unknown account", ip: attempt.ip };
-    if (!user || !membership) {
-      await appendAudit(tx, attempt.organizationId, actor, {
-        action: "auth.login_failed",
-        summary: "Sign-in failed",
-        targetType: "User",
-        targetId: user?.id ?? null,
-      });
-      return null;
+  const subject = { organizationId: attempt.organizationId, userId: user?.id ?? null, label: user ? email : "unknown account", ip: attempt.ip };
+  if (user && passwordOk) {
+    try {
+      return { userId: user.id, sessionId: await openSession({ ...subject, userId: user.id }, { userAgent: attempt.userAgent }) };
+    } catch (error) {
+      if (!isAppError(error, "NOT_FOUND")) throw error;
     }
-    const session = await tx.session.create({
-      data: {
-        userId: user.id,
-        organizationId: attempt.organizationId,
-        ip: attempt.ip,
-        userAgent: attempt.userAgent?.slice(0, 300) ?? null,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + env().SESSION_MAX_HOURS * 3_600_000),
-      },
-      select: { id: true },
-    });
-    await appendAudit(tx, attempt.organizationId, actor, {
-      action: "auth.login",
-      summary: "Signed in",
-      targetType: "Session",
-      targetId: session.id,
-    });
-    return { userId: user.id, sessionId: session.id };
-  });
+  }
+  await recordLoginFailure(subject, {});
+  return null;
 }
 
-export type ActiveSession = {
-  sessionId: string;
-  user: { id: string; email: string; name: string; isPlatformAdmin: boolean; twoFactorEnabled: boolean };
-  role: RoleName;
-  /** Whether this session has passed the second factor (or enrolled in it). */
-  secondFactorDone: boolean;
-};
-
-// Writing last_seen_at on every request would make each page view a write.
-const TOUCH_AFTER_MS = 60_000;
-
-/** The session's user and role in this organisation, or null when the session is no longer good here. */
-export async function resolveSession(sessionId: string, organizationId: string): Promise<ActiveSession | null> {
-  const now = Date.now();
-  const idleMs = env().SESSION_IDLE_MINUTES * 60_000;
-  return withTenant(organizationId, async (tx) => {
-    const session = await tx.session.findUnique({
-      where: { id: sessionId },
-      select: {
-        id: true,
-        organizationId: true,
-        revokedAt: true,
-        expiresAt: true,
-        lastSeenAt: true,
-        secondFactorAt: true,
-        user: { select: { id: true, email: true, name: true, isPlatformAdmin: true, totpEnabledAt: true } },
-      },
-    });
-    if (
-      !session ||
-      session.organizationId !== organizationId ||
-      session.revokedAt ||
-      session.expiresAt.getTime() <= now ||
-      session.lastSeenAt.getTime() + idleMs <= now
-    ) {
-      return null;
-    }
-    const membership = await tx.membership.findUnique({
-      where: { organizationId_userId: { organizationId, userId: session.user.id } },
-      select: { role: true },
-    });
-    if (!membership) return null;
-    if (now - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
-      await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
-    }
-    const { totpEnabledAt, ...user } = session.user;
-    return {
-      sessionId: session.id,
-      user: { ...user, twoFactorEnabled: totpEnabledAt !== null },
-      role: membership.role,
-      secondFactorDone: session.secondFactorAt !== null,
-    };
+/** Revokes the subject's own live session on its side; not-found (nothing written) when it had already ended. */
+export async function revokeOwnSession(tx: TenantTx, subject: SessionSubject): Promise<void> {
+  const { count } = await tx.session.updateMany({
+    where: { id: subject.sessionId, userId: subject.userId, organizationId: subject.organizationId, revokedAt: null },
+    data: { revokedAt: new Date() },
   });
+  if (count === 0) throw notFoundError();
 }
 
-export async function endSession(
-  sessionId: string,
-  organizationId: string,
-  actor: { id: string; label: string; ip: string | null },
-): Promise<void> {
-  await withTenant(organizationId, async (tx) => {
-    const { count } = await tx.session.updateMany({
-      where: { id: sessionId, organizationId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
-    if (count === 0) return;
-    await appendAudit(tx, organizationId, actor, {
-      action: "auth.logout",
-      summary: "Signed out",
-      targetType: "Session",
-      targetId: sessionId,
-    });
-  });
-}
+export const endSession = defineIdentityMutation({
+  action: "auth.logout",
+  input: z.object({}),
+  run: async (tx, _input, subject: SessionSubject) => {
+    await revokeOwnSession(tx, subject);
+    return { result: null, audit: { summary: "Signed out", targetType: "Session", targetId: subject.sessionId } };
+  },
+});
 
 /**
  * Ends every live session of a user, in every organisation (the session table
@@ -152,29 +113,27 @@ export async function endSessionsOfUser(tx: TenantTx, userId: string, keep?: str
 }
 
 /**
- * "Your sessions": ends one of one's own sessions in this organisation, or
- * with no id every other one. Someone else's session is not found (M4.4).
+ * "Your sessions": ends one of one's own sessions on this side (`sessionId`),
+ * or without it every other one. Someone else's session is not found (M4.4).
  */
-export async function endOwnSessions(
-  current: { sessionId: string; userId: string; organizationId: string },
-  actor: { id: string; label: string; ip: string | null },
-  sessionId: string | null,
-): Promise<number> {
-  return withTenant(current.organizationId, async (tx) => {
-    const where = sessionId
-      ? { id: sessionId, userId: current.userId, organizationId: current.organizationId, revokedAt: null }
-      : { userId: current.userId, organizationId: current.organizationId, revokedAt: null, id: { not: current.sessionId } };
+export const endOwnSessions = defineIdentityMutation({
+  action: "auth.sessions_ended",
+  input: z.object({ sessionId: z.union([z.uuid(), z.literal("")]).optional() }),
+  run: async (tx, { sessionId }, subject: SessionSubject) => {
+    const own = { userId: subject.userId, organizationId: subject.organizationId, revokedAt: null };
+    const where = sessionId ? { ...own, id: sessionId } : { ...own, id: { not: subject.sessionId } };
     const { count } = await tx.session.updateMany({ where, data: { revokedAt: new Date() } });
     if (sessionId && count === 0) throw notFoundError();
-    await appendAudit(tx, current.organizationId, actor, {
-      action: "auth.sessions_ended",
-      summary: sessionId ? "Ended one of their sessions" : `Ended their other sessions (${count})`,
-      targetType: "Session",
-      targetId: sessionId,
-    });
-    return count;
-  });
-}
+    return {
+      result: count,
+      audit: {
+        summary: sessionId ? "Ended one of their sessions" : `Ended their other sessions (${count})`,
+        targetType: "Session",
+        targetId: sessionId || null,
+      },
+    };
+  },
+});
 
 /** Marks the session as past its second factor (after a code, a recovery code or enrolment). */
 export async function completeSecondFactor(tx: TenantTx, sessionId: string): Promise<void> {

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/append";
 import { can } from "../authz/capabilities";
 import { supportActor, type Actor, type PlatformActor } from "../authz/actor";
-import { withPlatform } from "../db/platform";
-import { notFoundError } from "../errors";
+import { isAppError, notFoundError } from "../errors";
 import { liveGrant } from "../queries/support-grants";
-import { grantSupportAccessInput } from "../schemas/support-grant";
+import { grantSupportAccessInput } from "../schemas/support-grants";
 import { definePlatformMutation } from "./platform-mutation";
 
 /**
@@ -58,25 +56,54 @@ export const revokeSupportAccess = definePlatformMutation({
   },
 });
 
+const accessInput = z.object({ organizationId: z.uuid(), now: z.date() });
+
+/** Support opens the organisation under a live grant; without one, not-found (rolled back, then recorded as refused). */
+const recordSupportAccess = definePlatformMutation({
+  action: "support.access",
+  capability: "platform:organizations",
+  input: accessInput,
+  run: async (tx, { organizationId, now }) => {
+    const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true, slug: true } });
+    const grant = org && (await tx.supportGrant.findFirst({ where: liveGrant(org.id, now), orderBy: { expiresAt: "desc" }, select: { id: true, expiresAt: true } }));
+    if (!org || !grant) throw notFoundError();
+    return {
+      result: { org: { name: org.name, slug: org.slug }, expiresAt: grant.expiresAt },
+      organizationIds: [org.id],
+      audit: { summary: "Platform support opened the organisation's data under the owner's grant", targetType: "SupportGrant", targetId: grant.id },
+    };
+  },
+});
+
+const recordSupportRefusal = definePlatformMutation({
+  action: "support.access_denied",
+  capability: "platform:organizations",
+  input: accessInput,
+  run: async (tx, { organizationId }) => {
+    const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
+    if (!org) throw notFoundError();
+    return {
+      result: null,
+      organizationIds: [org.id],
+      audit: { summary: "Platform support was refused: no live grant from the owner", targetType: "Organization", targetId: org.id },
+    };
+  },
+});
+
 /**
  * A platform admin asks to open an organisation's data. With a live grant the
  * answer is an actor holding exactly the support slice; without one, not-found.
- * Either way the attempt is recorded on both chains (committed before the refusal).
+ * Either way the attempt is recorded on both chains (the refusal committed
+ * before it is answered); an organisation that does not exist records nothing.
  */
 export async function openSupportAccess(admin: PlatformActor, organizationId: string, now = new Date()): Promise<{ actor: Actor; org: { name: string; slug: string }; expiresAt: Date }> {
   if (!can(admin, "platform:organizations") || !z.uuid().safeParse(organizationId).success) throw notFoundError();
-  const opened = await withPlatform(async (tx) => {
-    const org = await tx.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true, slug: true } });
-    if (!org) return null;
-    const grant = await tx.supportGrant.findFirst({ where: liveGrant(org.id, now), orderBy: { expiresAt: "desc" }, select: { id: true, expiresAt: true } });
-    const record = grant
-      ? { action: "support.access", summary: "Platform support opened the organisation's data under the owner's grant", targetType: "SupportGrant", targetId: grant.id }
-      : { action: "support.access_denied", summary: "Platform support was refused: no live grant from the owner", targetType: "Organization", targetId: org.id };
-    const who = { id: admin.userId, label: admin.label, ip: admin.ip };
-    await appendAudit(tx, null, who, record);
-    await appendAudit(tx, org.id, who, record);
-    return grant ? { org, expiresAt: grant.expiresAt } : null;
-  });
-  if (!opened) throw notFoundError();
-  return { actor: supportActor(admin, organizationId), org: opened.org, expiresAt: opened.expiresAt };
+  try {
+    const opened = await recordSupportAccess(admin, { organizationId, now });
+    return { actor: supportActor(admin, organizationId), ...opened };
+  } catch (error) {
+    if (!isAppError(error, "NOT_FOUND")) throw error;
+  }
+  await recordSupportRefusal(admin, { organizationId, now });
+  throw notFoundError();
 }

@@ -1,7 +1,7 @@
 import { unitKindOf } from "../authz/capabilities";
 import { scope } from "../authz/scope";
 import { invalidError, notFoundError } from "../errors";
-import { assignUnitInput } from "../schemas/program";
+import { assignUnitInput } from "../schemas/programs";
 import { defineMutation } from "./mutation";
 
 /**

@@ -1,6 +1,6 @@
 import { auditDiff } from "../audit/redact";
 import { invalidError } from "../errors";
-import { openWelfareCaseInput } from "../schemas/welfare-case";
+import { openWelfareCaseInput } from "../schemas/welfare-cases";
 import { defineMutation } from "./mutation";
 
 /** Opens a welfare case; its notes are stored encrypted and audited only as "[set]". */

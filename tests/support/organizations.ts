@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ROLES, type RoleName } from "@/lib/authz/capabilities";
-import { memberActor, type Actor } from "@/lib/authz/actor";
+import { memberActor, platformSystemActor, type Actor } from "@/lib/authz/actor";
 import { addPersonToOrganization, createOrganization } from "@/lib/services/organizations";
 
 export const TEST_PASSWORD = "Correct-Horse-Battery-42";
-const TEST_ACTOR = { id: null, label: "test", ip: "127.0.0.1" };
+export const TEST_ACTOR = platformSystemActor("test", ["platform:provision"]);
 
 export type TestOrganization = {
   id: string;

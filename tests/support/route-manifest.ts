@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Capability } from "../../lib/authz/capabilities";
+import type { MutationKind } from "../../lib/services/mutation";
 import type { Resource } from "../../lib/authz/scope";
 
 /**
@@ -33,20 +37,32 @@ export type PageRoute = {
   answers?: number;
 };
 
-export type ActionRoute = {
+/**
+ * A server action as declared below: where it is posted from and the object
+ * it works on. What it requires is read from the code (see `derive`): the
+ * capability of the mutation its wrapper calls; only an action whose service
+ * no capability guards (sign-in, sign-out, one's own password and two-factor)
+ * declares its access here.
+ */
+export type DeclaredAction = {
   kind: "action";
   file: string;
   name: string;
   /** Where its page lives; an organisation's subdomain unless said otherwise. */
   host?: Exclude<Host, "any">;
-  access: Access;
+  /** Only for a service without a capability: "public", "signed-in", or what its subject resolver requires. */
+  access?: Access;
   object?: ObjectRef;
-  /** The service mutation it calls (its capability must equal `access`). */
-  mutation?: string;
   /** The page whose form posts it; `[param]`s are filled with the object's id. */
   postTo: string;
-  /** Audit entries one allowed call appends: 1, or 2 when it is recorded on the platform chain too. */
-  audits?: number;
+};
+
+export type ActionRoute = Omit<DeclaredAction, "access"> & {
+  access: Access;
+  /** The registered mutation the action's service is, if it is one. */
+  mutation?: string;
+  /** Audit entries one allowed call appends: 1, or 2 for a platform mutation (the platform chain and the organisation's). */
+  audits: number;
 };
 
 export type HandlerRoute = {
@@ -66,7 +82,7 @@ export type Route = PageRoute | ActionRoute | HandlerRoute;
 const TENANT = "app/(tenant)";
 const APP = `${TENANT}/(app)`;
 
-export const ROUTES: readonly Route[] = [
+const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   // The apex's public site (reached by the middleware's rewrite of / → /site).
   { kind: "page", file: "app/site/page.tsx", host: "apex", access: "public" },
   { kind: "page", file: "app/site/security/page.tsx", host: "apex", access: "public" },
@@ -96,45 +112,11 @@ export const ROUTES: readonly Route[] = [
   // Platform administration: apex only (the middleware 404s /admin on every tenant host), platform admins only.
   { kind: "page", file: "app/admin/page.tsx", host: "apex", access: "platform:organizations" },
   { kind: "page", file: "app/admin/support/page.tsx", host: "apex", access: "platform:organizations" },
-  {
-    kind: "action",
-    file: "app/admin/actions.ts",
-    name: "suspendOrganizationAction",
-    host: "apex",
-    access: "platform:suspend",
-    mutation: "organization.suspend",
-    postTo: "/admin",
-    audits: 2,
-  },
-  {
-    kind: "action",
-    file: "app/admin/actions.ts",
-    name: "restoreOrganizationAction",
-    host: "apex",
-    access: "platform:suspend",
-    mutation: "organization.restore",
-    postTo: "/admin",
-    audits: 2,
-  },
+  { kind: "action", file: "app/admin/actions.ts", name: "suspendOrganizationAction", host: "apex", postTo: "/admin" },
+  { kind: "action", file: "app/admin/actions.ts", name: "restoreOrganizationAction", host: "apex", postTo: "/admin" },
   // Notices to owners: audited on the platform chain and on each organisation's it reaches.
-  {
-    kind: "action",
-    file: "app/admin/actions.ts",
-    name: "sendIncidentNoticeAction",
-    host: "apex",
-    access: "platform:notices",
-    mutation: "notice.incident",
-    postTo: "/admin",
-  },
-  {
-    kind: "action",
-    file: "app/admin/actions.ts",
-    name: "sendSubprocessorNoticeAction",
-    host: "apex",
-    access: "platform:notices",
-    mutation: "notice.subprocessor",
-    postTo: "/admin",
-  },
+  { kind: "action", file: "app/admin/actions.ts", name: "sendIncidentNoticeAction", host: "apex", postTo: "/admin" },
+  { kind: "action", file: "app/admin/actions.ts", name: "sendSubprocessorNoticeAction", host: "apex", postTo: "/admin" },
 
   // An organisation's sign-in.
   { kind: "page", file: `${TENANT}/(public)/login/page.tsx`, host: "tenant", access: "public" },
@@ -164,37 +146,31 @@ export const ROUTES: readonly Route[] = [
   { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
   { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },
   { kind: "page", file: `${APP}/members/[id]/page.tsx`, host: "tenant", access: "members:read", object: { resource: "member", param: "id" } },
-  { kind: "action", file: `${APP}/members/actions.ts`, name: "createMemberAction", access: "members:write", mutation: "member.create", postTo: "/members/new" },
+  { kind: "action", file: `${APP}/members/actions.ts`, name: "createMemberAction", postTo: "/members/new" },
   {
     kind: "action",
     file: `${APP}/members/actions.ts`,
     name: "updateMemberAction",
-    access: "members:write",
     object: { resource: "member", param: "id" },
-    mutation: "member.update",
     postTo: "/members/[id]",
   },
   {
     kind: "action",
     file: `${APP}/members/actions.ts`,
     name: "archiveMemberAction",
-    access: "members:write",
     object: { resource: "member", param: "id" },
-    mutation: "member.archive",
     postTo: "/members/[id]",
   },
 
   { kind: "page", file: `${APP}/programs/page.tsx`, host: "tenant", access: "programs:read" },
   { kind: "page", file: `${APP}/programs/new/page.tsx`, host: "tenant", access: "programs:write" },
   { kind: "page", file: `${APP}/programs/[id]/page.tsx`, host: "tenant", access: "programs:read", object: { resource: "program", param: "id" } },
-  { kind: "action", file: `${APP}/programs/actions.ts`, name: "createProgramAction", access: "programs:write", mutation: "program.create", postTo: "/programs/new" },
+  { kind: "action", file: `${APP}/programs/actions.ts`, name: "createProgramAction", postTo: "/programs/new" },
   {
     kind: "action",
     file: `${APP}/programs/actions.ts`,
     name: "createLocationAction",
-    access: "locations:write",
     object: { resource: "program", param: "programId" },
-    mutation: "location.create",
     postTo: "/programs/[id]",
   },
 
@@ -211,18 +187,14 @@ export const ROUTES: readonly Route[] = [
     kind: "action",
     file: `${APP}/beneficiaries/actions.ts`,
     name: "createBeneficiaryAction",
-    access: "beneficiaries:write",
     object: { resource: "location", param: "locationId" },
-    mutation: "beneficiary.create",
     postTo: "/beneficiaries/new",
   },
   {
     kind: "action",
     file: `${APP}/beneficiaries/actions.ts`,
     name: "updateBeneficiaryAction",
-    access: "beneficiaries:write",
     object: { resource: "beneficiary", param: "id" },
-    mutation: "beneficiary.update",
     postTo: "/beneficiaries/[id]",
   },
 
@@ -232,19 +204,13 @@ export const ROUTES: readonly Route[] = [
     kind: "action",
     file: `${APP}/support-access/actions.ts`,
     name: "grantSupportAccessAction",
-    access: "support:grant",
-    mutation: "support.grant",
     postTo: "/support-access",
-    audits: 2,
   },
   {
     kind: "action",
     file: `${APP}/support-access/actions.ts`,
     name: "revokeSupportAccessAction",
-    access: "support:grant",
-    mutation: "support.revoke",
     postTo: "/support-access",
-    audits: 2,
   },
   { kind: "page", file: `${APP}/audit/page.tsx`, host: "tenant", access: "audit:read" },
   { kind: "handler", file: `${APP}/audit/export/route.ts`, host: "tenant", methods: ["GET"], access: "audit:read" },
@@ -254,6 +220,41 @@ export const ROUTES: readonly Route[] = [
   { kind: "handler", file: "app/api/health/route.ts", host: "any", methods: ["GET"], access: "public" },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The service an action hands its form to, read from its module:
+ * `memberAction(service, …)`, `platformAction(service, …)` or
+ * `formAction(subject, service, …)`, and the module it is imported from.
+ */
+export function serviceOf(route: { file: string; name: string }): { name: string; module: string } | null {
+  const source = readFileSync(path.join(ROOT, route.file), "utf8");
+  const line = source.split("\n").find((l) => l.startsWith(`export const ${route.name} = `));
+  const call = line ? /= (?:(?:memberAction|platformAction)\((\w+)|formAction\(\w+, (\w+))/.exec(line) : null;
+  const name = call && (call[1] ?? call[2]);
+  if (!name) return null;
+  const from = [...source.matchAll(/^import \{([^}]*)\} from "@\/(lib\/services\/[\w-]+)";$/gm)].find((m) => m[1].split(",").map((n) => n.trim()).includes(name));
+  return from ? { name, module: `${from[2]}.ts` } : null;
+}
+
+type ServiceFunction = { action?: string; capability?: Capability | null; kind?: MutationKind };
+
+/** An action with what the code says it requires: its mutation's capability, or the access declared for it above. */
+async function derive(route: DeclaredAction): Promise<ActionRoute> {
+  const service = serviceOf(route);
+  if (!service) throw new Error(`${route.file}#${route.name}: build the action with memberAction, platformAction or formAction around a service from lib/services`);
+  const exports = (await import(pathToFileURL(path.join(ROOT, service.module)).href)) as Record<string, ServiceFunction | undefined>;
+  const called = exports[service.name];
+  if (called?.capability) {
+    if (route.access) throw new Error(`${route.name}: its mutation ${called.action} says ${called.capability}; do not restate access in the manifest`);
+    return { ...route, access: called.capability, mutation: called.action, audits: called.kind === "platform" ? 2 : 1 };
+  }
+  if (!route.access) throw new Error(`${route.name}: ${service.name} is guarded by no capability, so declare the action's access in the manifest`);
+  return { ...route, access: route.access, mutation: called?.action, audits: 1 };
+}
+
+export const ROUTES: readonly Route[] = await Promise.all(DECLARED.map((route) => (route.kind === "action" ? derive(route) : route)));
 
 /** The URL path a page or handler file serves: route groups dropped, the apex site's `/site` prefix removed. */
 export function routePath(file: string): string {

@@ -4,7 +4,7 @@ import { memberActor, type Actor } from "@/lib/authz/actor";
 import { assignedUnit } from "@/lib/queries/units";
 import { addPersonToOrganization } from "@/lib/services/organizations";
 import { IKEJA_RELIEF_UNITS, seedUnits, type SeededUnits, type SeedPerson } from "@/prisma/seed-units";
-import { createTestOrganization, TEST_PASSWORD, type TestOrganization } from "./organizations";
+import { createTestOrganization, TEST_ACTOR, TEST_PASSWORD, type TestOrganization } from "./organizations";
 
 export type UnitOrganization = TestOrganization & {
   seeded: SeededUnits;
@@ -37,7 +37,7 @@ export async function createUnitOrganization(prefix: string): Promise<UnitOrgani
   for (const key of ["field-manager-2", "field-manager-3"]) {
     const email = `${key}@${org.slug}.test`;
     const { userId } = await addPersonToOrganization(
-      { id: null, label: "test", ip: null },
+      TEST_ACTOR,
       { organizationId: org.id, email, name: key, password: TEST_PASSWORD, role: "FIELD_MANAGER" },
     );
     people[key] = { userId, email, role: "FIELD_MANAGER" };

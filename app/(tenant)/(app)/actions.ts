@@ -1,11 +1,8 @@
 "use server";
 
+import { formAction } from "@/lib/actions/form-action";
 import { signOut } from "@/lib/context/auth";
-import { memberRequest } from "@/lib/context/request";
+import { currentMemberSession } from "@/lib/context/request";
 import { endSession } from "@/lib/services/sessions";
 
-export async function logout(): Promise<void> {
-  const { org, session, actor } = await memberRequest();
-  await endSession(session.sessionId, org.id, { id: session.user.id, label: actor.label, ip: actor.ip });
-  await signOut({ redirectTo: "/login" });
-}
+export const logout = formAction(currentMemberSession, endSession, { after: () => signOut({ redirectTo: "/login" }) });

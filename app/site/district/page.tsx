@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/app/_components/data-table";
+import { SignedInAs } from "@/app/_components/signed-in-as";
 import { platformRequest, requireDistrictAdmin } from "@/lib/context/platform";
 import { districtReport } from "@/lib/queries/reporting";
 import { platformSignOut } from "../sign-in/actions";
@@ -13,53 +15,35 @@ export default async function DistrictReportPage() {
   const { district, clubs } = await districtReport(actor);
   return (
     <main className="mx-auto max-w-3xl px-6 py-12">
+      {/* Under the public site's own header, so only the session part of the app header. */}
       <div className="flex items-center gap-4">
         <h1 className="text-2xl font-semibold">
           {district.name} ({district.code})
         </h1>
-        <span className="ml-auto text-sm text-gray-600" data-testid="signed-in-as">
-          {session.user.email}
-        </span>
-        <form action={platformSignOut}>
-          <button type="submit" className="btn-quiet">
-            Sign out
-          </button>
-        </form>
+        <SignedInAs email={session.user.email} signOut={platformSignOut} />
       </div>
       <p className="mt-2 text-gray-600">Counts and totals per club. Member records stay with each club.</p>
-      <table className="mt-6 w-full bg-white text-sm" data-testid="district-report">
-        <thead>
-          <tr className="text-left">
-            <th className="px-3 py-2">Club</th>
-            <th className="px-3 py-2 text-right">Active members</th>
-            <th className="px-3 py-2 text-right">Dues invoiced</th>
-            <th className="px-3 py-2 text-right">Collected</th>
-            <th className="px-3 py-2 text-right">Arrears</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y">
-          {clubs.map((club) => (
-            <tr key={club.slug} data-club={club.slug}>
-              <td className="px-3 py-2">
+      <DataTable
+        testId="district-report"
+        rows={clubs}
+        rowKey={(club) => club.slug}
+        rowAttributes={(club) => ({ "data-club": club.slug })}
+        columns={[
+          {
+            header: "Club",
+            cell: (club) => (
+              <>
                 {club.name}
                 {club.status === "SUSPENDED" ? <span className="ml-2 text-xs text-red-700">suspended</span> : null}
-              </td>
-              <td className="px-3 py-2 text-right" data-figure="members">
-                {club.activeMembers}
-              </td>
-              <td className="px-3 py-2 text-right" data-figure="invoiced">
-                {shillings(club.duesInvoicedMinor)}
-              </td>
-              <td className="px-3 py-2 text-right" data-figure="collected">
-                {shillings(club.duesCollectedMinor)}
-              </td>
-              <td className="px-3 py-2 text-right" data-figure="arrears">
-                {shillings(club.arrearsMinor)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: "Active members", align: "right", attributes: { "data-figure": "members" }, cell: (club) => club.activeMembers },
+          { header: "Dues invoiced", align: "right", attributes: { "data-figure": "invoiced" }, cell: (club) => shillings(club.duesInvoicedMinor) },
+          { header: "Collected", align: "right", attributes: { "data-figure": "collected" }, cell: (club) => shillings(club.duesCollectedMinor) },
+          { header: "Arrears", align: "right", attributes: { "data-figure": "arrears" }, cell: (club) => shillings(club.arrearsMinor) },
+        ]}
+      />
     </main>
   );
 }

@@ -1,30 +1,16 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import type { FormState } from "@/lib/actions/result";
-import { formObject } from "@/lib/actions/result";
+import { formAction } from "@/lib/actions/form-action";
 import { can } from "@/lib/authz/capabilities";
 import { platformActor } from "@/lib/authz/actor";
-import { platformRequest } from "@/lib/context/platform";
+import { apexSession, platformVisitor } from "@/lib/context/platform";
 import { clearPlatformSessionCookie, setPlatformSessionCookie } from "@/lib/context/platform-cookie";
-import { platformSignInInput } from "@/lib/schemas/platform-sign-in";
-import { endPlatformSession, signInToPlatform } from "@/lib/services/platform-sessions";
+import { leavePlatform, signInToPlatform } from "@/lib/services/platform-sessions";
 
-const REFUSED = "That email and password do not match a platform account.";
+export const platformSignIn = formAction(platformVisitor, signInToPlatform, {
+  after: (signedIn) => setPlatformSessionCookie(signedIn.sessionId, signedIn.user.id),
+  redirectTo: (signedIn) => (can(platformActor(signedIn.user, null), "platform:organizations") ? "/admin" : "/district"),
+});
 
-export async function platformSignIn(_previous: FormState, form: FormData): Promise<FormState> {
-  const { ip, userAgent } = await platformRequest();
-  const parsed = platformSignInInput.safeParse(formObject(form));
-  if (!parsed.success) return { ok: false, message: REFUSED, fieldErrors: {} };
-  const signedIn = await signInToPlatform({ ...parsed.data, ip, userAgent });
-  if (!signedIn) return { ok: false, message: REFUSED, fieldErrors: {} };
-  await setPlatformSessionCookie(signedIn.sessionId, signedIn.user.id);
-  redirect(can(platformActor(signedIn.user, ip), "platform:organizations") ? "/admin" : "/district");
-}
-
-export async function platformSignOut(): Promise<void> {
-  const { session, actor } = await platformRequest();
-  if (session && actor) await endPlatformSession(session.sessionId, { id: actor.userId, label: actor.label, ip: actor.ip });
-  await clearPlatformSessionCookie();
-  redirect("/sign-in");
-}
+/** Ends the caller's own apex session, if there is one. */
+export const platformSignOut = formAction(apexSession, leavePlatform, { after: clearPlatformSessionCookie, redirectTo: "/sign-in" });

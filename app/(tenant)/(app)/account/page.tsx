@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ActionButton } from "@/app/_components/action-button";
+import { ActionForm } from "@/app/_components/action-form";
+import { DataTable } from "@/app/_components/data-table";
 import { memberRequest } from "@/lib/context/request";
 import { ownSessions } from "@/lib/queries/sessions";
-import { ActionForm } from "../action-form";
 import { changePasswordAction, endSessionsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -22,46 +24,24 @@ export default async function AccountPage() {
       </div>
       <div>
         <h2 className="text-lg font-semibold">Your sessions</h2>
-        <table className="mt-3 w-full text-sm" data-testid="session-list">
-          <thead>
-            <tr className="text-left text-gray-600">
-              <th>Signed in</th>
-              <th>Last active</th>
-              <th>Address</th>
-              <th>Browser</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id}>
-                <td>{when(s.createdAt)}</td>
-                <td>{when(s.lastSeenAt)}</td>
-                <td>{s.ip ?? "unknown"}</td>
-                <td className="max-w-xs truncate">{s.userAgent ?? "unknown"}</td>
-                <td>
-                  {s.current ? (
-                    <span className="text-gray-600">This session</span>
-                  ) : (
-                    <form action={endSessionsAction}>
-                      <input type="hidden" name="sessionId" value={s.id} />
-                      <button type="submit" className="btn-quiet">
-                        End
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {sessions.length > 1 ? (
-          <form action={endSessionsAction} className="mt-3">
-            <button type="submit" className="btn-quiet">
-              End all other sessions
-            </button>
-          </form>
-        ) : null}
+        <DataTable
+          testId="session-list"
+          className="mt-3"
+          rows={sessions}
+          rowKey={(s) => s.id}
+          columns={[
+            { header: "Signed in", cell: (s) => when(s.createdAt) },
+            { header: "Last active", cell: (s) => when(s.lastSeenAt) },
+            { header: "Address", cell: (s) => s.ip ?? "unknown" },
+            { header: "Browser", className: "max-w-xs truncate", cell: (s) => s.userAgent ?? "unknown" },
+            {
+              header: "",
+              cell: (s) =>
+                s.current ? <span className="text-gray-600">This session</span> : <ActionButton action={endSessionsAction} hidden={{ sessionId: s.id }} label="End" />,
+            },
+          ]}
+        />
+        {sessions.length > 1 ? <ActionButton action={endSessionsAction} label="End all other sessions" className="mt-3" /> : null}
       </div>
       <div>
         <h2 className="text-lg font-semibold">Change password</h2>

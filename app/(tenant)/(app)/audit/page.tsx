@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/app/_components/data-table";
+import { PageHeader } from "@/app/_components/page-header";
 import { memberRequest } from "@/lib/context/request";
 import { listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
 import { describeVerdict } from "@/lib/audit/verify";
@@ -38,8 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   );
   return (
     <section>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Audit trail</h1>
+      <PageHeader title="Audit trail">
         <div className="flex gap-2">
           <form>
             <input type="hidden" name="verify" value="1" />
@@ -51,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Export CSV
           </a>
         </div>
-      </div>
+      </PageHeader>
       {verdict ? (
         <p role="status" data-testid="chain-verdict" className={verdict.ok ? "mt-3 text-sm text-green-700" : "mt-3 text-sm text-red-700"}>
           Chain {describeVerdict(verdict)}
@@ -69,43 +70,41 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Filter
         </button>
       </form>
-      <table className="mt-6 w-full border-collapse bg-white text-sm" data-testid="audit-list">
-        <thead>
-          <tr className="border-b text-left text-gray-600">
-            <th className="px-3 py-2">#</th>
-            <th className="px-3 py-2">When (UTC)</th>
-            <th className="px-3 py-2">Actor</th>
-            <th className="px-3 py-2">Action</th>
-            <th className="px-3 py-2">Target</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id} className="border-b align-top last:border-0">
-              <td className="px-3 py-2 tabular-nums">{e.seq.toString()}</td>
-              <td className="px-3 py-2 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
-              <td className="px-3 py-2">
+      <DataTable
+        testId="audit-list"
+        rows={entries}
+        rowKey={(e) => e.id}
+        empty="No entries match."
+        columns={[
+          { header: "#", className: "tabular-nums", cell: (e) => e.seq.toString() },
+          { header: "When (UTC)", className: "whitespace-nowrap", cell: (e) => e.at.toISOString().replace("T", " ").slice(0, 19) },
+          {
+            header: "Actor",
+            cell: (e) => (
+              <>
                 {e.actorLabel}
                 {e.ip ? <span className="block text-xs text-gray-500">{e.ip}</span> : null}
-              </td>
-              <td className="px-3 py-2">
-                <details>
-                  <summary className="cursor-pointer">
-                    <code>{e.action}</code> · {e.summary}
-                  </summary>
-                  <div className="mt-2 grid grid-cols-2 gap-2">
-                    <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="before">{json(e.before)}</pre>
-                    <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="after">{json(e.after)}</pre>
-                  </div>
-                  <p className="mt-1 break-all text-xs text-gray-500">hash {e.hash}</p>
-                </details>
-              </td>
-              <td className="px-3 py-2 break-all">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {entries.length === 0 ? <p className="mt-4 text-gray-600">No entries match.</p> : null}
+              </>
+            ),
+          },
+          {
+            header: "Action",
+            cell: (e) => (
+              <details>
+                <summary className="cursor-pointer">
+                  <code>{e.action}</code> · {e.summary}
+                </summary>
+                <div className="mt-2 grid grid-cols-2 gap-2">
+                  <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="before">{json(e.before)}</pre>
+                  <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="after">{json(e.after)}</pre>
+                </div>
+                <p className="mt-1 break-all text-xs text-gray-500">hash {e.hash}</p>
+              </details>
+            ),
+          },
+          { header: "Target", className: "break-all", cell: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—") },
+        ]}
+      />
       {next ? (
         <Link href={`/audit${queryOf(filter, { before: next.toString() })}`} className="btn-quiet mt-4">
           Older entries

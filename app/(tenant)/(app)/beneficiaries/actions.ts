@@ -1,30 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { memberRequest } from "@/lib/context/request";
-import { formObject, formResult, type FormState } from "@/lib/actions/result";
+import { memberAction } from "@/lib/actions/form-action";
 import { createBeneficiary, updateBeneficiary } from "@/lib/services/beneficiaries";
 
-export async function createBeneficiaryAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const { actor } = await memberRequest();
-  const values = formObject(form);
-  let id: string | undefined;
-  const state = await formResult(
-    async () => {
-      ({ id } = await createBeneficiary(actor, values));
-    },
-    { values },
-  );
-  if (!state?.ok || !id) return state;
-  revalidatePath("/beneficiaries");
-  redirect(`/beneficiaries/${id}`);
-}
-
-export async function updateBeneficiaryAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const { actor } = await memberRequest();
-  const values = formObject(form);
-  const state = await formResult(() => updateBeneficiary(actor, values), { success: "Saved.", values });
-  if (state?.ok) revalidatePath("/beneficiaries");
-  return state;
-}
+export const createBeneficiaryAction = memberAction(createBeneficiary, { revalidate: "/beneficiaries", redirectTo: (b) => `/beneficiaries/${b.id}` });
+export const updateBeneficiaryAction = memberAction(updateBeneficiary, { revalidate: "/beneficiaries", success: "Saved." });

@@ -1,4 +1,4 @@
-import type { FormField } from "../action-form";
+import type { FormField } from "@/app/_components/action-form";
 
 /** The beneficiary form's own fields, for registering and editing alike. */
 export const BENEFICIARY_FIELDS: FormField[] = [

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/app/_components/data-table";
+import { PageHeader } from "@/app/_components/page-header";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { countBeneficiaries, listBeneficiaries } from "@/lib/queries/beneficiaries";
@@ -16,14 +18,13 @@ export default async function BeneficiariesPage({ searchParams }: { searchParams
   );
   return (
     <section>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Beneficiaries</h1>
+      <PageHeader title="Beneficiaries">
         {can(actor, "beneficiaries:write") ? (
           <Link href="/beneficiaries/new" className="btn">
             Register beneficiary
           </Link>
         ) : null}
-      </div>
+      </PageHeader>
       <p className="mt-1 text-sm text-gray-600">
         <span data-testid="beneficiary-total">{total}</span> in your reach
       </p>
@@ -33,31 +34,25 @@ export default async function BeneficiariesPage({ searchParams }: { searchParams
           Search
         </button>
       </form>
-      <table className="mt-6 w-full border-collapse bg-white text-sm" data-testid="beneficiary-list">
-        <thead>
-          <tr className="border-b text-left text-gray-600">
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Program</th>
-            <th className="px-3 py-2">Location</th>
-            <th className="px-3 py-2">Household</th>
-          </tr>
-        </thead>
-        <tbody>
-          {beneficiaries.map((b) => (
-            <tr key={b.id} className="border-b last:border-0">
-              <td className="px-3 py-2">
-                <Link href={`/beneficiaries/${b.id}`} className="text-brand-700 hover:underline">
-                  {b.lastName}, {b.firstName}
-                </Link>
-              </td>
-              <td className="px-3 py-2">{b.location.program.name}</td>
-              <td className="px-3 py-2">{b.location.name}</td>
-              <td className="px-3 py-2">{b.householdSize}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {beneficiaries.length === 0 ? <p className="mt-4 text-gray-600">No beneficiaries match.</p> : null}
+      <DataTable
+        testId="beneficiary-list"
+        rows={beneficiaries}
+        rowKey={(b) => b.id}
+        empty="No beneficiaries match."
+        columns={[
+          {
+            header: "Name",
+            cell: (b) => (
+              <Link href={`/beneficiaries/${b.id}`} className="text-brand-700 hover:underline">
+                {b.lastName}, {b.firstName}
+              </Link>
+            ),
+          },
+          { header: "Program", cell: (b) => b.location.program.name },
+          { header: "Location", cell: (b) => b.location.name },
+          { header: "Household", cell: (b) => b.householdSize },
+        ]}
+      />
     </section>
   );
 }

@@ -1,37 +1,8 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { memberRequest } from "@/lib/context/request";
-import { formObject, formResult, type FormState } from "@/lib/actions/result";
+import { memberAction } from "@/lib/actions/form-action";
 import { archiveMember, createMember, updateMember } from "@/lib/services/members";
 
-export async function createMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const { actor } = await memberRequest();
-  const values = formObject(form);
-  let id: string | undefined;
-  const state = await formResult(
-    async () => {
-      ({ id } = await createMember(actor, values));
-    },
-    { values },
-  );
-  if (!state?.ok || !id) return state;
-  revalidatePath("/members");
-  redirect(`/members/${id}`);
-}
-
-export async function updateMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const { actor } = await memberRequest();
-  const values = formObject(form);
-  const state = await formResult(() => updateMember(actor, values), { success: "Saved.", values });
-  if (state?.ok) revalidatePath("/members");
-  return state;
-}
-
-export async function archiveMemberAction(form: FormData): Promise<void> {
-  const { actor } = await memberRequest();
-  await formResult(() => archiveMember(actor, formObject(form)));
-  revalidatePath("/members");
-  redirect("/members");
-}
+export const createMemberAction = memberAction(createMember, { revalidate: "/members", redirectTo: (member) => `/members/${member.id}` });
+export const updateMemberAction = memberAction(updateMember, { revalidate: "/members", success: "Saved." });
+export const archiveMemberAction = memberAction(archiveMember, { revalidate: "/members", redirectTo: "/members" });

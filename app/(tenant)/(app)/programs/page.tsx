@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PageHeader } from "@/app/_components/page-header";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { listPrograms } from "@/lib/queries/programs";
@@ -12,14 +13,13 @@ export default async function ProgramsPage() {
   const programs = await notFoundOnAppError(() => listPrograms(actor));
   return (
     <section>
-      <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Programs</h1>
+      <PageHeader title="Programs">
         {can(actor, "programs:write") ? (
           <Link href="/programs/new" className="btn">
             New program
           </Link>
         ) : null}
-      </div>
+      </PageHeader>
       <ul className="mt-6 divide-y bg-white text-sm" data-testid="program-list">
         {programs.map((program) => (
           <li key={program.id} className="flex justify-between px-3 py-2">

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ActionButton } from "@/app/_components/action-button";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
-import { SUPPORT_GRANT_MAX_HOURS } from "@/lib/schemas/support-grant";
+import { SUPPORT_GRANT_MAX_HOURS } from "@/lib/schemas/support-grants";
 import { currentSupportGrant } from "@/lib/queries/support-grants";
-import { ActionForm } from "../action-form";
 import { grantSupportAccessAction, revokeSupportAccessAction } from "./actions";
 
 export const metadata: Metadata = { title: "Support access" };
@@ -29,11 +30,7 @@ export default async function SupportAccessPage() {
           <p>
             Support can look in until <time dateTime={grant.expiresAt.toISOString()}>{grant.expiresAt.toUTCString()}</time>.
           </p>
-          <form action={revokeSupportAccessAction} className="mt-3">
-            <button type="submit" className="btn">
-              Revoke now
-            </button>
-          </form>
+          <ActionButton action={revokeSupportAccessAction} label="Revoke now" className="mt-3" buttonClassName="btn" />
         </div>
       ) : (
         <p className="mt-6" data-testid="support-grant-none">
@@ -42,7 +39,7 @@ export default async function SupportAccessPage() {
       )}
       <ActionForm
         action={grantSupportAccessAction}
-        fields={[{ name: "hours", label: "Let support in for", options: HOURS.map((h) => ({ value: String(h), label: `${h} hours` })) }]}
+        fields={[{ name: "hours", label: "Let support in for", type: "select", options: HOURS.map((h) => ({ value: String(h), label: `${h} hours` })) }]}
         values={{ hours: "24" }}
         submitLabel={grant ? "Replace with a new window" : "Let support in"}
       />

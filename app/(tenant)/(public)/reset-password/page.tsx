@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { ActionForm } from "@/app/_components/action-form";
 import { tenantRequest } from "@/lib/context/request";
-import { ActionForm } from "../../(app)/action-form";
 import { resetPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { VerifyForm } from "@/app/_components/verify-form";
 import { platformRequest, requirePlatformAdminSession } from "@/lib/context/platform";
-import { VerifyForm } from "../../../(tenant)/(second-factor)/two-factor/verify/verify-form";
 import { verifyPlatformSecondFactorAction } from "../actions";
 
 export const metadata: Metadata = { title: "Two-factor check" };

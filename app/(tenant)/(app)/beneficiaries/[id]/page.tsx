@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { getBeneficiary } from "@/lib/queries/beneficiaries";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { updateBeneficiaryAction } from "../actions";
-import { ActionForm } from "../../action-form";
 import { BENEFICIARY_FIELDS } from "../fields";
 
 export const metadata: Metadata = { title: "Beneficiary" };

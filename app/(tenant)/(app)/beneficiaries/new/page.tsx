@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { listLocations } from "@/lib/queries/programs";
 import { createBeneficiaryAction } from "../actions";
-import { ActionForm } from "../../action-form";
 import { BENEFICIARY_FIELDS } from "../fields";
 
 export const metadata: Metadata = { title: "Register beneficiary" };
@@ -25,6 +25,7 @@ export default async function NewBeneficiaryPage() {
             {
               name: "locationId",
               label: "Location",
+              type: "select",
               options: locations.map((l) => ({ value: l.id, label: `${l.program.name} · ${l.name}` })),
             },
             ...BENEFICIARY_FIELDS,

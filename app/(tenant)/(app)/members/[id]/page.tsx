@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { ActionButton } from "@/app/_components/action-button";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { getMember } from "@/lib/queries/members";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { archiveMemberAction, updateMemberAction } from "../actions";
-import { MemberForm } from "../member-form";
+import { MEMBER_FIELDS } from "../fields";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -23,14 +25,15 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
       </p>
       {editable ? (
         <>
-          <MemberForm action={updateMemberAction} values={member} submitLabel="Save changes" />
+          <ActionForm
+            action={updateMemberAction}
+            hidden={{ id: member.id }}
+            fields={MEMBER_FIELDS}
+            values={{ firstName: member.firstName, lastName: member.lastName, email: member.email ?? "", phone: member.phone ?? "" }}
+            submitLabel="Save changes"
+          />
           {member.status === "ACTIVE" ? (
-            <form action={archiveMemberAction} className="mt-8">
-              <input type="hidden" name="id" value={member.id} />
-              <button type="submit" className="btn-quiet text-red-700">
-                Archive member
-              </button>
-            </form>
+            <ActionButton action={archiveMemberAction} hidden={{ id: member.id }} label="Archive member" className="mt-8" buttonClassName="btn-quiet text-red-700" />
           ) : null}
         </>
       ) : (

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { createMemberAction } from "../actions";
-import { MemberForm } from "../member-form";
+import { MEMBER_FIELDS } from "../fields";
 
 export const metadata: Metadata = { title: "Add member" };
 
@@ -13,7 +14,7 @@ export default async function NewMemberPage() {
   return (
     <section>
       <h1 className="text-2xl font-semibold">Add member</h1>
-      <MemberForm action={createMemberAction} submitLabel="Add member" />
+      <ActionForm action={createMemberAction} fields={MEMBER_FIELDS} submitLabel="Add member" />
     </section>
   );
 }

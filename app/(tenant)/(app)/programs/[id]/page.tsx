@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { getProgram } from "@/lib/queries/programs";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { createLocationAction } from "../actions";
-import { ActionForm } from "../../action-form";
 
 export const metadata: Metadata = { title: "Program" };
 

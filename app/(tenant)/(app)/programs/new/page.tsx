@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { createProgramAction } from "../actions";
-import { ActionForm } from "../../action-form";
 
 export const metadata: Metadata = { title: "New program" };
 

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import QRCode from "qrcode";
-import { newTotpSecret, totpUri } from "@/lib/auth/totp";
+import { ActionForm } from "@/app/_components/action-form";
+import { TotpEnrolment } from "@/app/_components/totp-enrolment";
+import { newTotpSecret } from "@/lib/auth/totp";
 import { mustUseTwoFactor } from "@/lib/authz/capabilities";
 import { secondFactorRequest } from "@/lib/context/request";
-import { ActionForm } from "../../../(app)/action-form";
 import { confirmTwoFactorAction, disableTwoFactorAction } from "../actions";
-import { EnrolForm } from "./enrol-form";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
@@ -36,23 +35,13 @@ export default async function TwoFactorSetupPage() {
       </main>
     );
   }
-  const secret = newTotpSecret();
-  const qr = await QRCode.toDataURL(totpUri(secret, `${session.user.email} (${org.name})`), { margin: 1, width: 220 });
   return (
-    <main className="mx-auto max-w-xl px-6 py-12">
-      <h1 className="text-2xl font-semibold">Set up two-factor authentication</h1>
-      {mustUseTwoFactor(actor, session.user.isPlatformAdmin) ? (
-        <p role="note" className="mt-2 text-sm">
-          Your role requires a second factor: set it up to continue.
-        </p>
-      ) : null}
-      <p className="mt-2 text-sm text-gray-600">Scan this code with an authenticator app, or type the key, then enter the 6-digit code it shows.</p>
-      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated per request */}
-      <img src={qr} alt="QR code for your authenticator app" width={220} height={220} className="mt-4" />
-      <p className="mt-2 text-sm">
-        Key: <code data-testid="totp-key">{secret.match(/.{4}/g)!.join(" ")}</code>
-      </p>
-      <EnrolForm secret={secret} confirm={confirmTwoFactorAction} continueTo="/" />
-    </main>
+    <TotpEnrolment
+      secret={newTotpSecret()}
+      account={`${session.user.email} (${org.name})`}
+      note={mustUseTwoFactor(actor, session.user.isPlatformAdmin) ? "Your role requires a second factor: set it up to continue." : undefined}
+      confirm={confirmTwoFactorAction}
+      continueTo="/"
+    />
   );
 }

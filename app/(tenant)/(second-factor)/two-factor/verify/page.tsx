@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { VerifyForm } from "@/app/_components/verify-form";
 import { signedInRequest } from "@/lib/context/request";
 import { verifySecondFactorAction } from "../actions";
-import { VerifyForm } from "./verify-form";
 
 export const metadata: Metadata = { title: "Two-factor check" };
 

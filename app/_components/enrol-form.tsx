@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import type { EnrolState } from "../actions";
+import type { FormAction } from "@/lib/actions/form-state";
+import { FormStatus } from "./form-status";
 
 /**
  * Confirms the scanned secret with a first code, then shows the recovery codes
@@ -15,18 +16,18 @@ export function EnrolForm({
   continueTo,
 }: {
   secret: string;
-  confirm: (previous: EnrolState, form: FormData) => Promise<EnrolState>;
+  confirm: FormAction<{ recoveryCodes: string[] }>;
   continueTo: string;
 }) {
-  const [state, action, pending] = useActionState<EnrolState, FormData>(confirm, null);
-  if (state?.ok && state.recoveryCodes) {
+  const [state, action, pending] = useActionState(confirm, null);
+  if (state?.ok && state.data) {
     return (
       <div className="mt-6 space-y-3">
         <p role="status" className="text-green-700">
           Two-factor authentication is on. Keep these recovery codes somewhere safe: each works once, and they are shown only now.
         </p>
         <ul data-testid="recovery-codes" className="grid grid-cols-2 gap-1 font-mono text-sm">
-          {state.recoveryCodes.map((code) => (
+          {state.data.recoveryCodes.map((code) => (
             <li key={code}>{code}</li>
           ))}
         </ul>
@@ -43,11 +44,7 @@ export function EnrolForm({
         Code from the app
         <input name="code" inputMode="numeric" autoComplete="one-time-code" required className="field mt-1" />
       </label>
-      {state && !state.ok ? (
-        <p role="status" className="text-sm text-red-700">
-          {state.message}
-        </p>
-      ) : null}
+      <FormStatus state={state} />
       <button type="submit" className="btn" disabled={pending}>
         Turn on two-factor
       </button>
