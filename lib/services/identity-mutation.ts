@@ -30,3 +30,18 @@ export function defineIdentityMutation<S extends z.ZodType, R, Sub extends Ident
     run: async (tx, input, subject) => ({ ...(await def.run(tx, input, subject)), chains: [subject.organizationId] }),
   });
 }
+
+/**
+ * A refusal worth recording (a failed sign-in, an attempt over a rate limit):
+ * it changes nothing but the trail, and names the account tried when there is one.
+ */
+export function defineRefusal(action: string, summary: string, about: "account" | "nothing") {
+  return defineIdentityMutation({
+    action,
+    input: z.object({}),
+    run: async (_tx, _input, subject) => ({
+      result: null,
+      audit: about === "account" ? { summary, targetType: "User", targetId: subject.userId } : { summary },
+    }),
+  });
+}

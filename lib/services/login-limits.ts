@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { consume, type LimitName, type LimitOutcome } from "../ratelimit/limits";
-import { defineIdentityMutation } from "./identity-mutation";
+import { defineRefusal } from "./identity-mutation";
 
 /**
  * Counts an attempt against its rate limits before any password or code is
@@ -10,17 +9,10 @@ import { defineIdentityMutation } from "./identity-mutation";
  */
 export type Attempt = { organizationId: string | null; ip: string | null };
 
-const refusal = (action: string, summary: string) =>
-  defineIdentityMutation({
-    action,
-    input: z.object({}),
-    run: async () => ({ result: null, audit: { summary } }),
-  });
-
 const REFUSALS = {
-  login: refusal("auth.login_rate_limited", "Sign-in refused: too many attempts"),
-  reset: refusal("auth.reset_rate_limited", "Password-reset request refused: too many requests"),
-  totp: refusal("auth.totp_rate_limited", "Two-factor code refused: too many attempts"),
+  login: defineRefusal("auth.login_rate_limited", "Sign-in refused: too many attempts", "nothing"),
+  reset: defineRefusal("auth.reset_rate_limited", "Password-reset request refused: too many requests", "nothing"),
+  totp: defineRefusal("auth.totp_rate_limited", "Two-factor code refused: too many attempts", "nothing"),
 };
 
 async function admit(attempt: Attempt, kind: keyof typeof REFUSALS, checks: [LimitName, string][]): Promise<LimitOutcome> {

@@ -6,7 +6,7 @@ import { appDb } from "../db/clients";
 import { invalidError, isAppError } from "../errors";
 import { platformUserFields, type PlatformSession } from "../queries/sessions";
 import { platformSignInInput } from "../schemas/platform-sessions";
-import { defineIdentityMutation } from "./identity-mutation";
+import { defineIdentityMutation, defineRefusal } from "./identity-mutation";
 import { createSession, revokeOwnSession } from "./sessions";
 
 /**
@@ -28,14 +28,7 @@ const openPlatformSession = defineIdentityMutation({
   },
 });
 
-const recordPlatformLoginFailure = defineIdentityMutation({
-  action: "auth.platform_login_failed",
-  input: z.object({}),
-  run: async (_tx, _input, subject: IdentitySubject) => ({
-    result: null,
-    audit: { summary: "Platform sign-in failed", targetType: "User", targetId: subject.userId },
-  }),
-});
+const recordPlatformLoginFailure = defineRefusal("auth.platform_login_failed", "Platform sign-in failed", "account");
 
 /** A new apex session for a platform or district admin; anyone else is refused (INVALID), the refusal audited. */
 export async function signInToPlatform(visitor: PlatformVisitor, raw: unknown): Promise<PlatformSession> {

@@ -5,7 +5,7 @@ import { appDb } from "../db/clients";
 import type { TenantTx } from "../db/tenant";
 import { env } from "../env";
 import { isAppError, notFoundError } from "../errors";
-import { defineIdentityMutation } from "./identity-mutation";
+import { defineIdentityMutation, defineRefusal } from "./identity-mutation";
 
 /**
  * Server-side sessions. The cookie holds only a session id; the row decides
@@ -55,14 +55,7 @@ const openSession = defineIdentityMutation({
   },
 });
 
-const recordLoginFailure = defineIdentityMutation({
-  action: "auth.login_failed",
-  input: z.object({}),
-  run: async (_tx, _input, subject: IdentitySubject) => ({
-    result: null,
-    audit: { summary: "Sign-in failed", targetType: "User", targetId: subject.userId },
-  }),
-});
+const recordLoginFailure = defineRefusal("auth.login_failed", "Sign-in failed", "account");
 
 /** The session of a member whose password checks out here; otherwise null, with the failure audited. */
 export async function signInWithPassword(attempt: SignInAttempt): Promise<{ userId: string; sessionId: string } | null> {
