@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { normalizePhone } from "../crypto/normalize";
+import { fromNairobiTimestamp } from "../payments/daraja-time";
+
+/**
+ * What Daraja POSTs to an STK push's CallBackURL once the payer has answered
+ * (or not). ResultCode 0 is a payment and carries its details in
+ * CallbackMetadata; any other code is a failure and carries none.
+ */
+
+/** What a successful callback says was paid. */
+export type StkPayment = {
+  amountMinor: number;
+  receiptNumber: string;
+  /** When M-Pesa completed it (TransactionDate, Nairobi time); null when left out or malformed. */
+  transactionDate: Date | null;
+  /** E.164; null when left out or masked (Safaricom masks it for some shortcodes). */
+  phone: string | null;
+};
+
+/** One callback, read: `payment` is set exactly when ResultCode is 0. */
+export type StkCallback = {
+  merchantRequestId: string;
+  checkoutRequestId: string;
+  resultCode: number;
+  resultDesc: string;
+  payment: StkPayment | null;
+};
+
+const metadataItem = z.object({ Name: z.string(), Value: z.union([z.string(), z.number()]).optional() });
+export type StkMetadataItem = z.infer<typeof metadataItem>;
+
+export const stkCallbackBody = z
+  .object({
+    Body: z.object({
+      stkCallback: z.object({
+        MerchantRequestID: z.string().min(1),
+        CheckoutRequestID: z.string().min(1),
+        ResultCode: z.number().int(),
+        ResultDesc: z.string(),
+        CallbackMetadata: z.object({ Item: z.array(metadataItem) }).optional(),
+      }),
+    }),
+  })
+  .transform(({ Body: { stkCallback: callback } }, ctx): StkCallback => {
+    const payment = callback.ResultCode === 0 ? stkPaymentFromMetadata(callback.CallbackMetadata?.Item ?? []) : null;
+    if (callback.ResultCode === 0 && !payment) {
+      ctx.issues.push({ code: "custom", message: "A successful callback must carry Amount and MpesaReceiptNumber", path: ["Body", "stkCallback", "CallbackMetadata"], input: callback });
+      return z.NEVER;
+    }
+    return {
+      merchantRequestId: callback.MerchantRequestID,
+      checkoutRequestId: callback.CheckoutRequestID,
+      resultCode: callback.ResultCode,
+      resultDesc: callback.ResultDesc,
+      payment,
+    };
+  });
+
+/**
+ * The payment in a callback's metadata, read by item name: Safaricom does not
+ * promise the order, and adds or drops items (Balance) between versions.
+ * Null without a positive Amount or a well-formed MpesaReceiptNumber.
+ */
+export function stkPaymentFromMetadata(items: readonly StkMetadataItem[]): StkPayment | null {
+  const value = (name: string) => items.find((item) => item.Name === name)?.Value;
+  const amount = Number(value("Amount"));
+  const receiptNumber = String(value("MpesaReceiptNumber") ?? "").trim().toUpperCase();
+  if (!(amount > 0) || !/^[A-Z0-9]{10}$/.test(receiptNumber)) return null;
+  const phone = value("PhoneNumber");
+  return {
+    amountMinor: Math.round(amount * 100),
+    receiptNumber,
+    transactionDate: fromNairobiTimestamp(String(value("TransactionDate") ?? "")),
+    phone: phone === undefined ? null : normalizePhone(`+${phone}`),
+  };
+}
+
+/** What to tell the payer for a result code (callback or STK query). */
+export const MPESA_RESULT: ReadonlyMap<number, string> = new Map([
+  [0, "Payment received. Thank you."],
+  [1, "Your M-Pesa balance was not enough for this payment."],
+  [1032, "You cancelled the request on your phone."],
+  [1037, "We could not reach your phone in time. If you did enter your PIN, the payment may still go through, so check your M-Pesa messages before trying again."],
+  [2001, "The M-Pesa PIN was wrong. Please try again."],
+]);
+
+export const mpesaResultMessage = (resultCode: number) => MPESA_RESULT.get(resultCode) ?? "M-Pesa could not complete the payment. Please try again.";
