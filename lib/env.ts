@@ -46,6 +46,11 @@ const schema = z.object({
   // Email (lib/email): Resend when the key is set, otherwise the outbox table.
   RESEND_API_KEY: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(3).default("Harambee <no-reply@harambee.test>"),
+  // Payment providers (lib/payments). Unset: the real APIs. Set: a local stand-in (tests, the offline demo).
+  STRIPE_API_BASE: z.string().url().optional(),
+  DARAJA_BASE_URL: z.string().url().default("https://sandbox.safaricom.co.ke"),
+  // Optional second check on M-Pesa callbacks: comma-separated Safaricom addresses (the token is the first).
+  MPESA_CALLBACK_IPS: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string; keyring: Keyring };

@@ -1,6 +1,9 @@
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
 import { memberActor, platformSystemActor, type Actor } from "../lib/authz/actor";
-import { issueDues, recordDuesPayment } from "../lib/services/dues";
+import { issuePeriod } from "../lib/services/dues";
+import { createPlan, enrolMember } from "../lib/services/dues-plans";
+import { recordPayment } from "../lib/services/payments";
+import { withTenant } from "../lib/db/tenant";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
@@ -45,10 +48,14 @@ export const DEMO_DUES: Partial<Record<string, { amountMinor: number; paidShare:
 };
 
 async function seedDues(treasurer: Actor, memberIds: string[], plan: { amountMinor: number; paidShare: (n: number) => number }) {
+  const { id: planId } = await createPlan(treasurer, { name: "Annual dues", currency: "KES", amount: String(plan.amountMinor / 100), periodKind: "ANNUAL" });
+  for (const memberId of memberIds) await enrolMember(treasurer, { memberId, planId });
+  await issuePeriod(treasurer, { planId, period: "2026-27" });
+  const invoices = await withTenant(treasurer.organizationId, (tx) => tx.duesInvoice.findMany({ where: { planId }, select: { id: true, memberId: true } }));
+  const invoiceOf = new Map(invoices.map((i) => [i.memberId, i.id]));
   for (const [n, memberId] of memberIds.entries()) {
-    const invoice = await issueDues(treasurer, { memberId, period: "2026", amountMinor: plan.amountMinor });
     const paid = Math.round(plan.amountMinor * plan.paidShare(n));
-    if (paid > 0) await recordDuesPayment(treasurer, { invoiceId: invoice.id, amountMinor: paid });
+    if (paid > 0) await recordPayment(treasurer, { invoiceId: invoiceOf.get(memberId)!, method: "BANK", amount: String(paid / 100), reference: `EFT-${2026_0700 + n}`, paidOn: "2026-07-20" });
   }
 }
 

@@ -43,7 +43,8 @@ async function run(ownerUrl: string) {
     for (const organizationId of clubs) {
       const figures = await withTenant(organizationId, async (tx) => ({
         members: await tx.member.count({ where: { organizationId, status: "ACTIVE" } }),
-        dues: await tx.duesInvoice.aggregate({ where: { organizationId }, _sum: { amountMinor: true, paidMinor: true } }),
+        invoiced: await tx.duesInvoice.aggregate({ where: { organizationId, status: "OPEN" }, _sum: { amountMinor: true } }),
+        collected: await tx.payment.groupBy({ by: ["kind"], where: { organizationId, status: "SUCCEEDED" }, _sum: { amountMinor: true } }),
       }));
       total += figures.members;
     }
@@ -73,7 +74,7 @@ async function pgQuery(url: string, sql: string, params: unknown[] = []) {
 /**
  * Rows straight into the tables as the owner: a benchmark fixture, not data
  * the app made, so no audit entries. Every 20th member is archived; a third
- * of the invoices are paid in full, a third half.
+ * of the invoices are paid in full, a third half (one ledger row each).
  */
 async function bulkMembersAndDues(ownerUrl: string, clubs: string[]) {
   for (const organizationId of clubs) {
@@ -84,14 +85,24 @@ async function bulkMembersAndDues(ownerUrl: string, clubs: string[]) {
          SELECT gen_random_uuid(), $1, 'M' || i, 'Member' || i, CASE WHEN i % 20 = 0 THEN 'ARCHIVED'::"MemberStatus" ELSE 'ACTIVE'::"MemberStatus" END, now()
            FROM generate_series(1, $2) AS i
          RETURNING id, first_name)
-       INSERT INTO dues_invoice (id, organization_id, member_id, period, amount_minor, paid_minor, updated_at)
-       SELECT gen_random_uuid(), $1, m.id, '2026', 1200000,
-              CASE substring(m.first_name, 2)::int % 3 WHEN 0 THEN 1200000 WHEN 1 THEN 600000 ELSE 0 END, now()
-         FROM m`,
+       , p AS (
+         INSERT INTO dues_plan (id, organization_id, name, amount_minor, currency, period_kind)
+         VALUES (gen_random_uuid(), $1, 'Annual dues', 1200000, 'KES', 'ANNUAL')
+         RETURNING id)
+       , i AS (
+         INSERT INTO dues_invoice (id, organization_id, member_id, plan_id, period, period_start, due_on, amount_minor, currency, covered_member_ids, updated_at)
+         SELECT gen_random_uuid(), $1, m.id, p.id, '2026-27', '2026-07-01', '2026-07-31', 1200000, 'KES', ARRAY[m.id], now()
+           FROM m, p
+         RETURNING id, member_id)
+       INSERT INTO payment (id, organization_id, invoice_id, method, status, amount_minor, currency, reference, paid_at, updated_at)
+       SELECT gen_random_uuid(), $1, i.id, 'BANK', 'SUCCEEDED',
+              CASE substring(m.first_name, 2)::int % 3 WHEN 0 THEN 1200000 ELSE 600000 END, 'KES', 'BENCH-' || i.id, now(), now()
+         FROM i JOIN m ON m.id = i.member_id
+        WHERE substring(m.first_name, 2)::int % 3 <> 2`,
       [organizationId, MEMBERS],
     );
   }
-  await pgQuery(ownerUrl, "ANALYZE member; ANALYZE dues_invoice; ANALYZE organization");
+  await pgQuery(ownerUrl, "ANALYZE member; ANALYZE dues_invoice; ANALYZE payment; ANALYZE organization");
 }
 
 async function time(fn: () => Promise<number>) {

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import {
   CAPABILITIES,
   PLATFORM_CAPABILITIES,
+  PROVIDER_CAPABILITIES,
   PLATFORM_PRINCIPALS,
   ROLE_CAPABILITIES,
   ROLES,
@@ -44,7 +45,7 @@ describe("[M4.1] [B3.1] the capability table gives each role its own slice", () 
 
   test("every role and platform principal is in the examples, and every capability is held by someone", () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual([...ROLES, ...PLATFORM_PRINCIPALS].sort());
-    const held = new Set([...Object.values(ROLE_CAPABILITIES).flat(), ...Object.values(PLATFORM_CAPABILITIES).flat()]);
+    const held = new Set([...Object.values(ROLE_CAPABILITIES).flat(), ...Object.values(PLATFORM_CAPABILITIES).flat(), ...Object.values(PROVIDER_CAPABILITIES).flat()]);
     expect(CAPABILITIES.filter((c) => !held.has(c))).toEqual([]);
   });
 

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectAll } from "@/lib/db/clients";
 import { getMember, listMembers } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
-import { findMpesaPayment } from "@/lib/queries/mpesa-payments";
-import { paymentCredentialSecret } from "@/lib/queries/payment-credentials";
+import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
+import { stripeCredential } from "@/lib/payments/credentials";
 import { createDonor } from "@/lib/services/donors";
 import { createMember } from "@/lib/services/members";
-import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
+import { recordPayment } from "@/lib/services/payments";
+import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { migrate } from "../scripts/migrate";
@@ -40,8 +41,8 @@ const people = [
 ];
 const NOTE = "Diagnosed with sickle-cell crisis; husband lost his job at the port in October.";
 const DONOR = { name: "Mwangi Family Trust", email: "trustees@mwangi-family.example" };
-const RECEIPT = { receiptNumber: "SKL7QX2M9P", phone: "+254711222333", amountMinor: 250_000, paidAt: "2026-11-20T08:30:00Z" };
-const STRIPE_SECRET = "sk_test_harambee_dump_fixture_not_a_key";
+const RECEIPT = { receiptNumber: "SKL7QX2M9P", phone: "+254711222333" };
+const STRIPE = { secretKey: "sk_test_harambeeDumpFixtureNotAKey", webhookSecret: "whsec_harambeeDumpFixture" };
 
 describe("a dump of the whole database", () => {
   test("[M2.4] [B2.1] pg_dump holds none of the seeded NIN, BVN, phone, email, address, welfare note, donor, receipt or credential; the app still shows them", async () => {
@@ -50,8 +51,9 @@ describe("a dump of the whole database", () => {
     for (const person of people) ids.push((await createMember(club.actors.ADMIN, person)).id);
     const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: ids[0], title: "Medical support", notes: NOTE });
     await createDonor(club.actors.TREASURER, DONOR);
-    await recordMpesaPayment(club.actors.TREASURER, RECEIPT);
-    await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: STRIPE_SECRET });
+    const { invoice } = await createTestInvoice(club);
+    await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: RECEIPT.receiptNumber, phone: RECEIPT.phone, amount: "2500", paidOn: "2026-11-20" });
+    await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", ...STRIPE });
 
     const owner = await connectAs("owner");
     const { rows } = await owner.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
@@ -77,7 +79,8 @@ describe("a dump of the whole database", () => {
       DONOR.email,
       RECEIPT.receiptNumber,
       RECEIPT.phone.slice(1),
-      STRIPE_SECRET,
+      STRIPE.secretKey,
+      STRIPE.webhookSecret,
     ];
     const found = secrets.filter((secret) => dump.toLowerCase().includes(secret.toLowerCase()));
     expect(found).toEqual([]);
@@ -86,7 +89,7 @@ describe("a dump of the whole database", () => {
     for (const [i, person] of people.entries()) expect(await getMember(club.actors.VIEWER, ids[i]!)).toMatchObject(person);
     expect((await listMembers(club.actors.VIEWER, { search: "701 2345 6789" })).map((m) => m.id)).toEqual([ids[0]]);
     expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(NOTE);
-    expect(await findMpesaPayment(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ phone: RECEIPT.phone });
-    expect(await paymentCredentialSecret(club.actors.OWNER, "STRIPE")).toBe(STRIPE_SECRET);
+    expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ payerPhone: RECEIPT.phone });
+    expect(await stripeCredential(club.id)).toEqual(STRIPE);
   });
 });

@@ -4,7 +4,9 @@ import { platformActor, platformSystemActor, type PlatformActor } from "@/lib/au
 import { disconnectAll } from "@/lib/db/clients";
 import { districtReport } from "@/lib/queries/reporting";
 import { listMembers } from "@/lib/queries/members";
-import { issueDues, recordDuesPayment } from "@/lib/services/dues";
+import { issueInvoice } from "@/lib/services/dues";
+import { createPlan } from "@/lib/services/dues-plans";
+import { recordPayment } from "@/lib/services/payments";
 import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "@/lib/services/organizations";
 import { resolveSession } from "@/lib/queries/sessions";
@@ -22,11 +24,12 @@ async function club(districtCode: string, members: number, amount: number, paidI
   const email = `treasurer@${slug}.test`;
   const { userId } = await addPersonToOrganization(ACTOR, { organizationId: org.id, email, name: "T", password: TEST_PASSWORD, role: "TREASURER" });
   const treasurer = memberActor({ organizationId: org.id, userId, email, role: "TREASURER", ip: null });
+  const plan = await createPlan(treasurer, { name: "Annual dues", currency: "KES", amount: String(amount / 100), periodKind: "ANNUAL" });
   for (let n = 0; n < members; n += 1) {
     const { id } = await createMember(treasurer, { firstName: `Secret${n}`, lastName: `Person-${slug}`, email: `p${n}@${slug}.test` });
-    const invoice = await issueDues(treasurer, { memberId: id, period: "2026", amountMinor: amount });
+    const invoice = await issueInvoice(treasurer, { memberId: id, planId: plan.id });
     const paid = n < paidInFull ? amount : n === paidInFull ? partly : 0;
-    if (paid > 0) await recordDuesPayment(treasurer, { invoiceId: invoice.id, amountMinor: paid });
+    if (paid > 0) await recordPayment(treasurer, { invoiceId: invoice.id, method: "CASH", amount: String(paid / 100), reference: `R-${n}`, paidOn: "2026-07-15" });
   }
   return { org, treasurer };
 }

@@ -8,11 +8,12 @@ import { withTenant } from "@/lib/db/tenant";
 import { getMember } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import { findDonorsByEmail } from "@/lib/queries/donors";
-import { findMpesaPayment } from "@/lib/queries/mpesa-payments";
-import { paymentCredentialSecret } from "@/lib/queries/payment-credentials";
+import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
+import { stripeCredential } from "@/lib/payments/credentials";
 import { createDonor } from "@/lib/services/donors";
 import { createMember } from "@/lib/services/members";
-import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
+import { recordPayment } from "@/lib/services/payments";
+import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { connectAs } from "./support/database";
@@ -65,29 +66,31 @@ describe("declared fields are encrypted under the service layer", () => {
   test("[B2.1] donor name and email, M-Pesa receipt and phone, welfare notes and payment credentials are stored encrypted and read back", async () => {
     const email = `donor.${digits()}@example.org`;
     const donor = await createDonor(club.actors.TREASURER, { name: "Kamau Holdings Ltd", email });
-    const payment = await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "qgh12abc34", phone: "+254 712 000 111", amountMinor: 150_000, paidAt: "2026-11-01T09:00:00Z" });
+    const { invoice } = await createTestInvoice(club);
+    const payment = await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "qgh12abc34", phone: "+254 712 000 111", amount: "1500", paidOn: "2026-11-01" });
     const welfare = await openWelfareCase(club.actors.TREASURER, { title: "Hospital bill", notes: "Admitted to Aga Khan with malaria; family cannot pay." });
-    const credential = await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_test_harambee_fixture_not_a_key" });
+    const credential = await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_harambeeFixtureNotAKey", webhookSecret: "whsec_harambeeFixture" });
 
     expect((await row("donor", donor.id)).name).toMatch(CIPHERTEXT);
     expect((await row("donor", donor.id)).email).toMatch(CIPHERTEXT);
-    expect((await row("mpesa_payment", payment.id)).receipt_number).toMatch(CIPHERTEXT);
-    expect((await row("mpesa_payment", payment.id)).phone).toMatch(CIPHERTEXT);
+    expect((await row("payment", payment.id)).mpesa_receipt).toMatch(CIPHERTEXT);
+    expect((await row("payment", payment.id)).payer_phone).toMatch(CIPHERTEXT);
     expect((await row("welfare_case", welfare.id)).notes).toMatch(CIPHERTEXT);
     expect((await row("payment_credential", credential.id)).secret).toMatch(CIPHERTEXT);
 
     expect(await findDonorsByEmail(club.actors.VIEWER, email.toUpperCase())).toEqual([{ id: donor.id, name: "Kamau Holdings Ltd", email }]);
-    expect(await findMpesaPayment(club.actors.TREASURER, "QGH12ABC34")).toMatchObject({ receiptNumber: "QGH12ABC34", phone: "+254712000111" });
+    expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, "QGH12ABC34")).toMatchObject({ mpesaReceipt: "QGH12ABC34", payerPhone: "+254712000111" });
     expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe("Admitted to Aga Khan with malaria; family cannot pay.");
-    expect(await paymentCredentialSecret(club.actors.OWNER, "STRIPE")).toBe("sk_test_harambee_fixture_not_a_key");
+    expect(await stripeCredential(club.id)).toEqual({ secretKey: "sk_test_harambeeFixtureNotAKey", webhookSecret: "whsec_harambeeFixture" });
   });
 
   test("[B2.1] an M-Pesa receipt is recorded once per organisation, found through its blind index", async () => {
-    const receipt = { receiptNumber: "RKT45XYZ90", amountMinor: 5_000, paidAt: "2026-11-02T10:00:00Z" };
-    await recordMpesaPayment(club.actors.TREASURER, receipt);
-    await expect(recordMpesaPayment(club.actors.TREASURER, { ...receipt, receiptNumber: "rkt45xyz90" })).rejects.toMatchObject({
+    const { invoice } = await createTestInvoice(club);
+    const receipt = { invoiceId: invoice.id, method: "MPESA", reference: "RKT45XYZ90", amount: "50", paidOn: "2026-11-02" };
+    await recordPayment(club.actors.TREASURER, receipt);
+    await expect(recordPayment(club.actors.TREASURER, { ...receipt, reference: "rkt45xyz90" })).rejects.toMatchObject({
       code: "CONFLICT",
-      fieldErrors: { receiptNumber: ["This M-Pesa receipt is already recorded."] },
+      fieldErrors: { reference: ["This M-Pesa receipt is already recorded."] },
     });
   });
 

@@ -10,12 +10,13 @@ import { env } from "@/lib/env";
 import { reencryptRow, rotateKeys, swapRow } from "@/lib/jobs/key-rotation";
 import { getMember } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
-import { findMpesaPayment } from "@/lib/queries/mpesa-payments";
-import { paymentCredentialSecret } from "@/lib/queries/payment-credentials";
+import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
+import { darajaCredential } from "@/lib/payments/credentials";
 import { findDonorsByEmail } from "@/lib/queries/donors";
 import { createDonor } from "@/lib/services/donors";
 import { archiveMember, createMember, updateMember } from "@/lib/services/members";
-import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
+import { recordPayment } from "@/lib/services/payments";
+import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { checkRetire } from "../scripts/lib/key-retirement";
@@ -38,6 +39,7 @@ let owner: pg.Client;
 let club: TestOrganization;
 
 const DEV = developmentKeys(process.env.AUTH_SECRET!);
+const DARAJA = { provider: "MPESA_DARAJA", shortcode: "174379", passkey: "bfb279f9aa9bdbcf158e97dd", consumerKey: "rotation-consumer-key", consumerSecret: "daraja-consumer-secret-0001" } as const;
 const newKey = () => randomBytes(32).toString("base64");
 const [K2, K3, K4, K5, K6] = [newKey(), newKey(), newKey(), newKey(), newKey()];
 
@@ -83,7 +85,7 @@ async function storedKeyIds(): Promise<Record<string, string[]>> {
   const columns: Record<string, string[]> = {
     member: ["nin", "bvn", "phone", "email", "date_of_birth", "address"],
     donor: ["name", "email"],
-    mpesa_payment: ["receipt_number", "phone"],
+    payment: ["mpesa_receipt", "payer_phone", "raw_payload"],
     welfare_case: ["notes"],
     payment_credential: ["secret"],
   };
@@ -142,8 +144,9 @@ describe("rotating the field key", () => {
     const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: members[0]!.id, title: "Housing", notes: note });
     const donorEmail = `giving.${digits()}@example.org`;
     await createDonor(club.actors.TREASURER, { name: "Adeyemi & Sons", email: donorEmail });
-    await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "TRK88ZZ11Q", phone: "+254700111222", amountMinor: 9_900, paidAt: "2026-11-25T12:00:00Z" });
-    await setPaymentCredential(club.actors.OWNER, { provider: "MPESA_DARAJA", secret: "daraja-consumer-secret-0001" });
+    const { invoice } = await createTestInvoice(club);
+    await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "TRK88ZZ11Q", phone: "+254700111222", amount: "99", paidOn: "2026-11-25" });
+    await setPaymentCredential(club.actors.OWNER, DARAJA);
     expect(new Set(Object.values(await storedKeyIds()).flat())).toEqual(new Set(["dev"]));
 
     const rotation: [string, string][] = [["k2", K2], ["dev", DEV.fieldKey]];
@@ -173,8 +176,8 @@ describe("rotating the field key", () => {
       for (const { id, input } of members) expect(await getMember(club.actors.VIEWER, id)).toMatchObject(input);
       expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(note);
       expect(await findDonorsByEmail(club.actors.VIEWER, donorEmail)).toMatchObject([{ name: "Adeyemi & Sons" }]);
-      expect(await findMpesaPayment(club.actors.TREASURER, "trk88zz11q")).toMatchObject({ phone: "+254700111222" });
-      expect(await paymentCredentialSecret(club.actors.OWNER, "MPESA_DARAJA")).toBe("daraja-consumer-secret-0001");
+      expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, "trk88zz11q")).toMatchObject({ payerPhone: "+254700111222" });
+      expect(await darajaCredential(club.id)).toMatchObject({ consumerSecret: DARAJA.consumerSecret });
     });
 
     // Rotation is not an edit: the rows keep their updated_at, and the run is on the platform audit chain.
@@ -316,7 +319,7 @@ describe("the other keys", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Member\.ninIndex: \d+ blind index\(es\) recomputed/);
-    expect(run.stdout).toMatch(/MpesaPayment\.receiptNumberIndex: 1 blind index\(es\) recomputed/);
+    expect(run.stdout).toMatch(/Payment\.mpesaReceiptIndex: 1 blind index\(es\) recomputed/);
 
     const ring = keyring([["k6", K6]], blind);
     const client = connect(env().platformDatabaseUrl, ring);

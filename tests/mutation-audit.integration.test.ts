@@ -52,9 +52,11 @@ const sampleLocation = async (o: TestOrganization) =>
   (await call("location.create", o.actors.ADMIN, { programId: (await sampleProgram(o)).id, name: "Sample location" })) as { id: string };
 const sampleBeneficiary = async (o: TestOrganization) =>
   (await call("beneficiary.create", o.actors.ADMIN, { locationId: (await sampleLocation(o)).id, firstName: "Sample", lastName: "Person", householdSize: 3 })) as { id: string };
-async function sampleInvoice(o: TestOrganization) {
+const samplePlan = async (o: TestOrganization, level = "INDIVIDUAL") =>
+  (await call("dues_plan.create", o.actors.TREASURER, { name: `Plan ${randomBytes(4).toString("hex")}`, level, currency: "KES", amount: "9000", periodKind: "ANNUAL" })) as { id: string };
+async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } = {}) {
   const member = await sampleMember(o);
-  return (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, period: "2025", amountMinor: 90_000 })) as { id: string };
+  return (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id, draft: options.draft ?? false })) as { id: string };
 }
 
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
@@ -95,15 +97,32 @@ const SAMPLES: Record<string, Sample> = {
   "beneficiary.create": async (o) => [o.actors.ADMIN, { locationId: (await sampleLocation(o)).id, firstName: "Audit", lastName: "Sample", householdSize: 2 }],
   "beneficiary.update": async (o) => [o.actors.ADMIN, { id: (await sampleBeneficiary(o)).id, firstName: "Audit", lastName: "Edited", householdSize: 4 }],
   "donor.create": async (o) => [o.actors.TREASURER, { name: "Audit Donor Ltd", email: "donor@example.org" }],
-  "mpesa_payment.record": async (o) => [o.actors.TREASURER, { receiptNumber: "QK12AB34CD", phone: "+254712000333", amountMinor: 150_000, paidAt: new Date() }],
-  "payment_credential.set": async (o) => [o.actors.OWNER, { provider: "STRIPE", secret: "sk_test_sample_secret" }],
+  "payment_credential.set": async (o) => [o.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_sampleSecret", webhookSecret: "whsec_sampleSecret" }],
   "welfare_case.open": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, title: "Hospital bill", notes: "Confidential" }],
   "membership.assign_unit": async (o) => [o.actors.ADMIN, { userId: o.actors.PROGRAM_MANAGER.userId, unitId: (await sampleProgram(o)).id }],
   "membership.change_role": async (o) => [o.actors.OWNER, { userId: o.actors.VIEWER.userId, role: "MEMBER" }],
   "membership.remove": async (o) => [o.actors.OWNER, { userId: o.actors.FIELD_MANAGER.userId }],
   "audit.export": async (o) => [o.actors.ADMIN, { action: "member." }],
-  "dues.issue": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, period: "2026", amountMinor: 120_000 }],
-  "dues.payment": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, amountMinor: 20_000 }],
+  "dues_plan.create": async (o) => [o.actors.TREASURER, { name: "Audited plan", currency: "KES", amount: "12000", periodKind: "QUARTERLY" }],
+  "dues_plan.set_active": async (o) => [o.actors.TREASURER, { planId: (await samplePlan(o)).id, active: false }],
+  "dues.enrol": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, planId: (await samplePlan(o)).id }],
+  "dues.unenrol": async (o) => {
+    const member = await sampleMember(o);
+    await call("dues.enrol", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id });
+    return [o.actors.TREASURER, { memberId: member.id }];
+  },
+  "dues.issue": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, planId: (await samplePlan(o)).id, period: "2026-27" }],
+  "dues.issue_period": async (o) => {
+    const plan = await samplePlan(o, "FAMILY");
+    const [payer, child] = [await sampleMember(o), await sampleMember(o)];
+    await call("dues.enrol", o.actors.TREASURER, { memberId: payer.id, planId: plan.id });
+    await call("dues.enrol", o.actors.TREASURER, { memberId: child.id, planId: plan.id, payerId: payer.id });
+    return [o.actors.TREASURER, { planId: plan.id, period: "2026-27" }];
+  },
+  "dues.open": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o, { draft: true })).id }],
+  "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
+  "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
+  "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],
   "support.revoke": async (o) => {

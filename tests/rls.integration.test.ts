@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
-import { createMember } from "@/lib/services/members";
 import { createDonor } from "@/lib/services/donors";
-import { recordMpesaPayment } from "@/lib/services/mpesa-payments";
+import { recordPayment } from "@/lib/services/payments";
+import { enrolMember } from "@/lib/services/dues-plans";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
-import { issueDues } from "@/lib/services/dues";
+import { createTestInvoice } from "./support/dues";
 import { grantSupportAccess } from "@/lib/services/support-access";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
@@ -20,16 +20,14 @@ let app: pg.Client;
 beforeAll(async () => {
   clubA = await createTestOrganization("rls-a");
   clubB = await createTestOrganization("rls-b");
-  const amina = await createMember(clubA.actors.TREASURER, { firstName: "Amina", lastName: "Wekesa" });
-  const brian = await createMember(clubB.actors.TREASURER, { firstName: "Brian", lastName: "Otieno" });
-  await issueDues(clubA.actors.TREASURER, { memberId: amina.id, period: "2026", amountMinor: 100_000 });
-  await issueDues(clubB.actors.TREASURER, { memberId: brian.id, period: "2026", amountMinor: 100_000 });
   // A row in every tenant table, for both clubs.
   for (const club of [clubA, clubB]) {
+    const { member, plan, invoice } = await createTestInvoice(club);
+    await enrolMember(club.actors.TREASURER, { memberId: member.id, planId: plan.id });
     await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
-    await recordMpesaPayment(club.actors.TREASURER, { receiptNumber: "RLS0000001", amountMinor: 100, paidAt: new Date() });
+    await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
     await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
-    await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secret: "sk_test_rls_isolation" });
+    await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_rlsIsolation", webhookSecret: "whsec_rlsIsolation" });
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
     await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });

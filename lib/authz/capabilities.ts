@@ -32,6 +32,7 @@ export const CAPABILITY_DESCRIPTIONS = {
   "dues:own": "See one's own dues and pay them",
   "dues:read": "Read every member's dues and arrears",
   "dues:collect": "Issue dues and record payments",
+  "payments:settle": "Settle payments a provider confirms (held only by the Stripe and M-Pesa webhooks and their reconciliation job)",
   "donations:read": "Read donations and donor receipts",
   "donations:write": "Record donations and issue receipts",
   "welfare:read": "Read welfare cases",
@@ -122,6 +123,19 @@ export type PlatformPrincipal = (typeof PLATFORM_PRINCIPALS)[number];
 export const PLATFORM_CAPABILITIES: Record<PlatformPrincipal, readonly Capability[]> = {
   DISTRICT_ADMIN: ["district:report"],
   PLATFORM_ADMIN: ["platform:organizations", "platform:suspend", "platform:notices", "platform:provision", "platform:keys"],
+};
+
+/**
+ * Payment providers acting on their own evidence: a verified webhook or a
+ * status query. No person holds their capability, so no form can settle a
+ * payment as if a provider had confirmed it.
+ */
+export const PROVIDER_PRINCIPALS = ["STRIPE", "MPESA"] as const;
+export type ProviderPrincipal = (typeof PROVIDER_PRINCIPALS)[number];
+
+export const PROVIDER_CAPABILITIES: Record<ProviderPrincipal, readonly Capability[]> = {
+  STRIPE: ["payments:settle"],
+  MPESA: ["payments:settle"],
 };
 
 /**

@@ -26,7 +26,7 @@ export const ENCRYPTED_FIELDS = {
     address: {},
   },
   Donor: { name: {}, email: { index: "email" } },
-  MpesaPayment: { receiptNumber: { index: "mpesa-receipt" }, phone: { index: "phone" } },
+  Payment: { mpesaReceipt: { index: "mpesa-receipt" }, payerPhone: { index: "phone" }, rawPayload: {} },
   WelfareCase: { notes: {} },
   PaymentCredential: { secret: {} },
   User: { totpSecret: {} },

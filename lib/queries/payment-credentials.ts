@@ -3,14 +3,10 @@ import type { Actor } from "../authz/actor";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 
-/** The organisation's decrypted secret for a provider, for the code that calls that provider; null when unset. */
-export async function paymentCredentialSecret(actor: Actor, provider: "STRIPE" | "MPESA_DARAJA"): Promise<string | null> {
+/** Which providers the organisation has connected, and when: never the secrets themselves. */
+export async function connectedProviders(actor: Actor) {
   if (!can(actor, "billing:manage")) throw notFoundError();
-  const credential = await withTenant(actor.organizationId, (tx) =>
-    tx.paymentCredential.findUnique({
-      where: { organizationId_provider: { organizationId: actor.organizationId, provider } },
-      select: { secret: true },
-    }),
+  return withTenant(actor.organizationId, (tx) =>
+    tx.paymentCredential.findMany({ select: { provider: true, updatedAt: true }, orderBy: { provider: "asc" } }),
   );
-  return credential?.secret ?? null;
 }

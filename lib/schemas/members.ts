@@ -34,3 +34,11 @@ export const updateMemberInput = memberFields.extend({ id: z.uuid("Unknown membe
 export const archiveMemberInput = z.object({ id: z.uuid("Unknown member") });
 
 export type MemberFields = z.infer<typeof memberFields>;
+
+/** Ties a member record to the login of the same person (or unties it: empty userId). */
+export const linkMemberLoginInput = z.object({
+  memberId: z.uuid("Unknown member"),
+  userId: z
+    .union([z.uuid("Unknown person"), z.literal("")])
+    .transform((v) => v || null),
+});

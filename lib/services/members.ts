@@ -3,7 +3,7 @@ import { scope } from "../authz/scope";
 import { searchIndex } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, notFoundError } from "../errors";
-import { archiveMemberInput, createMemberInput, updateMemberInput, type MemberFields } from "../schemas/members";
+import { archiveMemberInput, createMemberInput, linkMemberLoginInput, updateMemberInput, type MemberFields } from "../schemas/members";
 import { defineMutation } from "./mutation";
 import { onUniqueViolation } from "./unique-violation";
 
@@ -90,6 +90,28 @@ export const archiveMember = defineMutation({
     return {
       result: { id },
       audit: { summary: "Member archived", targetType: "Member", targetId: id, ...auditDiff("Member", before, after) },
+    };
+  },
+});
+
+/**
+ * Ties a member record to a login of this organisation, so that person sees
+ * their own dues ("My dues"); one record per login.
+ */
+export const linkMemberLogin = defineMutation({
+  action: "member.link_login",
+  capability: "roles:manage",
+  input: linkMemberLoginInput,
+  run: async (tx, { memberId, userId }, actor) => {
+    const member = await tx.member.findFirst({ where: { id: memberId, organizationId: actor.organizationId }, select: { id: true, userId: true } });
+    if (!member) throw notFoundError();
+    if (userId && !(await tx.membership.findFirst({ where: { userId, organizationId: actor.organizationId }, select: { id: true } }))) throw notFoundError();
+    await tx.member
+      .update({ where: { id: member.id }, data: { userId } })
+      .catch(onUniqueViolation({ user_id: ["userId", "That login already has a member record"] }));
+    return {
+      result: { id: member.id },
+      audit: { summary: userId ? "Member record linked to a login" : "Member record unlinked from its login", targetType: "Member", targetId: member.id, before: { userId: member.userId }, after: { userId } },
     };
   },
 });

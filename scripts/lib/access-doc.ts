@@ -3,6 +3,8 @@ import {
   CAPABILITY_DESCRIPTIONS,
   PLATFORM_CAPABILITIES,
   PLATFORM_PRINCIPALS,
+  PROVIDER_CAPABILITIES,
+  PROVIDER_PRINCIPALS,
   ROLE_CAPABILITIES,
   ROLE_REACH,
   ROLES,
@@ -37,7 +39,7 @@ const mark = (held: boolean) => (held ? "✓" : "");
 const accessWords = (access: Access) => (access === "public" ? "anyone" : access === "signed-in" ? "any signed-in member" : `\`${access}\``);
 
 function capabilityTable(): string[] {
-  const columns = [...ROLES.map(title), ...PLATFORM_PRINCIPALS.map(title), "Support (with grant)"];
+  const columns = [...ROLES.map(title), ...PLATFORM_PRINCIPALS.map(title), "Support (with grant)", ...PROVIDER_PRINCIPALS.map((p) => `${title(p)} (webhook)`)];
   const lines = [row(["capability", "what it allows", ...columns]), row(["---", "---", ...columns.map(() => ":-:")])];
   for (const capability of CAPABILITIES) {
     const holds = (caps: readonly Capability[]) => mark(caps.includes(capability));
@@ -48,6 +50,7 @@ function capabilityTable(): string[] {
         ...ROLES.map((role) => holds(ROLE_CAPABILITIES[role])),
         ...PLATFORM_PRINCIPALS.map((p) => holds(PLATFORM_CAPABILITIES[p])),
         holds(SUPPORT_ACCESS),
+        ...PROVIDER_PRINCIPALS.map((p) => holds(PROVIDER_CAPABILITIES[p])),
       ]),
     );
   }

@@ -6,9 +6,12 @@ import { logout } from "./actions";
 
 const NAV: { href: string; label: string; capability: Capability }[] = [
   { href: "/members", label: "Members", capability: "members:read" },
+  { href: "/dues", label: "Dues", capability: "dues:read" },
+  { href: "/my-dues", label: "My dues", capability: "dues:own" },
   { href: "/programs", label: "Programs", capability: "programs:read" },
   { href: "/beneficiaries", label: "Beneficiaries", capability: "beneficiaries:read" },
   { href: "/audit", label: "Audit", capability: "audit:read" },
+  { href: "/settings/payments", label: "Payments", capability: "billing:manage" },
 ];
 
 export default async function TenantLayout({ children }: { children: ReactNode }) {
