@@ -4,6 +4,8 @@ import { issuePeriod } from "../lib/services/dues";
 import { createPlan, enrolMember } from "../lib/services/dues-plans";
 import { recordPayment } from "../lib/services/payments";
 import { withTenant } from "../lib/db/tenant";
+import { setPaymentCredential } from "../lib/services/payment-credentials";
+import { demoPaymentCredentials } from "./demo-payments";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
@@ -106,6 +108,11 @@ export async function seedDemo(): Promise<void> {
     const memberIds: string[] = [];
     for (const person of demoPeople(spec.kind, 30)) memberIds.push((await createMember(owner, person)).id);
     if (units) await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
+    if (spec.kind === "CLUB") {
+      const { stripe, daraja } = demoPaymentCredentials(process.env.AUTH_SECRET!, spec.slug);
+      await setPaymentCredential(owner, stripe);
+      await setPaymentCredential(owner, daraja);
+    }
     const dues = DEMO_DUES[spec.slug];
     if (dues) await seedDues(memberActor({ organizationId: org.id, ...people.treasurer, ip: null }), memberIds, dues);
   }
