@@ -122,6 +122,7 @@ const SAMPLES: Record<string, Sample> = {
   "dues.open": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o, { draft: true })).id }],
   "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
   "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
+  "payment.mpesa_requested": async (o) => [o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId: "ws_CO_sample", amountMinor: 900_000, phone: "+254712000444" }],
   "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],

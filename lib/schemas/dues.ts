@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "../dues/money";
 import { parsePeriodKey } from "../dues/periods";
+import { normalizePhone } from "../crypto/normalize";
 import { optionalText } from "./fields";
 
 /**
@@ -102,3 +103,21 @@ export const recordPaymentInput = z
   });
 
 export type CreatePlanInput = z.infer<typeof createPlanInput>;
+
+/** The phone an STK push goes to: a Kenyan mobile number, as people type it. */
+export const mpesaPhoneInput = z.object({
+  phone: z
+    .string()
+    .trim()
+    .max(32)
+    .transform((v) => normalizePhone(v.replace(/^0(?=7|1)/, "+254")))
+    .refine((v): v is string => v !== null && /^\+254[17]\d{8}$/.test(v), "Enter a Safaricom number, e.g. 0712 345 678"),
+});
+
+/** What the STK push left pending: recorded by the payer, settled later by the callback or the status query. */
+export const requestMpesaPaymentInput = z.object({
+  invoiceId: z.uuid(),
+  checkoutRequestId: z.string().min(1).max(100),
+  amountMinor: z.number().int().positive(),
+  phone: z.string().regex(/^\+254[17]\d{8}$/),
+});
