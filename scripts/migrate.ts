@@ -1,6 +1,7 @@
 /**
  * `npm run migrate` — applies prisma/migrations to the database in DATABASE_URL
  * (the OWNER connection: the role that owns the schema and may create roles),
+ * installs or upgrades the job queue's schema (scripts/lib/job-schema.ts),
  * then sets the runtime roles' passwords and database CONNECT privileges.
  *
  *   DATABASE_URL          owner connection string (required)
@@ -17,6 +18,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { installJobSchema } from "./lib/job-schema";
 import { applyMigrations, markMigrationRolledBack } from "./lib/schema-engine";
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
@@ -40,13 +42,16 @@ export interface MigrateResult {
 }
 
 /**
- * Applies pending migrations (idempotent), then: role passwords from env (when
- * given), GRANT CONNECT on this database to both runtime roles, REVOKE CONNECT
- * from PUBLIC. Throws with the engine's / Postgres' message on failure.
+ * Applies pending migrations (idempotent), installs or upgrades the job schema
+ * and re-grants it, then: role passwords from env (when given), GRANT CONNECT
+ * on this database to both runtime roles, REVOKE CONNECT from PUBLIC. Throws
+ * with the engine's / Postgres' message on failure.
  */
 export async function migrate(ownerUrl: string, options: MigrateOptions = {}): Promise<MigrateResult> {
   if (!ownerUrl) throw new Error("migrate: owner connection string is empty");
   const applied = await applyMigrations(ownerUrl, options.migrationsDir ?? MIGRATIONS_DIR);
+  // After the migrations, which create the runtime roles it grants to.
+  await installJobSchema(ownerUrl);
 
   const passwords: [role: string, password: string | undefined][] = [
     [APP_ROLE, options.appPassword ?? process.env.APP_DB_PASSWORD],

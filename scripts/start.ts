@@ -3,14 +3,16 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { spawnWorker, type WorkerProcess } from "./lib/worker-process";
 import { localSecrets } from "./secrets";
 
 /**
  * `npm start`: one command from a fresh clone to a running product.
  * Without DATABASE_URL it runs a real PostgreSQL from npm with its data in
- * `.data/` (kept between runs), migrates, seeds the demo on first run, builds
- * if needed and serves on PORT (default 3000). With DATABASE_URL it uses that
- * database and seeds only when SEED_DEMO=1.
+ * `.data/` (kept between runs), migrates, seeds the demo on first run, starts
+ * the background-job worker (a child process), builds if needed and serves on
+ * PORT (default 3000). With DATABASE_URL it uses that database and seeds only
+ * when SEED_DEMO=1.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR ?? ".data");
@@ -61,7 +63,10 @@ async function main() {
     process.exit(1);
   }
 
+  let worker: WorkerProcess | undefined;
   const shutdown = async (code: number) => {
+    // The worker first: its jobs in flight still need the database.
+    await worker?.stop();
     await postgres?.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -78,6 +83,13 @@ async function main() {
       const { seedIfEmpty } = await import("./seed-if-empty");
       if (await seedIfEmpty()) step("seeded the demo organisations");
     }
+
+    worker = spawnWorker({
+      root,
+      env: { ...process.env, NODE_ENV: "production" },
+      onUnexpectedExit: (how) => step(`the worker stopped (${how}); the server keeps running without background jobs`),
+    });
+    step("worker started");
 
     if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
       step("building the app (first run)…");
@@ -98,7 +110,7 @@ async function main() {
       console.log(`               program-manager@ikeja-relief.test; on the apex's /sign-in: platform admin admin@harambee.test, district admin district-admin@harambee.test`);
       console.log(`  password:    ${DEMO_PASSWORD}`);
     }
-    console.log(`\n  Ctrl-C stops the server${postgres ? " and PostgreSQL" : ""}.\n`);
+    console.log(`\n  Ctrl-C stops the server${postgres ? ", the worker and PostgreSQL" : " and the worker"}.\n`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await shutdown(1);

@@ -1,0 +1,7 @@
+import type { JobDefinition } from "./registry";
+
+/**
+ * Every job the worker runs (`npm run worker`). A job is defined with
+ * defineJob in its own module (lib/jobs/<noun>.ts) and listed here.
+ */
+export const JOBS: readonly JobDefinition[] = [];

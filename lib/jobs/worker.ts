@@ -1,0 +1,60 @@
+import type PgBoss from "pg-boss";
+import { logError, logEvent } from "../log";
+import { startQueue, stopQueue } from "./queue";
+import type { JobDefinition } from "./registry";
+
+/**
+ * The worker: this process's queue as the platform role, a queue, a handler
+ * and (when the job has one) a cron schedule per job. One JSON line per job
+ * started, finished or failed, with the job's name and id, never its data.
+ */
+export type RunningWorker = {
+  /** Stops fetching; jobs in flight get up to `timeoutMs` to finish (then pg-boss fails them for retry). */
+  stop(timeoutMs?: number): Promise<void>;
+};
+
+export async function startWorker(jobs: readonly JobDefinition[]): Promise<RunningWorker> {
+  const names = jobs.map((job) => job.name);
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (repeated.length) throw new Error(`jobs defined twice: ${repeated.join(", ")}`);
+
+  const boss = await startQueue("platform");
+  try {
+    for (const job of jobs) {
+      const queue = { name: job.name, ...job.options };
+      await boss.createQueue(job.name, queue);
+      // createQueue leaves an existing queue as it was: the job's options as defined now win.
+      await boss.updateQueue(job.name, queue);
+      await boss.work<object>(job.name, { includeMetadata: true }, ([task]) => runOne(job, task));
+      if (job.schedule) await boss.schedule(job.name, job.schedule, {});
+    }
+    // The list is the truth for schedules too: a job removed, or no longer scheduled, stops being enqueued.
+    for (const { name } of await boss.getSchedules()) {
+      if (!jobs.some((job) => job.name === name && job.schedule)) await boss.unschedule(name);
+    }
+  } catch (error) {
+    await stopQueue();
+    throw error;
+  }
+  logEvent("info", "worker.started", { jobs: names });
+  return {
+    stop: async (timeoutMs) => {
+      await stopQueue(timeoutMs);
+      logEvent("info", "worker.stopped");
+    },
+  };
+}
+
+// pg-boss hands its handler a batch; the default batch is one job.
+async function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
+  const fields = { job: job.name, jobId: task.id, attempt: task.retryCount + 1 };
+  const started = Date.now();
+  logEvent("info", "job.started", fields);
+  try {
+    await job.run(task.data);
+  } catch (error) {
+    logError("job.failed", error, { ...fields, ms: Date.now() - started });
+    throw error;
+  }
+  logEvent("info", "job.finished", { ...fields, ms: Date.now() - started });
+}
