@@ -7,6 +7,7 @@ import type pg from "pg";
 import { platformActor, platformSystemActor, type Actor, type IdentitySubject, type PlatformActor, type SessionSubject } from "@/lib/authz/actor";
 import { newTotpSecret, recoveryCodeHash } from "@/lib/auth/totp";
 import { disconnectAll } from "@/lib/db/clients";
+import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
 import { connectAs } from "./support/database";
@@ -57,6 +58,13 @@ const samplePlan = async (o: TestOrganization, level = "INDIVIDUAL") =>
 async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } = {}) {
   const member = await sampleMember(o);
   return (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id, draft: options.draft ?? false })) as { id: string };
+}
+
+/** A pending STK payment's CheckoutRequestID, as startMpesaPayment leaves it. */
+async function samplePendingMpesa(o: TestOrganization) {
+  const checkoutRequestId = `ws_CO_sample_${randomBytes(4).toString("hex")}`;
+  await call("payment.mpesa_requested", o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId, amountMinor: 900_000, phone: "+254712000444" });
+  return checkoutRequestId;
 }
 
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
@@ -123,6 +131,9 @@ const SAMPLES: Record<string, Sample> = {
   "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
   "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
   "payment.mpesa_requested": async (o) => [o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId: "ws_CO_sample", amountMinor: 900_000, phone: "+254712000444" }],
+  "payment.mpesa_paid": async (o) => [mpesaActor(o.id, "196.201.214.200"), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0001", amountMinor: 900_000, paidAt: new Date(), rawPayload: "{}" }],
+  "payment.mpesa_failed": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), resultCode: 1032, reason: "You cancelled the request on your phone.", rawPayload: "{}" }],
+  "payment.mpesa_rejected": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0002", reason: "Another amount", rawPayload: "{}" }],
   "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],
