@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/mpesa/[token]/route";
-import { disconnectAll } from "@/lib/db/clients";
+import { connect, disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { reconcileMpesaPayments } from "@/lib/jobs/mpesa-reconcile";
+import { env } from "@/lib/env";
 import { darajaCredential } from "@/lib/payments/credentials";
 import { nairobiTimestamp } from "@/lib/payments/daraja-time";
 import { invoicePaidMinor } from "@/lib/queries/ledger";
@@ -272,6 +273,30 @@ describe("the reconcile job (STK Push Query)", () => {
       { timeout: 10_000, interval: 100 },
     );
     expect((await auditOf(invoiceId)).filter((e) => e.action === "payment.mpesa_failed")).toMatchObject([{ actorLabel: "mpesa", ip: null }]);
+  });
+
+  test("[P3] a valid callback while our database is down gets 202, never a 5xx; the payment stays pending and the job settles it once the database is back", async () => {
+    const { invoiceId, paymentId, checkoutRequestId } = await pushFor("1037");
+    await answeredFor(checkoutRequestId);
+    const gone = await serveRoute(ROUTE, POST);
+    await gone.close();
+    const url = new URL(env().appDatabaseUrl);
+    url.port = String(gone.port);
+    const down = connect(url.toString(), env().keyring);
+    const up = swapAppDb(down);
+    let answer;
+    try {
+      answer = await asSafaricom(callbackBody(checkoutRequestId, 0, { shillings: 250, receipt: receipt() }));
+    } finally {
+      swapAppDb(up);
+      await down.$disconnect();
+    }
+    expect(answer.status).toBe(202);
+    expect(JSON.parse(answer.body)).toMatchObject({ ResultCode: 0, id: expect.any(String) });
+    expect((await payment(paymentId)).status).toBe("PENDING");
+    await reconcileMpesaPayments({ now: inTwoMinutes() });
+    expect((await payment(paymentId)).status).toBe("SUCCEEDED");
+    expect(await paid(invoiceId)).toBe(25_000);
   });
 
   test("[P3] a payment Daraja never confirms is closed as failed after an hour, with a reason for the payer", async () => {
