@@ -301,12 +301,19 @@ describe("the reconcile job (STK Push Query)", () => {
 
   test("[P3] a payment Daraja never confirms is closed as failed after an hour, with a reason for the payer", async () => {
     const { invoice } = await createTestInvoice(club, { amount: "250" });
-    const { id } = await requestMpesaPayment(club.actors.TREASURER, { invoiceId: invoice.id, checkoutRequestId: `ws_CO_never_${randomBytes(4).toString("hex")}`, amountMinor: 25_000, phone: "+254712345678" });
+    const checkoutRequestId = `ws_CO_never_${randomBytes(4).toString("hex")}`;
+    const { id } = await requestMpesaPayment(club.actors.TREASURER, { invoiceId: invoice.id, checkoutRequestId, amountMinor: 25_000, phone: "+254712345678" });
     await reconcileMpesaPayments({ now: inTwoMinutes() });
     expect((await payment(id)).status).toBe("PENDING");
     await reconcileMpesaPayments({ now: new Date(Date.now() + 2 * 3_600_000) });
     expect(await payment(id)).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("never confirmed") });
     expect((await auditOf(invoice.id)).filter((e) => e.action === "payment.mpesa_failed")).toHaveLength(1);
+
+    // A "paid" callback after that changes nothing, and says so loudly: money to look at by hand.
+    const late = callbackBody(checkoutRequestId, 0, { shillings: 250, receipt: receipt(), phone: "254712345678" });
+    const lines = await logLines(async () => expect((await asSafaricom(late)).status).toBe(200));
+    expect(lines).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringContaining("already closed as failed") }));
+    expect((await payment(id)).status).toBe("FAILED");
   });
 });
 
