@@ -37,6 +37,8 @@ const MISSING_VALUES: Record<Resource, Record<string, string>> = {
   program: {},
   location: {},
   beneficiary: { firstName: "Nobody", lastName: "Here", householdSize: "1" },
+  duesPlan: {},
+  duesInvoice: {},
 };
 
 const objectRef = (route: Route) => (route.kind === "handler" ? undefined : route.object);
@@ -91,7 +93,7 @@ export function buildChecks(slug: string, home: GroundTruth, foreign: GroundTrut
       // Only resources scoped by reach have objects in the organisation that a role may not reach;
       // the nearest one to the person's unit is the sharpest test.
       const outOfReach =
-        ref.resource === "member"
+        ref.resource === "member" || ref.resource === "duesPlan" || ref.resource === "duesInvoice"
           ? undefined
           : mine.filter((o) => o.id !== own.id && !reaches(person, ref.resource, o)).sort((a, b) => distance(person, a) - distance(person, b))[0];
       if (outOfReach) cases.push(["out-of-reach", outOfReach, outOfReach]);
