@@ -2,8 +2,7 @@ import { z } from "zod";
 import type { Actor } from "../authz/actor";
 import { scope } from "../authz/scope";
 import { csvCell } from "../audit/csv";
-import { Prisma } from "../db/generated/client";
-import { invoiceRows, type InvoiceRow } from "../db/invoice-states";
+import { selectArrears, selectArrearsTotals, selectInvoices, type InvoiceRow } from "../db/invoice-states";
 import { withTenant } from "../db/tenant";
 import { calendarDateOf, type CalendarDate } from "../dues/calendar-date";
 import { invoiceState, INVOICE_STATE_LABELS } from "../dues/invoice-state";
@@ -64,26 +63,10 @@ export async function memberChoices(actor: Actor) {
   );
 }
 
-function filterSql(filter: InvoiceFilter): Prisma.Sql {
-  const parts = [
-    filter.state ? Prisma.sql`r.state = ${filter.state}` : null,
-    filter.planId ? Prisma.sql`r.plan_id = ${filter.planId}::uuid` : null,
-    filter.period ? Prisma.sql`r.period = ${filter.period}` : null,
-  ].filter((p): p is Prisma.Sql => p !== null);
-  return parts.length ? Prisma.join(parts, " AND ", "AND ") : Prisma.empty;
-}
-
 /** Invoices newest due first, after the keyset cursor, at most `limit`. */
 function invoicePage(actor: Actor, filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number, today: CalendarDate) {
   scope(actor, "duesInvoice");
-  const cursor = after ? Prisma.sql`AND (r.due_on, r.id) < (${after.dueOn}::date, ${after.id}::uuid)` : Prisma.empty;
-  return withTenant(actor.organizationId, (tx) =>
-    tx.$queryRaw<InvoiceRow[]>`
-      SELECT r.* FROM ${invoiceRows(actor.organizationId, today)} r
-       WHERE true ${filterSql(filter)} ${cursor}
-       ORDER BY r.due_on DESC, r.id DESC
-       LIMIT ${limit}`,
-  );
+  return withTenant(actor.organizationId, (tx) => selectInvoices(tx, actor.organizationId, today, filter, after, limit));
 }
 
 /** One page of the invoice list, filtered by state, plan and period; `next` is the cursor of the page after. */
@@ -187,8 +170,6 @@ export async function getInvoice(actor: Actor, id: string, today = duesToday()) 
   return { ...invoice, covered, paidMinor, balanceMinor: invoice.status === "VOID" ? 0 : Math.max(0, invoice.amountMinor - paidMinor), state };
 }
 
-export type ArrearsRow = { member_id: string; first_name: string; last_name: string; currency: string; invoices: number; balance_minor: number; oldest_due_on: Date };
-
 /**
  * Who owes: per member and currency, the unpaid balance of their issued
  * invoices (open, partly paid, overdue or lapsed), oldest debt first, and the
@@ -196,26 +177,10 @@ export type ArrearsRow = { member_id: string; first_name: string; last_name: str
  */
 export async function listArrears(actor: Actor, after?: ArrearsCursor, today = duesToday()) {
   scope(actor, "duesInvoice");
-  const owing = Prisma.sql`
-    SELECT r.member_id, r.first_name, r.last_name, r.currency, count(*)::int AS invoices,
-           SUM(r.balance_minor)::bigint AS balance_minor, MIN(r.due_on) AS oldest_due_on
-      FROM ${invoiceRows(actor.organizationId, today)} r
-     WHERE r.state IN ('open', 'partially_paid', 'overdue', 'lapsed')
-     GROUP BY r.member_id, r.first_name, r.last_name, r.currency`;
-  const cursor = after ? Prisma.sql`WHERE (a.oldest_due_on, a.member_id, a.currency) > (${after.oldestDueOn}::date, ${after.memberId}::uuid, ${after.currency})` : Prisma.empty;
   const [rows, totals] = await withTenant(actor.organizationId, (tx) =>
-    Promise.all([
-      tx.$queryRaw<ArrearsRow[]>`SELECT a.* FROM (${owing}) a ${cursor} ORDER BY a.oldest_due_on, a.member_id, a.currency LIMIT ${PAGE_SIZE + 1}`,
-      tx.$queryRaw<{ currency: string; members: number; balance_minor: bigint }[]>`
-        SELECT a.currency, count(DISTINCT a.member_id)::int AS members, SUM(a.balance_minor)::bigint AS balance_minor
-          FROM (${owing}) a GROUP BY a.currency ORDER BY a.currency`,
-    ]),
+    Promise.all([selectArrears(tx, actor.organizationId, today, after, PAGE_SIZE + 1), selectArrearsTotals(tx, actor.organizationId, today)]),
   );
-  const page = rows.slice(0, PAGE_SIZE).map((r) => ({ ...r, balance_minor: Number(r.balance_minor) }));
+  const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
-  return {
-    rows: page,
-    totals: totals.map((t) => ({ currency: t.currency, members: t.members, balanceMinor: Number(t.balance_minor) })),
-    next: rows.length > PAGE_SIZE && last ? `${day(last.oldest_due_on)}_${last.member_id}_${last.currency}` : null,
-  };
+  return { rows: page, totals, next: rows.length > PAGE_SIZE && last ? `${day(last.oldest_due_on)}_${last.member_id}_${last.currency}` : null };
 }

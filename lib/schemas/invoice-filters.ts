@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INVOICE_STATES } from "../dues/invoice-state";
+import { parsePeriodKey } from "../dues/periods";
 
 /**
  * The invoice list's filters and cursor, read from the query string (page and
@@ -12,7 +13,7 @@ export const invoiceFilterInput = z.object({
   period: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}(-[HQM]\d{1,2})?$/)
+    .refine((v) => parsePeriodKey(v) !== null)
     .optional()
     .catch(undefined),
 });
