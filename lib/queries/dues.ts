@@ -157,10 +157,13 @@ export async function getInvoice(actor: Actor, id: string, today = duesToday()) 
       },
     });
     if (!invoice) return null;
-    const [paidMinor, covered] = await Promise.all([
-      invoicePaidMinor(tx, actor.organizationId, invoice.id),
-      tx.member.findMany({ where: { id: { in: invoice.coveredMemberIds } }, orderBy: [{ lastName: "asc" }, { firstName: "asc" }], select: { id: true, firstName: true, lastName: true } }),
-    ]);
+    // One after the other: a transaction's queries share one connection.
+    const paidMinor = await invoicePaidMinor(tx, actor.organizationId, invoice.id);
+    const covered = await tx.member.findMany({
+      where: { id: { in: invoice.coveredMemberIds } },
+      orderBy: [{ lastName: "asc" }, { firstName: "asc" }],
+      select: { id: true, firstName: true, lastName: true },
+    });
     return { invoice, paidMinor, covered };
   });
   if (!found) throw notFoundError();
@@ -177,9 +180,10 @@ export async function getInvoice(actor: Actor, id: string, today = duesToday()) 
  */
 export async function listArrears(actor: Actor, after?: ArrearsCursor, today = duesToday()) {
   scope(actor, "duesInvoice");
-  const [rows, totals] = await withTenant(actor.organizationId, (tx) =>
-    Promise.all([selectArrears(tx, actor.organizationId, today, after, PAGE_SIZE + 1), selectArrearsTotals(tx, actor.organizationId, today)]),
-  );
+  const [rows, totals] = await withTenant(actor.organizationId, async (tx) => [
+    await selectArrears(tx, actor.organizationId, today, after, PAGE_SIZE + 1),
+    await selectArrearsTotals(tx, actor.organizationId, today),
+  ] as const);
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   return { rows: page, totals, next: rows.length > PAGE_SIZE && last ? `${day(last.oldest_due_on)}_${last.member_id}_${last.currency}` : null };
