@@ -5,6 +5,7 @@ import { ROUTES, routeLabel, routePath, type ActionRoute, type Route } from "../
 import type { ActionCall } from "./server-actions";
 import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
+import { DUES_CALLS } from "./matrix-dues";
 
 /**
  * The isolation matrix, generated from the route manifest, the capability
@@ -143,6 +144,7 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   updateBeneficiaryAction: (c) => ({ fields: c.target!.values }),
   grantSupportAccessAction: () => ({ fields: { hours: "1" } }),
   revokeSupportAccessAction: () => ({ fields: {} }),
+  ...DUES_CALLS,
 };
 
 export function callOf(check: Check & { route: ActionRoute }): ActionCall {

@@ -6,10 +6,10 @@ import { DataTable } from "@/app/_components/data-table";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
-import { calendarDateLabel } from "@/lib/dues/calendar-date";
+import { calendarDateLabel, calendarDateOf } from "@/lib/dues/calendar-date";
 import { INVOICE_STATE_LABELS } from "@/lib/dues/invoice-state";
 import { formatMoney, moneyDecimal } from "@/lib/dues/money";
-import { duesToday, getInvoice, periodLabel } from "@/lib/queries/dues";
+import { getInvoice, periodLabel } from "@/lib/queries/dues";
 import { openInvoiceAction, recordPaymentAction, voidInvoiceAction } from "../../actions";
 import { PAYMENT_FIELDS } from "../../fields";
 
@@ -86,7 +86,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
             action={recordPaymentAction}
             hidden={{ invoiceId: invoice.id }}
             fields={PAYMENT_FIELDS}
-            values={{ amount: moneyDecimal(invoice.balanceMinor, invoice.currency), paidOn: duesToday() }}
+            values={{ amount: moneyDecimal(invoice.balanceMinor, invoice.currency), paidOn: calendarDateOf(new Date()) }}
             submitLabel="Record payment"
             testId="payment-form"
           />
