@@ -180,10 +180,10 @@ export async function getInvoice(actor: Actor, id: string, today = duesToday()) 
  */
 export async function listArrears(actor: Actor, after?: ArrearsCursor, today = duesToday()) {
   scope(actor, "duesInvoice");
-  const [rows, totals] = await withTenant(actor.organizationId, async (tx) => [
-    await selectArrears(tx, actor.organizationId, today, after, PAGE_SIZE + 1),
-    await selectArrearsTotals(tx, actor.organizationId, today),
-  ] as const);
+  const { rows, totals } = await withTenant(actor.organizationId, async (tx) => ({
+    rows: await selectArrears(tx, actor.organizationId, today, after, PAGE_SIZE + 1),
+    totals: await selectArrearsTotals(tx, actor.organizationId, today),
+  }));
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   return { rows: page, totals, next: rows.length > PAGE_SIZE && last ? `${day(last.oldest_due_on)}_${last.member_id}_${last.currency}` : null };

@@ -75,10 +75,10 @@ export async function memberLogin(actor: Actor, memberId: string) {
   return withTenant(actor.organizationId, async (tx) => {
     const linked = await tx.member.findFirst({ where: { id: member.id }, select: { user: { select: { id: true, email: true } } } });
     const memberships = await tx.membership.findMany({
-        where: { organizationId: actor.organizationId },
-        select: { role: true, user: { select: { id: true, email: true, memberRecords: { where: { organizationId: actor.organizationId }, select: { id: true } } } } },
-        orderBy: { user: { email: "asc" } },
-      });
+      where: { organizationId: actor.organizationId },
+      select: { role: true, user: { select: { id: true, email: true, memberRecords: { where: { organizationId: actor.organizationId }, select: { id: true } } } } },
+      orderBy: { user: { email: "asc" } },
+    });
     return {
       linked: linked?.user ?? null,
       choices: memberships
