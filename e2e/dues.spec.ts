@@ -59,26 +59,26 @@ test("[P3] a treasurer creates a plan, enrols members, issues the period, record
 
   const enrol = page.getByTestId("enrol-form");
   for (const name of [payer, leaver]) {
-    await choose(enrol.getByLabel("Member"), name);
-    await choose(enrol.getByLabel("Plan", { exact: true }), plan);
+    await choose(enrol.locator('select[name="memberId"]'), name);
+    await choose(enrol.locator('select[name="planId"]'), plan);
     await enrol.getByRole("button", { name: "Enrol" }).click();
     await expect(enrol.getByRole("status")).toHaveText("Member enrolled.");
   }
   await expect(page.locator(`[data-plan="${plan}"]`)).toContainText("2");
 
   const issue = page.getByTestId("issue-period-form");
-  await choose(issue.getByLabel("Plan"), plan);
+  await choose(issue.locator('select[name="planId"]'), plan);
   await issue.getByLabel(/^Period/).fill("2026-27");
   await issue.getByRole("button", { name: "Issue invoices" }).click();
   await expect(issue.getByRole("status")).toHaveText("2 invoices issued for 2026-27.");
-  await choose(issue.getByLabel("Plan"), plan);
+  await choose(issue.locator('select[name="planId"]'), plan);
   await issue.getByLabel(/^Period/).fill("2026-27");
   await issue.getByRole("button", { name: "Issue invoices" }).click();
   await expect(issue.getByRole("status")).toHaveText("Every invoice for that period is already issued.");
 
   const filterBy = async (state: string) => {
     await page.goto(tenantUrl(SLUG, "/dues/invoices"));
-    await choose(page.getByLabel("Plan"), plan);
+    await choose(page.locator('select[name="planId"]'), plan);
     await page.getByLabel("State").selectOption(state);
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/state=/);

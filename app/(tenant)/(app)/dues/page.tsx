@@ -42,7 +42,8 @@ export default async function DuesPage() {
       <DataTable
         testId="plan-list"
         rows={plans}
-        rowKey={(p) => p.id}
+        // By name (unique per organisation): the plan's id is then in the page only where a treasurer's form needs it.
+        rowKey={(p) => p.name}
         rowAttributes={(p) => ({ "data-plan": p.name })}
         empty="No plans yet."
         columns={[
