@@ -115,7 +115,7 @@ test("[P3] a treasurer creates a plan, enrols members, issues the period, record
   const payment = page.getByTestId("payment-form");
   await expect(payment.getByLabel("Amount")).toHaveValue("2500.00");
   await payment.getByLabel("Paid by").selectOption("CASH");
-  await payment.getByLabel("Reference").fill(`RCPT-${suffix}`);
+  await payment.getByRole("textbox", { name: "Reference" }).fill(`RCPT-${suffix}`);
   await payment.getByRole("button", { name: "Record payment" }).click();
   await expect(page.getByTestId("invoice-state")).toHaveText("Paid");
   await expect(page.getByTestId("invoice-balance")).toContainText("0.00");
