@@ -83,7 +83,7 @@ async function bulkInvoices(ownerUrl: string, organizationId: string, members: n
        , i AS (
          INSERT INTO dues_invoice (id, organization_id, member_id, plan_id, period, period_start, due_on, amount_minor, currency, covered_member_ids, updated_at)
          SELECT gen_random_uuid(), $1, m.id, p.id, '2026-27-M' || lpad(k::text, 2, '0'),
-                make_date(2026, 6 + k, 1), make_date(2026, 6 + k, 1) + 30, 100000, 'KES', ARRAY[m.id], now()
+                (date '2026-07-01' + make_interval(months => k - 1))::date, (date '2026-07-01' + make_interval(months => k - 1))::date + 30, 100000, 'KES', ARRAY[m.id], now()
            FROM m, p, generate_series(1, $3) AS k
          RETURNING id, member_id)
        INSERT INTO payment (id, organization_id, invoice_id, method, status, amount_minor, currency, reference, paid_at, updated_at)

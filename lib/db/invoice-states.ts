@@ -33,25 +33,27 @@ export type InvoiceRow = {
 function invoiceRows(organizationId: string, today: CalendarDate): Prisma.Sql {
   return Prisma.sql`(
     SELECT i.id, i.member_id, m.first_name, m.last_name, i.plan_id, p.name AS plan_name, i.period, i.due_on,
-           i.amount_minor, i.currency, l.paid_minor,
-           CASE WHEN i.status = 'VOID' THEN 0 ELSE GREATEST(0, i.amount_minor - l.paid_minor) END AS balance_minor,
+           i.amount_minor, i.currency, COALESCE(l.paid, 0) AS paid_minor,
+           CASE WHEN i.status = 'VOID' THEN 0 ELSE GREATEST(0, i.amount_minor - COALESCE(l.paid, 0)) END AS balance_minor,
            CASE
              WHEN i.status = 'VOID' THEN 'void'
              WHEN i.status = 'DRAFT' THEN 'draft'
-             WHEN l.paid_minor >= i.amount_minor THEN 'paid'
+             WHEN COALESCE(l.paid, 0) >= i.amount_minor THEN 'paid'
              WHEN ${today}::date > i.due_on + p.grace_days THEN 'lapsed'
              WHEN ${today}::date > i.due_on THEN 'overdue'
-             WHEN l.paid_minor > 0 THEN 'partially_paid'
+             WHEN COALESCE(l.paid, 0) > 0 THEN 'partially_paid'
              ELSE 'open'
            END AS state
       FROM dues_invoice i
       JOIN dues_plan p ON p.organization_id = i.organization_id AND p.id = i.plan_id
       JOIN member m ON m.organization_id = i.organization_id AND m.id = i.member_id
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(SUM(CASE WHEN pm.kind = 'PAYMENT' THEN pm.amount_minor ELSE -pm.amount_minor END), 0)::int AS paid_minor
+      -- One grouped pass over the ledger, not a lookup per invoice: a filtered page evaluates every invoice's state.
+      LEFT JOIN (
+        SELECT pm.invoice_id, SUM(CASE WHEN pm.kind = 'PAYMENT' THEN pm.amount_minor ELSE -pm.amount_minor END)::int AS paid
           FROM payment pm
-         WHERE pm.organization_id = i.organization_id AND pm.invoice_id = i.id AND pm.status = 'SUCCEEDED'
-      ) l
+         WHERE pm.organization_id = ${organizationId}::uuid AND pm.status = 'SUCCEEDED' AND pm.invoice_id IS NOT NULL
+         GROUP BY pm.invoice_id
+      ) l ON l.invoice_id = i.id
      WHERE i.organization_id = ${organizationId}::uuid
   )`;
 }
