@@ -156,6 +156,17 @@ test("an owner connects M-Pesa: secrets are never shown back, the callback and w
   await expect(stripe.getByLabel("Webhook signing secret")).toHaveValue("");
 
   const mpesa = page.getByTestId("mpesa-form");
+  await mpesa.getByLabel("Paybill or till number (shortcode)").fill("12");
+  await mpesa.getByLabel("Lipa na M-Pesa passkey").fill(`passkey-${suffix}`);
+  await mpesa.getByLabel("Consumer key").fill(`consumer-key-${suffix}`);
+  await mpesa.getByLabel("Consumer secret").fill(`consumer-secret-${suffix}`);
+  await mpesa.getByRole("button", { name: "Connect M-Pesa" }).click();
+  await expect(page.locator("#shortcode-error")).toHaveText("A paybill or till number has 5 to 7 digits");
+  // After a refusal the shortcode is shown again, the keys are not.
+  await expect(mpesa.getByLabel("Paybill or till number (shortcode)")).toHaveValue("12");
+  for (const secret of ["Lipa na M-Pesa passkey", "Consumer key", "Consumer secret"]) await expect(mpesa.getByLabel(secret)).toHaveValue("");
+  expect(await page.content()).not.toContain(suffix);
+
   await mpesa.getByLabel("Paybill or till number (shortcode)").fill("174379");
   await mpesa.getByLabel("Lipa na M-Pesa passkey").fill(`passkey-${suffix}`);
   await mpesa.getByLabel("Consumer key").fill(`consumer-key-${suffix}`);
