@@ -7,6 +7,7 @@ import { PORT, rawRequest, signIn, tenantUrl, type RawResponse } from "./support
 import { connectOwner } from "./support/database";
 import { auditCount, groundTruth } from "./support/ground-truth";
 import { buildChecks, callOf, labelOf, loginOf, memberRoutes, type Check } from "./support/matrix";
+import { arrangeMatrixDues } from "./support/matrix-dues";
 import { actionId, builtActions, postAction } from "./support/server-actions";
 
 /**
@@ -37,6 +38,17 @@ async function sessionCookie(browser: Browser, email: string): Promise<string> {
     .map((c) => `${c.name}=${c.value}`)
     .join("; ");
 }
+
+// The NGO keeps no dues of its own: its treasurer sets up what the dues routes act on, through the app's actions.
+test.beforeAll(async ({ browser }) => {
+  const db = await connectOwner();
+  try {
+    const planIdByName = async (name: string) => (await db.query<{ id: string }>("SELECT id FROM dues_plan WHERE name = $1", [name])).rows[0].id;
+    await arrangeMatrixDues(tenantHost(HOME), await sessionCookie(browser, loginOf("TREASURER", HOME)), planIdByName);
+  } finally {
+    await db.end();
+  }
+});
 
 test("[M4.3] on the seeded NGO, field managers, the location admin, the program manager and the admin see 12 / 8 / 6 / 15 / 23 / 29 beneficiaries", async ({ browser }) => {
   const expected = { "field-manager": 12, "field-manager-2": 8, "field-manager-3": 6, "location-admin": 15, "program-manager": 23, admin: 29 };

@@ -32,6 +32,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
        FROM beneficiary b JOIN location l ON l.id = b.location_id WHERE b.organization_id = $1 ORDER BY b.created_at, b.id`,
     [organizationId],
   );
+  const plans = await db.query("SELECT id FROM dues_plan WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const invoices = await db.query("SELECT id FROM dues_invoice WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const base = { organizationId };
   return {
     organizationId,
@@ -66,6 +68,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
         createdById: b.created_by_id,
         values: { id: b.id, firstName: b.first_name, lastName: b.last_name, householdSize: String(b.household_size) },
       })),
+      ...plans.rows.map((p) => ({ ...base, id: p.id, resource: "duesPlan" as const, values: {} })),
+      ...invoices.rows.map((i) => ({ ...base, id: i.id, resource: "duesInvoice" as const, values: {} })),
     ],
   };
 }

@@ -5,6 +5,7 @@ import { ROUTES, routeLabel, routePath, type ActionRoute, type Route } from "../
 import type { ActionCall } from "./server-actions";
 import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
+import { DUES_CALLS } from "./matrix-dues";
 
 /**
  * The isolation matrix, generated from the route manifest, the capability
@@ -37,6 +38,8 @@ const MISSING_VALUES: Record<Resource, Record<string, string>> = {
   program: {},
   location: {},
   beneficiary: { firstName: "Nobody", lastName: "Here", householdSize: "1" },
+  duesPlan: {},
+  duesInvoice: {},
 };
 
 const objectRef = (route: Route) => (route.kind === "handler" ? undefined : route.object);
@@ -91,7 +94,7 @@ export function buildChecks(slug: string, home: GroundTruth, foreign: GroundTrut
       // Only resources scoped by reach have objects in the organisation that a role may not reach;
       // the nearest one to the person's unit is the sharpest test.
       const outOfReach =
-        ref.resource === "member"
+        ref.resource === "member" || ref.resource === "duesPlan" || ref.resource === "duesInvoice"
           ? undefined
           : mine.filter((o) => o.id !== own.id && !reaches(person, ref.resource, o)).sort((a, b) => distance(person, a) - distance(person, b))[0];
       if (outOfReach) cases.push(["out-of-reach", outOfReach, outOfReach]);
@@ -141,6 +144,7 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   updateBeneficiaryAction: (c) => ({ fields: c.target!.values }),
   grantSupportAccessAction: () => ({ fields: { hours: "1" } }),
   revokeSupportAccessAction: () => ({ fields: {} }),
+  ...DUES_CALLS,
 };
 
 export function callOf(check: Check & { route: ActionRoute }): ActionCall {

@@ -33,7 +33,7 @@ export type ActionOptions<R, D> = {
 };
 
 // What was typed goes back to the form after a refusal, except anything secret.
-const SECRET_FIELD = /password|secret|token|^(current|confirm|code)$/i;
+const SECRET_FIELD = /password|secret|token|key|^(current|confirm|code)$/i;
 
 /** The form's fields: a repeated name (checkboxes) becomes a list; `$ACTION…` fields are React's own. */
 export function formInput(form: FormData): FormInput {

@@ -29,7 +29,7 @@ export type CsvEntry = HashedFields & { prevHash: string; hash: string };
  * apostrophe; so does one that already starts with an apostrophe, so removing
  * exactly one leading apostrophe always gives back the stored value.
  */
-function cell(value: string | null): string {
+export function csvCell(value: string | null): string {
   if (value === null || value === "") return "";
   const safe = /^[=+\-@\t\r']/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
@@ -56,7 +56,7 @@ export function auditCsvRow(entry: CsvEntry): string {
       entry.prevHash,
       entry.hash,
     ]
-      .map(cell)
+      .map(csvCell)
       .join(",") + "\r\n"
   );
 }

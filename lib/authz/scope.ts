@@ -17,7 +17,12 @@ export const RESOURCES: Record<Resource, { read: Capability; label: string }> = 
   program: { read: "programs:read", label: "Program" },
   location: { read: "programs:read", label: "Location" },
   beneficiary: { read: "beneficiaries:read", label: "Beneficiary" },
+  duesPlan: { read: "dues:read", label: "Dues plan" },
+  duesInvoice: { read: "dues:read", label: "Dues invoice" },
 };
+
+/** Resources everyone who may read them reads organisation-wide, whatever their unit. */
+const ORGANIZATION_WIDE: readonly Resource[] = ["member", "duesPlan", "duesInvoice"];
 
 /**
  * The unit a membership is assigned to: a program (locationId null) or one
@@ -57,10 +62,10 @@ function boundingUnit(subject: ScopeSubject, reach: Reach): Unit | null {
 
 const NOTHING = { id: { in: [] as string[] } };
 
-type UnitResource = Exclude<Resource, "member">;
+type UnitResource = Exclude<Resource, "member" | "duesPlan" | "duesInvoice">;
 type Builders = { [R in UnitResource]: (subject: ScopeSubject, unit: Unit, reach: Reach) => ResourceWhere[R] };
 
-// Only for unit-bounded reaches; the member register is organisation-wide for everyone who may read it.
+// Only for unit-bounded reaches; the member register and the dues are organisation-wide for everyone who may read them.
 const builders: Builders = {
   program: (_s, unit) => ({ id: unit.programId }),
   location: (_s, unit, reach) => (reach === "program" ? { programId: unit.programId } : { id: unit.locationId! }),
@@ -79,7 +84,7 @@ export function scope<R extends Resource>(subject: ScopeSubject, resource: R): R
   if (!can(subject, RESOURCES[resource].read)) throw notFoundError();
   const tenant = { organizationId: subject.organizationId };
   const reach = reachOf(subject);
-  if (reach === "organization" || resource === "member") return tenant as ResourceWhere[R];
+  if (reach === "organization" || ORGANIZATION_WIDE.includes(resource)) return tenant as ResourceWhere[R];
   const unit = boundingUnit(subject, reach);
   return { AND: [tenant, unit ? builders[resource as UnitResource](subject, unit, reach) : NOTHING] } as ResourceWhere[R];
 }
@@ -91,7 +96,7 @@ export function scope<R extends Resource>(subject: ScopeSubject, resource: R): R
 export function reaches(subject: ScopeSubject, resource: Resource, object: ObjectFacts): boolean {
   if (!can(subject, RESOURCES[resource].read) || object.organizationId !== subject.organizationId) return false;
   const reach = reachOf(subject);
-  if (reach === "organization" || resource === "member") return true;
+  if (reach === "organization" || ORGANIZATION_WIDE.includes(resource)) return true;
   const unit = boundingUnit(subject, reach);
   if (!unit) return false;
   if (resource === "program") return object.programId === unit.programId;

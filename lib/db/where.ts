@@ -6,4 +6,6 @@ export type ResourceWhere = {
   program: Prisma.ProgramWhereInput;
   location: Prisma.LocationWhereInput;
   beneficiary: Prisma.BeneficiaryWhereInput;
+  duesPlan: Prisma.DuesPlanWhereInput;
+  duesInvoice: Prisma.DuesInvoiceWhereInput;
 };

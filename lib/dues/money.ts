@@ -26,14 +26,18 @@ export function minorUnitDigits(currency: string): number {
   return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 0;
 }
 
-/** "Ksh 1,200.50" from 120050 KES. Throws on a fractional or unsafe amount. */
-export function formatMoney(minor: number, currency: string, locale = "en-KE"): string {
+/** "1200.50" from 120050 KES: the amount in the major unit as decimal text (for exports). Throws on a fractional or unsafe amount. */
+export function moneyDecimal(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`Money is a whole number of minor units: ${minor}`);
   const digits = minorUnitDigits(currency);
   const whole = String(Math.abs(minor)).padStart(digits + 1, "0");
-  const decimal = digits === 0 ? whole : `${whole.slice(0, -digits)}.${whole.slice(-digits)}`;
+  return `${minor < 0 ? "-" : ""}${digits === 0 ? whole : `${whole.slice(0, -digits)}.${whole.slice(-digits)}`}`;
+}
+
+/** "Ksh 1,200.50" from 120050 KES. Throws on a fractional or unsafe amount. */
+export function formatMoney(minor: number, currency: string, locale = "en-KE"): string {
   // Intl formats decimal text exactly, so no division (and no float) stands between the integer and the page.
-  const text = `${minor < 0 ? "-" : ""}${decimal}` as Intl.StringNumericLiteral;
+  const text = moneyDecimal(minor, currency) as Intl.StringNumericLiteral;
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(text);
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { can } from "../authz/capabilities";
 import { scope } from "../authz/scope";
 import type { Actor } from "../authz/actor";
 import { searchIndex } from "../db/search-index";
@@ -61,4 +62,28 @@ export async function getMember(actor: Actor, id: string) {
   );
   if (!member) throw notFoundError();
   return member;
+}
+
+/**
+ * The login a member record is tied to, and the organisation's logins it
+ * could be tied to (each login has at most one record): for the member
+ * page's login section, shown to whoever may link them.
+ */
+export async function memberLogin(actor: Actor, memberId: string) {
+  if (!can(actor, "roles:manage")) throw notFoundError();
+  const member = await getMember(actor, memberId);
+  return withTenant(actor.organizationId, async (tx) => {
+    const linked = await tx.member.findFirst({ where: { id: member.id }, select: { user: { select: { id: true, email: true } } } });
+    const memberships = await tx.membership.findMany({
+      where: { organizationId: actor.organizationId },
+      select: { role: true, user: { select: { id: true, email: true, memberRecords: { where: { organizationId: actor.organizationId }, select: { id: true } } } } },
+      orderBy: { user: { email: "asc" } },
+    });
+    return {
+      linked: linked?.user ?? null,
+      choices: memberships
+        .filter((m) => m.user.memberRecords.every((other) => other.id === member.id))
+        .map((m) => ({ userId: m.user.id, email: m.user.email, role: m.role })),
+    };
+  });
 }

@@ -162,6 +162,33 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
     postTo: "/members/[id]",
   },
 
+  // Ties a member record to a login, so that person sees "My dues".
+  {
+    kind: "action",
+    file: `${APP}/members/actions.ts`,
+    name: "linkMemberLoginAction",
+    object: { resource: "member", param: "memberId" },
+    postTo: "/members/[id]",
+  },
+
+  // The treasurer's dues: plans and enrolments, issuing, invoices by state (and their CSV), one invoice's ledger, arrears.
+  { kind: "page", file: `${APP}/dues/page.tsx`, host: "tenant", access: "dues:read" },
+  { kind: "page", file: `${APP}/dues/invoices/page.tsx`, host: "tenant", access: "dues:read" },
+  { kind: "page", file: `${APP}/dues/invoices/[id]/page.tsx`, host: "tenant", access: "dues:read", object: { resource: "duesInvoice", param: "id" } },
+  { kind: "handler", file: `${APP}/dues/invoices/export/route.ts`, host: "tenant", methods: ["GET"], access: "dues:read" },
+  { kind: "page", file: `${APP}/dues/arrears/page.tsx`, host: "tenant", access: "dues:read" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "createPlanAction", postTo: "/dues" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "setPlanActiveAction", object: { resource: "duesPlan", param: "planId" }, postTo: "/dues" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "enrolMemberAction", object: { resource: "member", param: "memberId" }, postTo: "/dues" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "issuePeriodAction", object: { resource: "duesPlan", param: "planId" }, postTo: "/dues" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "issueInvoiceAction", object: { resource: "member", param: "memberId" }, postTo: "/dues" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "openInvoiceAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "voidInvoiceAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
+  { kind: "action", file: `${APP}/dues/actions.ts`, name: "recordPaymentAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
+  // The club's own Stripe and M-Pesa accounts (write-only secrets).
+  { kind: "page", file: `${APP}/settings/payments/page.tsx`, host: "tenant", access: "billing:manage" },
+  { kind: "action", file: `${APP}/settings/payments/actions.ts`, name: "setPaymentCredentialAction", postTo: "/settings/payments" },
+
   { kind: "page", file: `${APP}/programs/page.tsx`, host: "tenant", access: "programs:read" },
   { kind: "page", file: `${APP}/programs/new/page.tsx`, host: "tenant", access: "programs:write" },
   { kind: "page", file: `${APP}/programs/[id]/page.tsx`, host: "tenant", access: "programs:read", object: { resource: "program", param: "id" } },

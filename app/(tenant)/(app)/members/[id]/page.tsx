@@ -3,9 +3,9 @@ import { ActionButton } from "@/app/_components/action-button";
 import { ActionForm } from "@/app/_components/action-form";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
-import { getMember } from "@/lib/queries/members";
+import { getMember, memberLogin } from "@/lib/queries/members";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
-import { archiveMemberAction, updateMemberAction } from "../actions";
+import { archiveMemberAction, linkMemberLoginAction, updateMemberAction } from "../actions";
 import { MEMBER_FIELDS } from "../fields";
 
 export const metadata: Metadata = { title: "Member" };
@@ -15,6 +15,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const { actor } = await memberRequest();
   const member = await notFoundOnAppError(() => getMember(actor, id));
   const editable = can(actor, "members:write");
+  const login = can(actor, "roles:manage") ? await memberLogin(actor, member.id) : null;
   return (
     <section>
       <h1 className="text-2xl font-semibold" data-testid="member-name">
@@ -44,6 +45,28 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           <dd>{member.phone ?? "—"}</dd>
         </dl>
       )}
+      {login ? (
+        <div className="mt-10" data-testid="member-login">
+          <h2 className="text-lg font-semibold">Login</h2>
+          <p className="mt-1 text-sm text-gray-600" data-testid="member-login-status">
+            {login.linked ? `Linked to ${login.linked.email}: they see this member's invoices under "My dues".` : "No login: this member does not see their dues."}
+          </p>
+          <ActionForm
+            action={linkMemberLoginAction}
+            hidden={{ memberId: member.id }}
+            fields={[
+              {
+                name: "userId",
+                label: "Login",
+                type: "select",
+                options: [{ value: "", label: "None" }, ...login.choices.map((c) => ({ value: c.userId, label: `${c.email} (${c.role.toLowerCase().replace("_", " ")})` }))],
+              },
+            ]}
+            values={{ userId: login.linked?.id ?? "" }}
+            submitLabel="Save login"
+          />
+        </div>
+      ) : null}
     </section>
   );
 }
