@@ -51,6 +51,8 @@ async function main() {
     }
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
+  // Links in emails (pay links) point at this server: http://<slug>.localhost:PORT.
+  process.env.APP_ORIGIN ??= `http://${rootDomain}:${port}`;
 
   // The server always runs in production mode: refuse its missing or default
   // secrets (promise M2.5) before touching the database.
