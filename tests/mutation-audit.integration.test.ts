@@ -123,6 +123,11 @@ const SAMPLES: Record<string, Sample> = {
   "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
   "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
   "payment.mpesa_requested": async (o) => [o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId: "ws_CO_sample", amountMinor: 900_000, phone: "+254712000444" }],
+  "dues.remind": async (o) => {
+    const member = (await call("member.create", o.actors.ADMIN, { firstName: "Sample", lastName: "Payer", email: `payer-${randomBytes(4).toString("hex")}@example.org` })) as { id: string };
+    const invoice = (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id })) as { id: string };
+    return [o.actors.TREASURER, { invoiceId: invoice.id }];
+  },
   "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { createDonor } from "@/lib/services/donors";
 import { recordPayment } from "@/lib/services/payments";
+import { recordDuesReminder } from "@/lib/services/dues-reminders";
+import { updateMember } from "@/lib/services/members";
 import { enrolMember } from "@/lib/services/dues-plans";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
@@ -26,6 +28,8 @@ beforeAll(async () => {
     await enrolMember(club.actors.TREASURER, { memberId: member.id, planId: plan.id });
     await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
+    await updateMember(club.actors.ADMIN, { id: member.id, firstName: member.firstName, lastName: member.lastName, email: "payer@example.org" });
+    await recordDuesReminder(club.actors.TREASURER, { invoiceId: invoice.id });
     await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
     await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_rlsIsolation", webhookSecret: "whsec_rlsIsolation" });
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
