@@ -20,6 +20,7 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * | 2001            | wrong PIN: ResultCode 2001                                | 2001                |
  * | 0002            | paid, and the same callback sent twice                    | 0                   |
  * | 0003            | paid, but Amount one shilling less than asked             | 0                   |
+ * | 0004            | paid, but PhoneNumber another phone than the one asked    | 0                   |
  *
  * Until the callback is sent, STK query answers "still processing" (HTTP 500,
  * errorCode 500.001.1001). Push and query need a Bearer token this stand-in
@@ -29,11 +30,11 @@ export type DarajaStandIn = { url: string; stop(): Promise<void>; pushes(): Rece
 export type ReceivedPush = { checkoutRequestId: string; body: Record<string, unknown> };
 
 type Result = { resultCode: number; resultDesc: string };
-type Scenario = { callback: Result; query: Result; deliveries: number; shortByShillings: number };
+type Scenario = { callback: Result; query: Result; deliveries: number; shortByShillings: number; fromAnotherPhone: boolean };
 type Push = ReceivedPush & { merchantRequestId: string; scenario: Scenario; sent: boolean };
 
 const PAID: Result = { resultCode: 0, resultDesc: "The service request is processed successfully." };
-const paid: Scenario = { callback: PAID, query: PAID, deliveries: 1, shortByShillings: 0 };
+const paid: Scenario = { callback: PAID, query: PAID, deliveries: 1, shortByShillings: 0, fromAnotherPhone: false };
 const failed = (result: Result): Scenario => ({ ...paid, callback: result, query: result });
 
 const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
@@ -43,6 +44,7 @@ const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
   ["2001", failed({ resultCode: 2001, resultDesc: "The initiator information is invalid." })],
   ["0002", { ...paid, deliveries: 2 }],
   ["0003", { ...paid, shortByShillings: 1 }],
+  ["0004", { ...paid, fromAnotherPhone: true }],
 ]);
 
 const PUSH_PATH = "/mpesa/stkpush/v1/processrequest";
@@ -138,7 +140,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
         { Name: "MpesaReceiptNumber", Value: receipt },
         { Name: "Balance" },
         { Name: "TransactionDate", Value: Number(nairobiTimestamp()) },
-        { Name: "PhoneNumber", Value: Number(received.body.PhoneNumber) },
+        { Name: "PhoneNumber", Value: Number(received.body.PhoneNumber) + (received.scenario.fromAnotherPhone ? 1 : 0) },
       ],
     };
   }
