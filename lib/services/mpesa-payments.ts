@@ -89,8 +89,11 @@ export async function startMpesaPayment(payer: Actor, invoice: PayableInvoice, r
   return { paymentId: id, customerMessage: accepted.customerMessage };
 }
 
-/** Who settles STK payments: the callback route and the reconciliation job, as the system actor `mpesa`. */
-export const mpesaActor = (organizationId: string): Actor => systemActor(organizationId, "mpesa", [...PROVIDER_CAPABILITIES.MPESA]);
+/** Who settles STK payments: the callback route (from the sender's address) and the reconciliation job, as the system actor `mpesa`. */
+export const mpesaActor = (organizationId: string, ip: string | null = null): Actor => ({
+  ...systemActor(organizationId, "mpesa", [...PROVIDER_CAPABILITIES.MPESA]),
+  ip,
+});
 
 const ALREADY_SETTLED = "This M-Pesa payment is already settled.";
 const RECEIPT_TAKEN = "This M-Pesa receipt is already recorded.";
@@ -120,9 +123,9 @@ async function settlePending(tx: TenantTx, organizationId: string, checkoutReque
   if (expectedMinor !== undefined && expectedMinor !== payment.amountMinor) throw invalidError("The amount paid is not the amount asked for.");
   const invoiceId = payment.invoiceId!;
   const paidBefore = await invoicePaidMinor(tx, organizationId, invoiceId);
-  const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status: settlement.status } });
+  const { status, paidAt, ...fields } = settlement;
+  const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status, paidAt } });
   if (count === 0) throw conflictError(ALREADY_SETTLED);
-  const { status, ...fields } = settlement;
   await tx.payment.update({ where: { id: payment.id }, data: fields, select: { id: true } }).catch(onUniqueViolation({ mpesa_receipt_index: ["receiptNumber", RECEIPT_TAKEN] }));
   const paidAfter = paidBefore + (status === "SUCCEEDED" ? payment.amountMinor : 0);
   const unset = { status: "PENDING", mpesaReceipt: null, rawPayload: null, failureReason: null, paidAt: null };
@@ -206,9 +209,10 @@ const TIMED_OUT = 1037;
  * name, the amount and the paying phone checked against the pending payment.
  * Anything that must change nothing (unknown checkout, replay, concurrent
  * duplicate, a receipt already recorded, a timeout) changes nothing and
- * leaves a log line; every settlement leaves an audit entry by `mpesa`.
+ * leaves a log line; every settlement leaves an audit entry by `mpesa`,
+ * with the sender's address.
  */
-export async function settleMpesaCallback(organizationId: string, body: unknown): Promise<MpesaCallbackOutcome> {
+export async function settleMpesaCallback(organizationId: string, body: unknown, from: { ip: string | null } = { ip: null }): Promise<MpesaCallbackOutcome> {
   const parsed = stkCallbackBody.safeParse(body);
   if (!parsed.success) {
     logEvent("warn", "mpesa callback malformed: ignored", { organizationId, issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) });
@@ -217,7 +221,7 @@ export async function settleMpesaCallback(organizationId: string, body: unknown)
   const callback = parsed.data;
   const { checkoutRequestId, resultCode } = callback;
   const context = { organizationId, checkoutRequestId, resultCode };
-  const actor = mpesaActor(organizationId);
+  const actor = mpesaActor(organizationId, from.ip);
   const payment = await mpesaPaymentByCheckout(actor, checkoutRequestId);
   if (!payment) {
     logEvent("warn", "mpesa callback for an unknown CheckoutRequestID: ignored", context);

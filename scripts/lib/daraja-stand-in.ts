@@ -52,7 +52,11 @@ const QUERY_PATH = "/mpesa/stkpushquery/v1/query";
 const KENYAN_MSISDN = /^254[17]\d{8}$/;
 const SHORTCODE = /^\d{5,7}$/;
 
-export async function startDarajaStandIn(options: { port?: number; callbackDelayMs?: number } = {}): Promise<DarajaStandIn> {
+/**
+ * `callbackFrom`: the local address callbacks are sent from (e.g. 127.0.0.2),
+ * so a test can tell "Safaricom" apart from anyone else on the loopback.
+ */
+export async function startDarajaStandIn(options: { port?: number; callbackDelayMs?: number; callbackFrom?: string } = {}): Promise<DarajaStandIn> {
   const callbackDelayMs = options.callbackDelayMs ?? 300;
   const tokens = new Set<string>();
   const pushes = new Map<string, Push>();
@@ -124,7 +128,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
       ...(callback.resultCode === 0 && { CallbackMetadata: paymentMetadata(received) }),
     };
     for (let delivery = 0; delivery < deliveries; delivery++) {
-      await postJson(text(received.body.CallBackURL), { Body: { stkCallback } }).catch((error: unknown) => {
+      await postJson(text(received.body.CallBackURL), { Body: { stkCallback } }, options.callbackFrom).catch((error: unknown) => {
         console.error(`daraja stand-in: callback for ${received.checkoutRequestId} failed: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
@@ -207,7 +211,7 @@ const isHttpUrl = (value: string) => URL.canParse(value) && ["http:", "https:"].
  * POSTs JSON to a callback URL. Node cannot resolve *.localhost, so those
  * (the demo's tenant hosts) are reached on 127.0.0.1 with their Host header kept.
  */
-function postJson(target: string, body: unknown): Promise<void> {
+function postJson(target: string, body: unknown, localAddress?: string): Promise<void> {
   const url = new URL(target);
   const local = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
   const payload = JSON.stringify(body);
@@ -217,6 +221,7 @@ function postJson(target: string, body: unknown): Promise<void> {
       {
         hostname: local ? "127.0.0.1" : url.hostname,
         port: url.port || undefined,
+        localAddress,
         path: `${url.pathname}${url.search}`,
         method: "POST",
         headers: { host: url.host, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },

@@ -35,7 +35,7 @@ export const POST = routeHandler(async (request: Request, { params }: { params: 
       logEvent("warn", "mpesa callback from an address off MPESA_CALLBACK_IPS: refused", { organizationId, ip });
       throw notFoundError();
     }
-    const outcome = await settleMpesaCallback(organizationId, await jsonBody(request));
+    const outcome = await settleMpesaCallback(organizationId, await jsonBody(request), { ip });
     if (outcome === "malformed") return Response.json({ ResultCode: 1, ResultDesc: "Not an STK callback" }, { status: 400 });
     return Response.json(ACCEPTED);
   } catch (error) {
