@@ -46,7 +46,8 @@ function periodsBackFrom(kind: DuesPeriodKind, date: CalendarDate, count: number
 }
 const earlier = (a: CalendarDate, b: CalendarDate) => (a < b ? a : b);
 const shillings = (amountMinor: number) => String(amountMinor / 100);
-const noonSeconds = (day: CalendarDate) => Date.parse(`${day}T09:00:00Z`) / 1000;
+/** Noon in Nairobi on `day`, in Stripe's seconds. */
+const nairobiNoon = (day: CalendarDate) => Date.parse(`${day}T09:00:00Z`) / 1000;
 
 /** Pays invoices the way each method really arrives: by hand, through Stripe's settlement, or through M-Pesa's callback. */
 function payer(club: Club) {
@@ -70,7 +71,7 @@ function payer(club: Club) {
         currency: "kes",
         metadata: { organizationId, invoiceId: invoice.id },
       };
-      const event = { id: `evt_seed${ref}`, object: "event", type: "checkout.session.completed", created: noonSeconds(paidOn), livemode: false, data: { object: session } };
+      const event = { id: `evt_seed${ref}`, object: "event", type: "checkout.session.completed", created: nairobiNoon(paidOn), livemode: false, data: { object: session } };
       const outcome = await receiveStripeEvent(organizationId, event as unknown as Stripe.Event);
       if (outcome !== "applied") throw new Error(`seed card payment ${ref} was ${outcome}`);
     } else {
@@ -91,10 +92,13 @@ function payer(club: Club) {
   };
 }
 
-export async function seedDues(club: Club, amounts: DuesAmounts, today = calendarDateOf(new Date(), "Africa/Nairobi")): Promise<void> {
+export async function seedDues(club: Club, amounts: DuesAmounts): Promise<void> {
+  const today = calendarDateOf(new Date(), "Africa/Nairobi");
   const { treasurer, memberIds: m } = club;
   const organizationId = treasurer.organizationId;
   const pay = payer(club);
+  // The latest day a payment may carry: today in UTC, which is never ahead of Nairobi's today (a manual payment's date may not be in the future).
+  const latest = calendarDateOf(new Date());
   const invoicesOf = async (planId: string) => {
     const rows = await withTenant(organizationId, (tx) => tx.duesInvoice.findMany({ where: { planId }, select: { id: true, memberId: true, period: true, amountMinor: true } }));
     return (memberId: string, period: DuesPeriod) => rows.find((r) => r.memberId === memberId && r.period === period.key)!;
@@ -114,7 +118,7 @@ export async function seedDues(club: Club, amounts: DuesAmounts, today = calenda
     if (i < 16) await pay(annual(m[i], lastYear), full, METHODS[i % 4], paidLastYear);
     if (i === 16) await pay(annual(m[i], lastYear), full / 2, "CASH", paidLastYear);
     if (i === 19) await voidInvoice(treasurer, { invoiceId: annual(m[i], lastYear).id, reason: "Joined after the year's invoices were issued" });
-    const paidThisYear = earlier(today, addDays(thisYear.start, 15 + i));
+    const paidThisYear = earlier(latest, addDays(thisYear.start, 15 + i));
     if (i < 8) await pay(annual(m[i], thisYear), full, METHODS[(i + 1) % 4], paidThisYear);
     else if (i < 12) await pay(annual(m[i], thisYear), full / 2, METHODS[i % 4], paidThisYear);
   }
@@ -132,14 +136,14 @@ export async function seedDues(club: Club, amounts: DuesAmounts, today = calenda
   for (const quarter of quarters) await issuePeriod(treasurer, { planId: family.id, period: quarter.key });
   const bundle = await invoicesOf(family.id);
   const quarterly = amounts.family * 100;
-  const paidIn = (quarter: DuesPeriod) => earlier(today, addDays(quarter.start, 10));
+  const paidIn = (quarter: DuesPeriod) => earlier(latest, addDays(quarter.start, 10));
   const [q4, q3, q2, q1, q0] = quarters;
   // Member 20 (the demo login): paid up, this quarter part paid, the next one open.
   for (const [quarter, method] of [[q4, "CARD"], [q3, "MPESA"], [q2, "BANK"], [q1, "CASH"]] as const) await pay(bundle(a, quarter), quarterly, method, paidIn(quarter));
   await pay(bundle(a, q0), quarterly / 2, "MPESA", paidIn(q0));
   // Member 23: a lapsed quarter, an overdue one, and the next one part paid ahead.
   for (const [quarter, method] of [[q3, "MPESA"], [q2, "CARD"], [q0, "BANK"]] as const) await pay(bundle(b, quarter), quarterly, method, paidIn(quarter));
-  await pay(bundle(b, next), quarterly / 2, "CASH", today);
+  await pay(bundle(b, next), quarterly / 2, "CASH", latest);
   // Member 26: a void quarter, paid since, this quarter unpaid, the next one still a draft.
   await voidInvoice(treasurer, { invoiceId: bundle(c, q4).id, reason: "Issued before the family's bundle was agreed" });
   for (const [quarter, method] of [[q3, "CASH"], [q2, "MPESA"], [q1, "CARD"]] as const) await pay(bundle(c, quarter), quarterly, method, paidIn(quarter));
