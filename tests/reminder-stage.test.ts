@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { InvoiceFacts } from "@/lib/dues/invoice-state";
 import { reminderStage, scheduledReminder } from "@/lib/dues/reminder-stage";
+import { parseEnv } from "@/lib/env";
 import { organizationOrigin } from "@/lib/tenancy/origin";
 
 const invoice = (facts: Partial<InvoiceFacts> = {}): InvoiceFacts => ({ status: "OPEN", amountMinor: 100_000, paidMinor: 0, dueOn: "2026-12-10", graceDays: 30, ...facts });
@@ -36,5 +37,12 @@ describe("an organisation's origin, for links in emails", () => {
   test("is its subdomain of APP_ORIGIN, keeping scheme and port, or https on the root domain", () => {
     expect(organizationOrigin("kilimani", { APP_ORIGIN: "http://localhost:3000", APP_ROOT_DOMAIN: "localhost" })).toBe("http://kilimani.localhost:3000");
     expect(organizationOrigin("kilimani", { APP_ORIGIN: undefined, APP_ROOT_DOMAIN: "harambee.africa" })).toBe("https://kilimani.harambee.africa");
+  });
+
+  test("an APP_ORIGIN that names another host than APP_ROOT_DOMAIN, or another scheme than http(s), is refused at start", () => {
+    const base = { AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgres://owner@127.0.0.1/harambee", APP_ROOT_DOMAIN: "harambee.africa" };
+    expect(parseEnv({ ...base, APP_ORIGIN: "https://harambee.africa:8443" }).APP_ORIGIN).toBe("https://harambee.africa:8443");
+    expect(() => parseEnv({ ...base, APP_ORIGIN: "https://evil.example" })).toThrow("APP_ORIGIN must name APP_ROOT_DOMAIN");
+    expect(() => parseEnv({ ...base, APP_ORIGIN: "ftp://harambee.africa" })).toThrow("Invalid environment");
   });
 });
