@@ -14,8 +14,6 @@ import { onUniqueViolation } from "./unique-violation";
 
 export const ALREADY_REMINDED = "This reminder has already been sent.";
 
-const asDay = (date: Date) => calendarDateOf(date);
-
 /**
  * Records that a member is reminded of an unpaid invoice, at the stage its
  * due date puts it in today (lib/dues/reminder-stage.ts). The row's unique
@@ -46,7 +44,7 @@ export const recordDuesReminder = defineMutation({
     if (invoice.status !== "OPEN" || balanceMinor <= 0) throw invalidError("Nothing is owed on this invoice.");
     if (invoice.member.status !== "ACTIVE") throw invalidError("The member is archived.");
     if (!invoice.member.email) throw invalidError("The member has no email address.");
-    const dueOn = asDay(invoice.dueOn);
+    const dueOn = calendarDateOf(invoice.dueOn);
     const stage: ReminderStage = reminderStage(dueOn, calendarDateOf(new Date(), "Africa/Nairobi"));
     const reminder = await tx.duesReminder
       .create({ data: { organizationId, invoiceId: invoice.id, stage }, select: { id: true } })
