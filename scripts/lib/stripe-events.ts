@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import Stripe from "stripe";
 
 /**
@@ -15,7 +16,8 @@ export type Delivery = { eventId: string; type: string; payload: string };
 export const newPaymentIntentId = () => `pi_${randomBytes(12).toString("hex")}`;
 export const newEventId = () => `evt_${randomBytes(12).toString("hex")}`;
 
-function delivery(type: string, object: Record<string, unknown>, created: number, eventId = newEventId()): Delivery {
+/** An event of `type` around `object` (a session, intent or charge as Stripe returns it). */
+export function delivery(type: string, object: object, created = now(), eventId = newEventId()): Delivery {
   const payload = JSON.stringify({
     id: eventId,
     object: "event",
@@ -122,3 +124,30 @@ export function customerCreated(created = now()): Delivery {
 
 /** The Stripe-Signature header for a payload, as Stripe computes it. */
 export const signatureFor = (payload: string, secret: string, timestamp = now()) => Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+
+/**
+ * POSTs a delivery to a webhook on 127.0.0.1 under a club's Host (Node's fetch
+ * will not send a Host of our choosing), signed with `secret` unless a
+ * `signature` is given.
+ */
+export function postDelivery(target: { port: number; host: string; path?: string }, d: Delivery, secret: string, signature = signatureFor(d.payload, secret)): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port: target.port,
+        path: target.path ?? "/api/webhooks/stripe",
+        method: "POST",
+        headers: { host: target.host, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(d.payload), "stripe-signature": signature },
+      },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    request.on("error", reject);
+    request.end(d.payload);
+  });
+}
