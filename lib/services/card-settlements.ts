@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z, ZodError } from "zod";
 import { systemActor, type Actor } from "../authz/actor";
 import { PROVIDER_CAPABILITIES } from "../authz/capabilities";
+import { lockKey } from "../db/locks";
 import type { TenantTx } from "../db/tenant";
 import { invalidError } from "../errors";
 import { logEvent } from "../log";
@@ -67,7 +68,7 @@ type EventInput = { eventId: string; eventType: string; fact: { paymentIntentId:
  * second delivery of an event waits on the lock, then finds its id taken.
  */
 async function claim(tx: TenantTx, organizationId: string, input: EventInput): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`stripe:${organizationId}:${input.fact.paymentIntentId}`}, 0))`;
+  await lockKey(tx, `stripe:${organizationId}:${input.fact.paymentIntentId}`);
   const { count } = await tx.stripeEvent.createMany({ data: [{ id: input.eventId, organizationId, type: input.eventType }], skipDuplicates: true });
   if (count === 0) throw new NoChange("duplicate");
 }
