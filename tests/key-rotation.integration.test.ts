@@ -1,16 +1,21 @@
 import { spawn } from "node:child_process";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { POST as mpesaCallback } from "@/app/api/webhooks/mpesa/[token]/route";
 import { FieldDecryptionError } from "@/lib/crypto/cipher";
 import { computeBlindIndex } from "@/lib/crypto/blind-index";
 import { developmentKeys, parseKeyring, type Keyring } from "@/lib/crypto/keyring";
 import { connect, disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { withCiphertext } from "@/lib/db/platform";
+import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { reencryptRow, rotateKeys, swapRow } from "@/lib/jobs/key-rotation";
 import { getMember } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
+import { stkCallbackBody } from "@/lib/schemas/mpesa-callbacks";
+import { startMpesaPayment } from "@/lib/services/mpesa-payments";
 import { darajaCredential } from "@/lib/payments/credentials";
 import { findDonorsByEmail } from "@/lib/queries/donors";
 import { createDonor } from "@/lib/services/donors";
@@ -20,9 +25,11 @@ import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { checkRetire } from "../scripts/lib/key-retirement";
+import { startDarajaStandIn, type DarajaStandIn } from "../scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
 import { useFreshDatabase } from "./support/fresh-database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
+import { serveRoute, type RouteServer } from "./support/route-server";
 import { captureStderr } from "./support/stderr";
 import type pg from "pg";
 
@@ -37,6 +44,8 @@ vi.setConfig({ testTimeout: 300_000 });
 let ownerUrl: string;
 let owner: pg.Client;
 let club: TestOrganization;
+let daraja: DarajaStandIn;
+let callbacks: RouteServer;
 
 const DEV = developmentKeys(process.env.AUTH_SECRET!);
 const DARAJA = { provider: "MPESA_DARAJA", shortcode: "174379", passkey: "bfb279f9aa9bdbcf158e97dd", consumerKey: "rotation-consumer-key", consumerSecret: "daraja-consumer-secret-0001" } as const;
@@ -125,11 +134,17 @@ const person = (i: number) => ({
 
 beforeAll(async () => {
   ({ ownerUrl } = await useFreshDatabase("keys"));
+  // STK payments settle through the Daraja stand-in's callback into the real route: the ledger's raw payloads are real ones.
+  daraja = await startDarajaStandIn({ callbackDelayMs: 20 });
+  process.env.DARAJA_BASE_URL = daraja.url;
+  callbacks = await serveRoute(/^\/api\/webhooks\/mpesa\/(?<token>[^/]+)$/, mpesaCallback);
   owner = await connectAs("owner");
   club = await createTestOrganization("keys");
 });
 afterAll(async () => {
   await owner?.end();
+  await callbacks?.close();
+  await daraja?.stop();
   await disconnectAll();
 });
 
@@ -147,6 +162,16 @@ describe("rotating the field key", () => {
     const { invoice } = await createTestInvoice(club);
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "TRK88ZZ11Q", phone: "+254700111222", amount: "99", paidOn: "2026-11-25" });
     await setPaymentCredential(club.actors.OWNER, DARAJA);
+    const stk = await createTestInvoice(club, { amount: "250" });
+    const { paymentId: stkPaymentId } = await startMpesaPayment(
+      club.actors.TREASURER,
+      await payableInvoiceForMember(club.actors.TREASURER, stk.invoice.id),
+      { phone: "+254712345678" },
+      `http://${club.slug}.localhost:${callbacks.port}`,
+    );
+    await vi.waitFor(() => expect(callbacks.answered.map((a) => a.status)).toEqual([200]), { timeout: 10_000, interval: 20 });
+    const stkCallback = callbacks.answered[0]!.body;
+    const stkReceipt = stkCallbackBody.parse(JSON.parse(stkCallback)).payment!.receiptNumber;
     expect(new Set(Object.values(await storedKeyIds()).flat())).toEqual(new Set(["dev"]));
 
     const rotation: [string, string][] = [["k2", K2], ["dev", DEV.fieldKey]];
@@ -177,6 +202,9 @@ describe("rotating the field key", () => {
       expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(note);
       expect(await findDonorsByEmail(club.actors.VIEWER, donorEmail)).toMatchObject([{ name: "Adeyemi & Sons" }]);
       expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, "trk88zz11q")).toMatchObject({ payerPhone: "+254700111222" });
+      expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, stkReceipt)).toMatchObject({ id: stkPaymentId, payerPhone: "+254712345678", status: "SUCCEEDED" });
+      const raw = await withTenant(club.id, (tx) => tx.payment.findUniqueOrThrow({ where: { id: stkPaymentId }, select: { rawPayload: true } }));
+      expect(JSON.parse(raw.rawPayload!)).toEqual(JSON.parse(stkCallback));
       expect(await darajaCredential(club.id)).toMatchObject({ consumerSecret: DARAJA.consumerSecret });
     });
 
@@ -319,7 +347,7 @@ describe("the other keys", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Member\.ninIndex: \d+ blind index\(es\) recomputed/);
-    expect(run.stdout).toMatch(/Payment\.mpesaReceiptIndex: 1 blind index\(es\) recomputed/);
+    expect(run.stdout).toMatch(/Payment\.mpesaReceiptIndex: 2 blind index\(es\) recomputed/);
 
     const ring = keyring([["k6", K6]], blind);
     const client = connect(env().platformDatabaseUrl, ring);

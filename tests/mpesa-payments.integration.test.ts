@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/mpesa/[token]/route";
-import { disconnectAll } from "@/lib/db/clients";
+import { connect, disconnectAll, swapAppDb } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { reconcileMpesaPayments } from "@/lib/jobs/mpesa-reconcile";
+import { env } from "@/lib/env";
 import { darajaCredential } from "@/lib/payments/credentials";
 import { nairobiTimestamp } from "@/lib/payments/daraja-time";
 import { invoicePaidMinor } from "@/lib/queries/ledger";
@@ -274,14 +275,45 @@ describe("the reconcile job (STK Push Query)", () => {
     expect((await auditOf(invoiceId)).filter((e) => e.action === "payment.mpesa_failed")).toMatchObject([{ actorLabel: "mpesa", ip: null }]);
   });
 
+  test("[P3] a valid callback while our database is down gets 202, never a 5xx; the payment stays pending and the job settles it once the database is back", async () => {
+    const { invoiceId, paymentId, checkoutRequestId } = await pushFor("1037");
+    await answeredFor(checkoutRequestId);
+    const gone = await serveRoute(ROUTE, POST);
+    await gone.close();
+    const url = new URL(env().appDatabaseUrl);
+    url.port = String(gone.port);
+    const down = connect(url.toString(), env().keyring);
+    const up = swapAppDb(down);
+    let answer;
+    try {
+      answer = await asSafaricom(callbackBody(checkoutRequestId, 0, { shillings: 250, receipt: receipt() }));
+    } finally {
+      swapAppDb(up);
+      await down.$disconnect();
+    }
+    expect(answer.status).toBe(202);
+    expect(JSON.parse(answer.body)).toMatchObject({ ResultCode: 0, id: expect.any(String) });
+    expect((await payment(paymentId)).status).toBe("PENDING");
+    await reconcileMpesaPayments({ now: inTwoMinutes() });
+    expect((await payment(paymentId)).status).toBe("SUCCEEDED");
+    expect(await paid(invoiceId)).toBe(25_000);
+  });
+
   test("[P3] a payment Daraja never confirms is closed as failed after an hour, with a reason for the payer", async () => {
     const { invoice } = await createTestInvoice(club, { amount: "250" });
-    const { id } = await requestMpesaPayment(club.actors.TREASURER, { invoiceId: invoice.id, checkoutRequestId: `ws_CO_never_${randomBytes(4).toString("hex")}`, amountMinor: 25_000, phone: "+254712345678" });
+    const checkoutRequestId = `ws_CO_never_${randomBytes(4).toString("hex")}`;
+    const { id } = await requestMpesaPayment(club.actors.TREASURER, { invoiceId: invoice.id, checkoutRequestId, amountMinor: 25_000, phone: "+254712345678" });
     await reconcileMpesaPayments({ now: inTwoMinutes() });
     expect((await payment(id)).status).toBe("PENDING");
     await reconcileMpesaPayments({ now: new Date(Date.now() + 2 * 3_600_000) });
     expect(await payment(id)).toMatchObject({ status: "FAILED", failureReason: expect.stringContaining("never confirmed") });
     expect((await auditOf(invoice.id)).filter((e) => e.action === "payment.mpesa_failed")).toHaveLength(1);
+
+    // A "paid" callback after that changes nothing, and says so loudly: money to look at by hand.
+    const late = callbackBody(checkoutRequestId, 0, { shillings: 250, receipt: receipt(), phone: "254712345678" });
+    const lines = await logLines(async () => expect((await asSafaricom(late)).status).toBe(200));
+    expect(lines).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringContaining("already closed as failed") }));
+    expect((await payment(id)).status).toBe("FAILED");
   });
 });
 

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { platformActor, platformSystemActor, type Actor, type IdentitySubject, type PlatformActor, type SessionSubject } from "@/lib/authz/actor";
 import { newTotpSecret, recoveryCodeHash } from "@/lib/auth/totp";
 import { disconnectAll } from "@/lib/db/clients";
+import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
 import { stripeActor } from "@/lib/services/card-settlements";
@@ -64,6 +65,13 @@ async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } =
 async function sampleCardFact<K extends "paid" | "pending">(o: TestOrganization, kind: K) {
   const invoice = await sampleInvoice(o);
   return { kind, paymentIntentId: `pi_${randomBytes(8).toString("hex")}`, organizationId: o.id, invoiceId: invoice.id, amountMinor: 900_000, currency: "KES", paidAt: new Date() };
+}
+
+/** A pending STK payment's CheckoutRequestID, as startMpesaPayment leaves it. */
+async function samplePendingMpesa(o: TestOrganization) {
+  const checkoutRequestId = `ws_CO_sample_${randomBytes(4).toString("hex")}`;
+  await call("payment.mpesa_requested", o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId, amountMinor: 900_000, phone: "+254712000444" });
+  return checkoutRequestId;
 }
 
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
@@ -149,6 +157,9 @@ const SAMPLES: Record<string, Sample> = {
     const fact = { kind: "refunded", paymentIntentId, organizationId, invoiceId, currency, refundedMinor: 300_000, chargedMinor: 900_000, chargedAt: paidAt };
     return [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "charge.refunded", fact }];
   },
+  "payment.mpesa_paid": async (o) => [mpesaActor(o.id, "196.201.214.200"), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0001", amountMinor: 900_000, paidAt: new Date(), rawPayload: "{}" }],
+  "payment.mpesa_failed": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), resultCode: 1032, reason: "You cancelled the request on your phone.", rawPayload: "{}" }],
+  "payment.mpesa_rejected": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0002", reason: "Another amount", rawPayload: "{}" }],
   "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],

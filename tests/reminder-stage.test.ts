@@ -40,7 +40,7 @@ describe("an organisation's origin, for links in emails", () => {
   });
 
   test("an APP_ORIGIN that names another host than APP_ROOT_DOMAIN, or another scheme than http(s), is refused at start", () => {
-    const base = { AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgres://owner@127.0.0.1/harambee", APP_ROOT_DOMAIN: "harambee.africa" };
+    const base = { NODE_ENV: "test" as const, AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgres://owner@127.0.0.1/harambee", APP_ROOT_DOMAIN: "harambee.africa" };
     expect(parseEnv({ ...base, APP_ORIGIN: "https://harambee.africa:8443" }).APP_ORIGIN).toBe("https://harambee.africa:8443");
     expect(() => parseEnv({ ...base, APP_ORIGIN: "https://evil.example" })).toThrow("APP_ORIGIN must name APP_ROOT_DOMAIN");
     expect(() => parseEnv({ ...base, APP_ORIGIN: "ftp://harambee.africa" })).toThrow("Invalid environment");

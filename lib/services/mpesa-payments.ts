@@ -116,7 +116,7 @@ type Settlement = {
 async function settlePending(tx: TenantTx, organizationId: string, checkoutRequestId: string, settlement: Settlement, expectedMinor?: number) {
   const payment = await tx.payment.findFirst({
     where: { organizationId, method: "MPESA", kind: "PAYMENT", reference: checkoutRequestId, invoiceId: { not: null } },
-    select: { id: true, invoiceId: true, status: true, amountMinor: true, currency: true },
+    select: { id: true, invoiceId: true, status: true, amountMinor: true },
   });
   if (!payment) throw notFoundError();
   if (payment.status !== "PENDING") throw conflictError(ALREADY_SETTLED);
@@ -228,7 +228,9 @@ export async function settleMpesaCallback(organizationId: string, body: unknown,
     return "unknown";
   }
   if (payment.status !== "PENDING") {
-    logEvent("info", "mpesa callback for a payment already settled: ignored", context);
+    // "Paid" for a payment already closed as failed (e.g. expired by the reconcile job) is money to look at by hand.
+    if (callback.payment && payment.status === "FAILED") logEvent("warn", "mpesa paid callback for a payment already closed as failed: ignored, check it by hand", context);
+    else logEvent("info", "mpesa callback for a payment already settled: ignored", context);
     return "duplicate";
   }
   if (resultCode === TIMED_OUT) {
