@@ -3,6 +3,7 @@ import { systemActor, type Actor } from "../lib/authz/actor";
 import { withTenant } from "../lib/db/tenant";
 import { addDays, calendarDateOf, type CalendarDate } from "../lib/dues/calendar-date";
 import { nextPeriod, periodContaining, type DuesPeriod, type DuesPeriodKind } from "../lib/dues/periods";
+import { ISSUE_LEAD_DAYS } from "../lib/jobs/dues-invoices";
 import { receiveStripeEvent } from "../lib/services/card-settlements";
 import { issueInvoice, issuePeriod, voidInvoice } from "../lib/services/dues";
 import { createPlan, enrolMember } from "../lib/services/dues-plans";
@@ -17,7 +18,9 @@ import { recordPayment } from "../lib/services/payments";
  * by bank, cash, card (a Stripe event through the webhook's settlement
  * service) and M-Pesa (an STK request settled by its callback). Periods count
  * back from today, so every invoice state is on show whenever the demo is
- * seeded: paid, partly paid, open, overdue, lapsed, void and draft.
+ * seeded: paid, partly paid, open, overdue, lapsed, void and draft. Each plan
+ * is already invoiced for the period the daily invoicing job would issue
+ * (lib/jobs/dues-invoices.ts), so the demo's figures stay as seeded.
  *
  * Member n of the club's 30: 0–19 on the individual plan; 20, 23 and 26 pay
  * for families (21–22, 24–25, 27); 28 pays the corporate plan for 29. The
@@ -109,7 +112,8 @@ export async function seedDues(club: Club, amounts: DuesAmounts): Promise<void> 
   // Individual, annual: last Rotary year mostly paid (some lapsed, one void), this year a third paid, a fifth part paid.
   const individual = await plan("Individual annual", "INDIVIDUAL", amounts.individual, "ANNUAL", 180);
   for (const memberId of m.slice(0, 20)) await enrolMember(treasurer, { memberId, planId: individual.id });
-  const [lastYear, thisYear] = periodsBackFrom("ANNUAL", today, 2);
+  // The year the invoicing job issues (the next one from June) and the one before it.
+  const [lastYear, thisYear] = periodsBackFrom("ANNUAL", addDays(today, ISSUE_LEAD_DAYS), 2);
   for (const year of [lastYear, thisYear]) await issuePeriod(treasurer, { planId: individual.id, period: year.key });
   const annual = await invoicesOf(individual.id);
   const full = amounts.individual * 100;
@@ -148,11 +152,11 @@ export async function seedDues(club: Club, amounts: DuesAmounts): Promise<void> 
   await voidInvoice(treasurer, { invoiceId: bundle(c, q4).id, reason: "Issued before the family's bundle was agreed" });
   for (const [quarter, method] of [[q3, "CASH"], [q2, "MPESA"], [q1, "CARD"]] as const) await pay(bundle(c, quarter), quarterly, method, paidIn(quarter));
 
-  // A corporate bundle, half-yearly: the last two halves paid, this one part paid.
+  // A corporate bundle, half-yearly: the last half and this one paid, the next one part paid ahead.
   const corporate = await plan("Corporate", "CORPORATE", amounts.corporate, "SEMI_ANNUAL", 90);
   await enrolMember(treasurer, { memberId: m[28], planId: corporate.id });
   await enrolMember(treasurer, { memberId: m[29], planId: corporate.id, payerId: m[28] });
-  const halves = periodsBackFrom("SEMI_ANNUAL", today, 3);
+  const halves = [...periodsBackFrom("SEMI_ANNUAL", today, 2), nextPeriod("SEMI_ANNUAL", today)];
   for (const half of halves) await issuePeriod(treasurer, { planId: corporate.id, period: half.key });
   const company = await invoicesOf(corporate.id);
   const halfYearly = amounts.corporate * 100;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectAll } from "@/lib/db/clients";
 import { calendarDateOf } from "@/lib/dues/calendar-date";
 import { INVOICE_STATES, invoiceState } from "@/lib/dues/invoice-state";
+import { issueDuesInvoices } from "@/lib/jobs/dues-invoices";
 import { seedDemo } from "@/prisma/seed";
 import { DEMO_DUES } from "@/prisma/seed-dues";
 import { connectAs } from "./support/database";
@@ -94,5 +95,12 @@ describe("[P3] the demo seed shows money in both clubs", () => {
     );
     expect(invoices.filter((i) => i.status === "OPEN" && i.paid).length).toBeGreaterThan(0);
     expect(invoices.filter((i) => i.status === "OPEN" && !i.paid).length).toBeGreaterThan(0);
+  });
+
+  test("the daily invoicing job finds the demo clubs already invoiced, so their figures stay as seeded", async () => {
+    const count = async () => (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM dues_invoice i JOIN organization o ON o.id = i.organization_id WHERE o.slug = ANY($1)", [CLUBS])).rows[0].n;
+    const before = await count();
+    await issueDuesInvoices();
+    expect(await count()).toBe(before);
   });
 });
