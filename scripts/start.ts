@@ -53,7 +53,7 @@ async function main() {
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
   // Links in emails (pay links) point at this server: http://<slug>.localhost:PORT.
-  process.env.APP_ORIGIN ??= `http://${rootDomain}:${port}`;
+  process.env.APP_ORIGIN ||= `http://${rootDomain}:${port}`;
 
   // Offline M-Pesa for the demo: set before the worker and the server read DARAJA_BASE_URL.
   const daraja = await startLocalDaraja({ embedded, step });
