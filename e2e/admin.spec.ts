@@ -281,7 +281,8 @@ test("[B3.1] the district admin sees each club's member count, dues collected an
   try {
     const district = await signedInPage(browser, (p) => platformSignIn(p, "district-admin@harambee.test"));
     expect(district.url()).toBe(apexUrl("/district"));
-    const seeded = { kilimani: ["KES 360,000.00", "KES 180,000.00", "KES 180,000.00"], westlands: ["KES 300,000.00", "KES 150,000.00", "KES 150,000.00"] };
+    // prisma/seed-dues.ts: open invoices of three plans over two Rotary years, and what the ledger holds for them (tests/seed.test.ts).
+    const seeded = { kilimani: ["KES 728,000.00", "KES 523,000.00", "KES 205,000.00"], westlands: ["KES 612,000.00", "KES 439,500.00", "KES 172,500.00"] };
     for (const [slug, [invoiced, collected, arrears]] of Object.entries(seeded)) {
       const row = district.getByTestId("district-report").locator(`tr[data-club="${slug}"]`);
       const active = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM member m JOIN organization o ON o.id = m.organization_id WHERE o.slug = $1 AND m.status = 'ACTIVE'", [slug])).rows[0].n;

@@ -19,6 +19,8 @@ const rateLimit = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   APP_ROOT_DOMAIN: z.string().min(1).default("localhost"),
+  // The apex's public origin, for links in emails (lib/tenancy/origin.ts): scheme and port; its host is APP_ROOT_DOMAIN. Unset: https://<APP_ROOT_DOMAIN>.
+  APP_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z.string().url().optional(),
   APP_DATABASE_URL: z.string().url().optional(),
   PLATFORM_DATABASE_URL: z.string().url().optional(),
@@ -76,6 +78,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     (env.DATABASE_URL && withCredentials(env.DATABASE_URL, "harambee_platform", env.PLATFORM_DB_PASSWORD));
   if (!appDatabaseUrl || !platformDatabaseUrl) {
     throw new Error("Invalid environment: set DATABASE_URL, or APP_DATABASE_URL and PLATFORM_DATABASE_URL");
+  }
+  if (env.APP_ORIGIN && new URL(env.APP_ORIGIN).hostname !== env.APP_ROOT_DOMAIN.toLowerCase()) {
+    throw new Error(`Invalid environment: APP_ORIGIN must name APP_ROOT_DOMAIN, e.g. https://${env.APP_ROOT_DOMAIN}`);
   }
   if (env.NODE_ENV === "production") {
     if (!source.APP_DATABASE_URL && env.APP_DB_PASSWORD === DEV_DB_PASSWORDS.app) {

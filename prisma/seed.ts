@@ -1,11 +1,8 @@
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
-import { memberActor, platformSystemActor, type Actor } from "../lib/authz/actor";
-import { issuePeriod } from "../lib/services/dues";
-import { createPlan, enrolMember } from "../lib/services/dues-plans";
-import { recordPayment } from "../lib/services/payments";
-import { withTenant } from "../lib/db/tenant";
+import { memberActor, platformSystemActor } from "../lib/authz/actor";
 import { setPaymentCredential } from "../lib/services/payment-credentials";
 import { demoPaymentCredentials } from "./demo-payments";
+import { DEMO_DUES, seedDues } from "./seed-dues";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
@@ -37,29 +34,6 @@ const NIGERIAN_FIRST = ["Chinedu", "Aisha", "Oluwaseun", "Ngozi", "Emeka", "Funm
 const NIGERIAN_LAST = ["Okafor", "Bello", "Adeyemi", "Eze", "Abubakar", "Olawale", "Nwosu", "Danjuma", "Adebayo", "Okonkwo", "Lawal", "Ogunleye", "Usman", "Chukwu", "Afolabi"];
 
 const SEED_ACTOR = platformSystemActor("seed", ["platform:provision"]);
-
-/**
- * Each club's 2026 dues, so the district report has real figures: an amount
- * per member, and how much of it the n-th member has paid (a share of the amount).
- * Kilimani: KES 12,000 each, a third paid in full, a third half → 180,000 of 360,000.
- * Westlands: KES 10,000 each, every other member in full → 150,000 of 300,000.
- */
-export const DEMO_DUES: Partial<Record<string, { amountMinor: number; paidShare: (n: number) => number }>> = {
-  kilimani: { amountMinor: 1_200_000, paidShare: (n) => [1, 0.5, 0][n % 3] },
-  westlands: { amountMinor: 1_000_000, paidShare: (n) => (n % 2 === 0 ? 1 : 0) },
-};
-
-async function seedDues(treasurer: Actor, memberIds: string[], plan: { amountMinor: number; paidShare: (n: number) => number }) {
-  const { id: planId } = await createPlan(treasurer, { name: "Annual dues", currency: "KES", amount: String(plan.amountMinor / 100), periodKind: "ANNUAL" });
-  for (const memberId of memberIds) await enrolMember(treasurer, { memberId, planId });
-  await issuePeriod(treasurer, { planId, period: "2026-27" });
-  const invoices = await withTenant(treasurer.organizationId, (tx) => tx.duesInvoice.findMany({ where: { planId }, select: { id: true, memberId: true } }));
-  const invoiceOf = new Map(invoices.map((i) => [i.memberId, i.id]));
-  for (const [n, memberId] of memberIds.entries()) {
-    const paid = Math.round(plan.amountMinor * plan.paidShare(n));
-    if (paid > 0) await recordPayment(treasurer, { invoiceId: invoiceOf.get(memberId)!, method: "BANK", amount: String(paid / 100), reference: `EFT-${2026_0700 + n}`, paidOn: "2026-07-20" });
-  }
-}
 
 function demoPeople(kind: "CLUB" | "NGO", count: number) {
   const [first, last] = kind === "CLUB" ? [KENYAN_FIRST, KENYAN_LAST] : [NIGERIAN_FIRST, NIGERIAN_LAST];
@@ -114,7 +88,11 @@ export async function seedDemo(): Promise<void> {
       await setPaymentCredential(owner, daraja);
     }
     const dues = DEMO_DUES[spec.slug];
-    if (dues) await seedDues(memberActor({ organizationId: org.id, ...people.treasurer, ip: null }), memberIds, dues);
+    if (dues) {
+      const treasurer = memberActor({ organizationId: org.id, ...people.treasurer, ip: null });
+      const loginMember = memberActor({ organizationId: org.id, ...people.member, ip: null });
+      await seedDues({ slug: spec.slug, owner, treasurer, memberIds, loginUserId: people.member.userId, loginMember }, dues);
+    }
   }
   await createDistrictAdmin(SEED_ACTOR, { email: "district-admin@harambee.test", name: "District D9212 Admin", password: DEMO_PASSWORD, districtCode: "D9212" });
 }

@@ -52,6 +52,8 @@ async function main() {
     }
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
+  // Links in emails (pay links) point at this server: http://<slug>.localhost:PORT.
+  process.env.APP_ORIGIN ||= `http://${rootDomain}:${port}`;
 
   // Offline M-Pesa for the demo: set before the worker and the server read DARAJA_BASE_URL.
   const daraja = await startLocalDaraja({ embedded, step });
@@ -87,6 +89,14 @@ async function main() {
     if (seeding) {
       const { seedIfEmpty } = await import("./seed-if-empty");
       if (await seedIfEmpty()) step("seeded the demo organisations");
+    }
+
+    // The demo pays by card offline: a local Stripe whose checkout delivers signed webhooks to this server.
+    if (seeding && !process.env.STRIPE_API_BASE) {
+      const { startOfflineStripe } = await import("./lib/offline-stripe");
+      const stripe = await startOfflineStripe({ appPort: port, rootDomain, authSecret: process.env.AUTH_SECRET! });
+      process.env.STRIPE_API_BASE = stripe.url;
+      step(`card payments: offline Stripe stand-in on ${stripe.url} (set STRIPE_API_BASE=https://api.stripe.com to use Stripe)`);
     }
 
     worker = spawnWorker({

@@ -10,6 +10,7 @@ import { disconnectAll } from "@/lib/db/clients";
 import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
+import { stripeActor } from "@/lib/services/card-settlements";
 import { connectAs } from "./support/database";
 import { TEST_ACTOR, TEST_PASSWORD, createTestOrganization, type TestOrganization } from "./support/organizations";
 
@@ -58,6 +59,12 @@ const samplePlan = async (o: TestOrganization, level = "INDIVIDUAL") =>
 async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } = {}) {
   const member = await sampleMember(o);
   return (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id, draft: options.draft ?? false })) as { id: string };
+}
+
+/** What a Stripe event says about a card payment of a new invoice (lib/payments/stripe.ts paymentFacts). */
+async function sampleCardFact<K extends "paid" | "pending">(o: TestOrganization, kind: K) {
+  const invoice = await sampleInvoice(o);
+  return { kind, paymentIntentId: `pi_${randomBytes(8).toString("hex")}`, organizationId: o.id, invoiceId: invoice.id, amountMinor: 900_000, currency: "KES", paidAt: new Date() };
 }
 
 /** A pending STK payment's CheckoutRequestID, as startMpesaPayment leaves it. */
@@ -131,6 +138,25 @@ const SAMPLES: Record<string, Sample> = {
   "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
   "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
   "payment.mpesa_requested": async (o) => [o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId: "ws_CO_sample", amountMinor: 900_000, phone: "+254712000444" }],
+  "dues.remind": async (o) => {
+    const member = (await call("member.create", o.actors.ADMIN, { firstName: "Sample", lastName: "Payer", email: `payer-${randomBytes(4).toString("hex")}@example.org` })) as { id: string };
+    const invoice = (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id })) as { id: string };
+    return [o.actors.TREASURER, { invoiceId: invoice.id }];
+  },
+  "payment.card_paid": async (o) => [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.succeeded", fact: await sampleCardFact(o, "paid") }],
+  "payment.card_pending": async (o) => [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "checkout.session.completed", fact: await sampleCardFact(o, "pending") }],
+  "payment.card_failed": async (o) => {
+    const pending = await sampleCardFact(o, "pending");
+    await call("payment.card_pending", stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "checkout.session.completed", fact: pending });
+    return [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.payment_failed", fact: { ...pending, kind: "failed", reason: "Your card was declined." } }];
+  },
+  "payment.card_refunded": async (o) => {
+    const paid = await sampleCardFact(o, "paid");
+    await call("payment.card_paid", stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.succeeded", fact: paid });
+    const { paymentIntentId, organizationId, invoiceId, currency, paidAt } = paid;
+    const fact = { kind: "refunded", paymentIntentId, organizationId, invoiceId, currency, refundedMinor: 300_000, chargedMinor: 900_000, chargedAt: paidAt };
+    return [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "charge.refunded", fact }];
+  },
   "payment.mpesa_paid": async (o) => [mpesaActor(o.id, "196.201.214.200"), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0001", amountMinor: 900_000, paidAt: new Date(), rawPayload: "{}" }],
   "payment.mpesa_failed": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), resultCode: 1032, reason: "You cancelled the request on your phone.", rawPayload: "{}" }],
   "payment.mpesa_rejected": async (o) => [mpesaActor(o.id), { checkoutRequestId: await samplePendingMpesa(o), receiptNumber: "SAMPLE0002", reason: "Another amount", rawPayload: "{}" }],

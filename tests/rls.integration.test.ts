@@ -2,16 +2,24 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { createDonor } from "@/lib/services/donors";
 import { recordPayment } from "@/lib/services/payments";
+import { recordDuesReminder } from "@/lib/services/dues-reminders";
+import { updateMember } from "@/lib/services/members";
 import { enrolMember } from "@/lib/services/dues-plans";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { createTestInvoice } from "./support/dues";
+import { receiveStripeEvent } from "@/lib/services/card-settlements";
+import { verifyStripeEvent } from "@/lib/payments/stripe";
+import { newPaymentIntentId, paymentIntentSucceeded, signatureFor } from "../scripts/lib/stripe-events";
 import { grantSupportAccess } from "@/lib/services/support-access";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
+
+/** A payload with its signature and the secret that made it, as the webhook route verifies it. */
+const signed = (payload: string): [string, string, string] => [payload, signatureFor(payload, "whsec_rlsIsolation"), "whsec_rlsIsolation"];
 
 let clubA: TestOrganization;
 let clubB: TestOrganization;
@@ -26,8 +34,12 @@ beforeAll(async () => {
     await enrolMember(club.actors.TREASURER, { memberId: member.id, planId: plan.id });
     await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
+    await updateMember(club.actors.ADMIN, { id: member.id, firstName: member.firstName, lastName: member.lastName, email: "payer@example.org" });
+    await recordDuesReminder(club.actors.TREASURER, { invoiceId: invoice.id });
     await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
     await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_rlsIsolation", webhookSecret: "whsec_rlsIsolation" });
+    const card = { organizationId: club.id, invoiceId: invoice.id, paymentIntentId: newPaymentIntentId(), amountMinor: 100, currency: "KES" };
+    await receiveStripeEvent(club.id, verifyStripeEvent(...signed(paymentIntentSucceeded(card).payload)));
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
     await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });

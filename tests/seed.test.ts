@@ -1,5 +1,12 @@
-import { expect, test } from "vitest";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { disconnectAll } from "@/lib/db/clients";
+import { calendarDateOf } from "@/lib/dues/calendar-date";
+import { INVOICE_STATES, invoiceState } from "@/lib/dues/invoice-state";
+import { issueDuesInvoices } from "@/lib/jobs/dues-invoices";
 import { seedDemo } from "@/prisma/seed";
+import { DEMO_DUES } from "@/prisma/seed-dues";
+import { connectAs } from "./support/database";
 
 test("the demo seed refuses to run in production", async () => {
   const saved = process.env.NODE_ENV;
@@ -9,4 +16,91 @@ test("the demo seed refuses to run in production", async () => {
   } finally {
     (process.env as Record<string, string | undefined>).NODE_ENV = saved;
   }
+});
+
+describe("[P3] the demo seed shows money in both clubs", () => {
+  let owner: pg.Client;
+  beforeAll(async () => {
+    const started = performance.now();
+    await seedDemo();
+    console.log(`seedDemo took ${Math.round(performance.now() - started)} ms`);
+    owner = await connectAs("owner");
+  });
+  afterAll(async () => {
+    await owner.end();
+    await disconnectAll();
+  });
+
+  const rows = async <T extends pg.QueryResultRow>(sql: string, slug: string) => (await owner.query<T>(sql, [slug])).rows;
+  const CLUBS = Object.keys(DEMO_DUES);
+
+  test.each(CLUBS)("%s: an individual, a family and a corporate plan, and invoices in every state", async (slug) => {
+    const plans = await rows<{ level: string }>("SELECT p.level FROM dues_plan p JOIN organization o ON o.id = p.organization_id WHERE o.slug = $1 ORDER BY p.level::text", slug);
+    expect(plans.map((p) => p.level)).toEqual(["CORPORATE", "FAMILY", "INDIVIDUAL"]);
+    const invoices = await rows<{ status: "DRAFT" | "OPEN" | "VOID"; amount_minor: number; due_on: Date; grace_days: number; paid_minor: number }>(
+      `SELECT i.status, i.amount_minor, i.due_on, p.grace_days,
+              COALESCE((SELECT sum(CASE WHEN y.kind = 'REFUND' THEN -y.amount_minor ELSE y.amount_minor END) FROM payment y
+                         WHERE y.invoice_id = i.id AND y.status = 'SUCCEEDED'), 0)::int AS paid_minor
+         FROM dues_invoice i JOIN dues_plan p ON p.id = i.plan_id JOIN organization o ON o.id = i.organization_id WHERE o.slug = $1`,
+      slug,
+    );
+    const today = calendarDateOf(new Date(), "Africa/Nairobi");
+    const states = new Set(
+      invoices.map((i) => invoiceState({ status: i.status, amountMinor: i.amount_minor, paidMinor: i.paid_minor, dueOn: calendarDateOf(i.due_on), graceDays: i.grace_days }, today)),
+    );
+    expect([...states].sort()).toEqual([...INVOICE_STATES].sort());
+    // The ledger never holds more than an invoice asks, nor anything for a void or draft one.
+    for (const invoice of invoices) expect(invoice.paid_minor).toBeLessThanOrEqual(invoice.status === "OPEN" ? invoice.amount_minor : 0);
+  });
+
+  test.each(CLUBS)("%s: payments by card (settled as stripe), M-Pesa (settled as mpesa, receipt encrypted), cash and bank, all succeeded", async (slug) => {
+    const methods = await rows<{ method: string; status: string; n: number }>(
+      "SELECT y.method, y.status, count(*)::int AS n FROM payment y JOIN organization o ON o.id = y.organization_id WHERE o.slug = $1 GROUP BY 1, 2 ORDER BY y.method::text",
+      slug,
+    );
+    expect(methods.map((m) => [m.method, m.status])).toEqual([
+      ["BANK", "SUCCEEDED"],
+      ["CARD", "SUCCEEDED"],
+      ["CASH", "SUCCEEDED"],
+      ["MPESA", "SUCCEEDED"],
+    ]);
+    const settledBy = await rows<{ actor_label: string; action: string }>(
+      "SELECT DISTINCT a.actor_label, a.action FROM audit_entry a JOIN organization o ON o.id = a.organization_id WHERE o.slug = $1 AND a.action IN ('payment.card_paid', 'payment.mpesa_paid') ORDER BY 1",
+      slug,
+    );
+    expect(settledBy.map((r) => r.actor_label)).toEqual(["mpesa", "stripe"]);
+    const mpesa = await rows<{ mpesa_receipt: string }>("SELECT y.mpesa_receipt FROM payment y JOIN organization o ON o.id = y.organization_id WHERE o.slug = $1 AND y.method = 'MPESA'", slug);
+    for (const { mpesa_receipt } of mpesa) expect(mpesa_receipt).toMatch(/^v1\./);
+  });
+
+  test.each(CLUBS)("%s: the district figures are the sums of the open invoices and of their ledger rows", async (slug) => {
+    const [figures] = await rows<{ invoiced: number; collected: number }>(
+      `SELECT (SELECT sum(i.amount_minor) FROM dues_invoice i WHERE i.organization_id = o.id AND i.status = 'OPEN')::bigint::int AS invoiced,
+              (SELECT sum(y.amount_minor) FROM payment y JOIN dues_invoice i ON i.id = y.invoice_id
+                WHERE y.organization_id = o.id AND y.status = 'SUCCEEDED' AND y.kind = 'PAYMENT' AND i.status = 'OPEN')::bigint::int AS collected
+         FROM organization o WHERE o.slug = $1`,
+      slug,
+    );
+    // e2e/admin.spec.ts shows these on /district.
+    const expected = { kilimani: { invoiced: 72_800_000, collected: 52_300_000 }, westlands: { invoiced: 61_200_000, collected: 43_950_000 } }[slug];
+    expect(figures).toEqual(expected);
+  });
+
+  test.each(CLUBS)("%s: member@ is linked to a member record with paid and open invoices, so My dues shows money", async (slug) => {
+    const invoices = await rows<{ status: string; paid: boolean }>(
+      `SELECT i.status, COALESCE((SELECT sum(y.amount_minor) FROM payment y WHERE y.invoice_id = i.id AND y.status = 'SUCCEEDED'), 0) >= i.amount_minor AS paid
+         FROM dues_invoice i JOIN member m ON m.id = i.member_id JOIN app_user u ON u.id = m.user_id JOIN organization o ON o.id = i.organization_id
+        WHERE o.slug = $1 AND u.email = 'member@' || $1 || '.test'`,
+      slug,
+    );
+    expect(invoices.filter((i) => i.status === "OPEN" && i.paid).length).toBeGreaterThan(0);
+    expect(invoices.filter((i) => i.status === "OPEN" && !i.paid).length).toBeGreaterThan(0);
+  });
+
+  test("the daily invoicing job finds the demo clubs already invoiced, so their figures stay as seeded", async () => {
+    const count = async () => (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM dues_invoice i JOIN organization o ON o.id = i.organization_id WHERE o.slug = ANY($1)", [CLUBS])).rows[0].n;
+    const before = await count();
+    await issueDuesInvoices();
+    expect(await count()).toBe(before);
+  });
 });

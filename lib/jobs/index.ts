@@ -1,3 +1,5 @@
+import { duesInvoices } from "./dues-invoices";
+import { duesReminders } from "./dues-reminders";
 import { mpesaReconcile } from "./mpesa-reconcile";
 import type { JobDefinition } from "./registry";
 
@@ -5,4 +7,4 @@ import type { JobDefinition } from "./registry";
  * Every job the worker runs (`npm run worker`). A job is defined with
  * defineJob in its own module (lib/jobs/<noun>.ts) and listed here.
  */
-export const JOBS: readonly JobDefinition[] = [mpesaReconcile];
+export const JOBS: readonly JobDefinition[] = [duesInvoices, duesReminders, mpesaReconcile];

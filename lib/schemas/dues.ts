@@ -121,3 +121,6 @@ export const requestMpesaPaymentInput = z.object({
   amountMinor: z.number().int().positive(),
   phone: z.string().regex(/^\+254[17]\d{8}$/),
 });
+
+/** A reminder about one invoice; its stage (due soon or overdue) follows from the invoice's due date. */
+export const remindInvoiceInput = z.object({ invoiceId: z.uuid("Unknown invoice") });

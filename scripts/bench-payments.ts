@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:payments` — Stripe webhook ingestion, exactly once, in
+ * events/s, beside bare inserts of the same rows through `pg` in the same run.
+ *
+ *  - subject: signed `payment_intent.succeeded` deliveries, one per payment
+ *    plus 20 % redeliveries, shuffled, 20 at a time, through the real route
+ *    handler (tenant from the Host, the club's secret, signature check,
+ *    `receiveStripeEvent`: intent lock, stripe_event, ledger row, audit entry);
+ *    afterwards every payment must be in the ledger exactly once;
+ *  - peer: the same payment and stripe_event rows, 20 at a time over the same
+ *    pool size (10), each pair in one tenant transaction as the app role
+ *    (BEGIN, set_config, two INSERTs, COMMIT) — nothing else;
+ *  - profile: one delivery at a time, where its milliseconds go.
+ *
+ * Runs on a fresh embedded PostgreSQL it starts and removes itself.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { withBenchDatabase } from "./bench-database";
+import { newPaymentIntentId, paymentIntentSucceeded, signatureFor, type Delivery } from "./lib/stripe-events";
+
+const PAYMENTS = 1_500;
+const DUPLICATE_SHARE = 0.2;
+const CONCURRENCY = 20;
+const PROFILED = 200;
+const SECRET = "whsec_benchPaymentsKilimani";
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+const shuffled = <T>(items: T[]) => items.map((item) => [Math.random(), item] as const).sort(([a], [b]) => a - b).map(([, item]) => item);
+
+async function main() {
+  await withBenchDatabase(async (ownerUrl) => {
+    const { platformSystemActor, systemActor } = await import("../lib/authz/actor");
+    const { createOrganization } = await import("../lib/services/organizations");
+    const { setPaymentCredential } = await import("../lib/services/payment-credentials");
+    const { createMember } = await import("../lib/services/members");
+    const { createPlan } = await import("../lib/services/dues-plans");
+    const { issueInvoice } = await import("../lib/services/dues");
+    const { env } = await import("../lib/env");
+    const { POST } = await import("../app/api/webhooks/stripe/route");
+
+    const org = await createOrganization(platformSystemActor("bench", ["platform:provision"]), { slug: "kilimani", name: "Kilimani Bench", kind: "CLUB" });
+    const admin = systemActor(org.id, "bench", ["members:write", "dues:collect", "billing:manage"]);
+    await setPaymentCredential(admin, { provider: "STRIPE", secretKey: "sk_test_benchPayments", webhookSecret: SECRET });
+    const plan = await createPlan(admin, { name: "Annual", currency: "KES", amount: "12000", periodKind: "ANNUAL" });
+    const invoices: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const member = await createMember(admin, { firstName: "Bench", lastName: `Member ${i}` });
+      invoices.push((await issueInvoice(admin, { memberId: member.id, planId: plan.id })).id);
+    }
+    const host = `kilimani.${env().APP_ROOT_DOMAIN}`;
+    const payment = (i: number) => ({ organizationId: org.id, invoiceId: invoices[i % invoices.length], paymentIntentId: newPaymentIntentId(), amountMinor: 10_000, currency: "KES" });
+    const deliver = async (d: Delivery) => {
+      const request = new Request(`http://${host}/api/webhooks/stripe`, { method: "POST", headers: { host, "stripe-signature": signatureFor(d.payload, SECRET) }, body: d.payload });
+      const response = await POST(request, undefined);
+      if (response.status !== 200) throw new Error(`delivery answered ${response.status}: ${await response.text()}`);
+    };
+    const quietly = async <T>(fn: () => Promise<T>) => {
+      // The route's JSON log lines (one per delivery) would time the terminal, not the ingestion.
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      try {
+        return await fn();
+      } finally {
+        process.stdout.write = write;
+      }
+    };
+
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    const app = new pg.Pool({ connectionString: env().appDatabaseUrl, max: 10 });
+    try {
+      // Warm-up: connections, the route module, the credential's decryption.
+      await quietly(() => inParallel(Array.from({ length: 40 }, (_, i) => paymentIntentSucceeded(payment(i))), CONCURRENCY, deliver));
+
+      // Peer: bare inserts of the same rows.
+      const bareRows = Array.from({ length: PAYMENTS }, (_, i) => ({ eventId: `evt_bare_${i}_${randomUUID()}`, invoiceId: invoices[i % invoices.length], reference: newPaymentIntentId() }));
+      let started = performance.now();
+      await inParallel(bareRows, CONCURRENCY, async (row) => {
+        const client = await app.connect();
+        try {
+          await client.query("BEGIN");
+          await client.query("SELECT set_config('app.org_id', $1, true)", [org.id]);
+          await client.query("INSERT INTO stripe_event (id, organization_id, type) VALUES ($1, $2, 'payment_intent.succeeded')", [row.eventId, org.id]);
+          await client.query(
+            `INSERT INTO payment (id, organization_id, invoice_id, kind, method, status, amount_minor, currency, reference, paid_at, updated_at)
+             VALUES (gen_random_uuid(), $1, $2, 'PAYMENT', 'CARD', 'SUCCEEDED', 10000, 'KES', $3, now(), now())`,
+            [org.id, row.invoiceId, row.reference],
+          );
+          await client.query("COMMIT");
+        } finally {
+          client.release();
+        }
+      });
+      const bare = PAYMENTS / ((performance.now() - started) / 1000);
+
+      // Subject: the webhook, exactly once.
+      const firsts = Array.from({ length: PAYMENTS }, (_, i) => paymentIntentSucceeded(payment(i)));
+      const storm = shuffled([...firsts, ...shuffled(firsts).slice(0, PAYMENTS * DUPLICATE_SHARE)]);
+      const before = (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM payment WHERE method = 'CARD' AND reference NOT LIKE '%:%'")).rows[0].n;
+      started = performance.now();
+      await quietly(() => inParallel(storm, CONCURRENCY, deliver));
+      const seconds = (performance.now() - started) / 1000;
+      const references = firsts.map((d) => (JSON.parse(d.payload) as { data: { object: { id: string } } }).data.object.id);
+      const recorded = await owner.query<{ reference: string; n: number }>("SELECT reference, count(*)::int AS n FROM payment WHERE reference = ANY($1::text[]) GROUP BY reference", [references]);
+      const after = (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM payment WHERE method = 'CARD' AND reference NOT LIKE '%:%'")).rows[0].n;
+      if (recorded.rows.length !== PAYMENTS || recorded.rows.some((r) => r.n !== 1) || after - before !== PAYMENTS) throw new Error("not exactly once");
+      const events = storm.length / seconds;
+
+      // Profile: one delivery at a time, by stage.
+      const profile = await quietly(() => profileStages(Array.from({ length: PROFILED }, (_, i) => paymentIntentSucceeded(payment(i))), org.id, host));
+
+      console.log(`\nStripe webhook ingestion, exactly once (${PAYMENTS} payments + ${storm.length - PAYMENTS} redeliveries, shuffled, ${CONCURRENCY} at a time)\n`);
+      console.log(`  bare inserts (peer): ${bare.toFixed(0)} payments/s (payment + stripe_event, one tenant transaction each, pg)`);
+      console.log(`  webhook:             ${events.toFixed(0)} events/s = ${(PAYMENTS / seconds).toFixed(0)} payments/s, ${seconds.toFixed(2)} s, each payment once`);
+      console.log(`  ratio:               ${((events / bare) * 100).toFixed(0)} % of bare (events), ${((PAYMENTS / seconds / bare) * 100).toFixed(0)} % (payments)\n`);
+      console.log(`  one delivery at a time (${PROFILED}), median ms per stage:`);
+      for (const [stage, ms] of Object.entries(profile)) console.log(`    ${stage.padEnd(44)} ${ms.toFixed(2)}`);
+    } finally {
+      await app.end();
+      await owner.end();
+    }
+  });
+}
+
+/**
+ * Where one delivery's milliseconds go, measured by running the route's
+ * stages in turn (the same functions the route calls), one delivery at a time.
+ */
+async function profileStages(deliveries: Delivery[], organizationId: string, host: string): Promise<Record<string, number>> {
+  const { parseHost } = await import("../lib/tenancy/host");
+  const { findOrganizationBySlug } = await import("../lib/queries/organizations");
+  const { stripeCredential } = await import("../lib/payments/credentials");
+  const { verifyStripeEvent } = await import("../lib/payments/stripe");
+  const { receiveStripeEvent } = await import("../lib/services/card-settlements");
+  const { env } = await import("../lib/env");
+  const stages: Record<string, number[]> = {
+    "organisation by Host (1 query)": [],
+    "webhook secret (1 tenant transaction, decrypt)": [],
+    "signature (HMAC-SHA256, parse)": [],
+    "settlement (lock, event, ledger, audit, commit)": [],
+    "whole delivery": [],
+  };
+  for (const d of deliveries) {
+    const t0 = performance.now();
+    const site = parseHost(host, env().APP_ROOT_DOMAIN);
+    if (site.kind !== "tenant") throw new Error("no tenant");
+    await findOrganizationBySlug(site.slug);
+    const t1 = performance.now();
+    const credential = (await stripeCredential(organizationId))!;
+    const t2 = performance.now();
+    const event = verifyStripeEvent(Buffer.from(d.payload), signatureFor(d.payload, SECRET), credential.webhookSecret);
+    const t3 = performance.now();
+    await receiveStripeEvent(organizationId, event);
+    const t4 = performance.now();
+    stages["organisation by Host (1 query)"].push(t1 - t0);
+    stages["webhook secret (1 tenant transaction, decrypt)"].push(t2 - t1);
+    stages["signature (HMAC-SHA256, parse)"].push(t3 - t2);
+    stages["settlement (lock, event, ledger, audit, commit)"].push(t4 - t3);
+    stages["whole delivery"].push(t4 - t0);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(Object.entries(stages).map(([stage, xs]) => [stage, median(xs)]));
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
