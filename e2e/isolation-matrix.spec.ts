@@ -161,7 +161,7 @@ test("[M4.4] signed out, every member route sends to sign-in and no action chang
     const host = tenantHost(HOME);
     let count = 0;
     for (const route of memberRoutes()) {
-      const ref = route.kind === "handler" ? undefined : route.object;
+      const ref = route.object;
       const id = ref ? home.objects.find((o) => o.resource === ref.resource)!.id : "";
       if (route.kind === "action") {
         const target = route.postTo.replace(/\[\w+\]/g, id);

@@ -38,13 +38,19 @@ const memberInvoice = (payer: MemberPayer, raw: unknown) => payableInvoiceForMem
 /** Where Stripe sends the payer back: the page they paid from, which says how it went. */
 const cardReturn = (page: string) => ({ successUrl: `${page}?card=paid`, cancelUrl: `${page}?card=cancelled` });
 
-export async function payByCard(payer: MemberPayer, raw: unknown): Promise<{ url: string }> {
-  return startCardPayment(await memberInvoice(payer, raw), cardReturn(`${payer.origin}/my-dues`));
-}
+/**
+ * The member's door is for holders of dues:own: payableInvoiceForMember checks it (or dues:collect,
+ * which every role holding it pairs with dues:own). Said here so the route manifest reads it from the code.
+ */
+const forPayers = <F extends (payer: MemberPayer, raw: unknown) => Promise<unknown>>(service: F) => Object.assign(service, { capability: "dues:own" as const });
 
-export async function payByMpesa(payer: MemberPayer, raw: unknown): Promise<MpesaStarted> {
-  return startMpesaPayment(payer.actor, await memberInvoice(payer, raw), raw, payer.origin);
-}
+export const payByCard = forPayers(async (payer: MemberPayer, raw: unknown): Promise<{ url: string }> =>
+  startCardPayment(await memberInvoice(payer, raw), cardReturn(`${payer.origin}/my-dues`)),
+);
+
+export const payByMpesa = forPayers(async (payer: MemberPayer, raw: unknown): Promise<MpesaStarted> =>
+  startMpesaPayment(payer.actor, await memberInvoice(payer, raw), raw, payer.origin),
+);
 
 /** The invoice a pay link names, or a plain refusal that says only expired or not valid. */
 export async function linkedInvoice(organizationId: string, token: string): Promise<PayableInvoice> {
