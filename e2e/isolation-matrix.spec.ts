@@ -5,6 +5,7 @@ import { ROLES, type RoleName } from "../lib/authz/capabilities";
 import { ROUTES, routePath, type ActionRoute } from "../tests/support/route-manifest";
 import { PORT, rawRequest, signIn, tenantUrl, type RawResponse } from "./support/app";
 import { connectOwner } from "./support/database";
+import { arrangeInvoice, arrangeOtherMember, releaseServerDatabase } from "./support/dues";
 import { auditCount, groundTruth } from "./support/ground-truth";
 import { buildChecks, callOf, labelOf, loginOf, memberRoutes, type Check } from "./support/matrix";
 import { actionId, builtActions, postAction } from "./support/server-actions";
@@ -25,6 +26,19 @@ const FOREIGN = "kilimani";
 const tenantHost = (slug: string) => `${slug}.localhost:${PORT}`;
 /** What lib/http/route-handler.ts answers for a service's not-found. */
 const NOT_FOUND_REPLY = JSON.stringify({ error: "Not found" });
+
+// The seed bills no dues in the NGO: its member's own invoice, and another member's, for the pay routes.
+test.beforeAll(async () => {
+  const db = await connectOwner();
+  try {
+    if ((await groundTruth(db, HOME)).objects.some((o) => o.resource === "payable-invoice")) return;
+  } finally {
+    await db.end();
+  }
+  await arrangeInvoice(HOME);
+  await arrangeInvoice(HOME, { memberId: await arrangeOtherMember(HOME) });
+});
+test.afterAll(() => releaseServerDatabase());
 
 async function sessionCookie(browser: Browser, email: string): Promise<string> {
   const context = await browser.newContext();
