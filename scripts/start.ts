@@ -84,6 +84,14 @@ async function main() {
       if (await seedIfEmpty()) step("seeded the demo organisations");
     }
 
+    // The demo pays by card offline: a local Stripe whose checkout delivers signed webhooks to this server.
+    if (seeding && !process.env.STRIPE_API_BASE) {
+      const { startOfflineStripe } = await import("./lib/offline-stripe");
+      const stripe = await startOfflineStripe({ appPort: port, rootDomain, authSecret: process.env.AUTH_SECRET! });
+      process.env.STRIPE_API_BASE = stripe.url;
+      step(`card payments: offline Stripe stand-in on ${stripe.url} (set STRIPE_API_BASE=https://api.stripe.com to use Stripe)`);
+    }
+
     worker = spawnWorker({
       root,
       env: { ...process.env, NODE_ENV: "production" },

@@ -9,6 +9,7 @@ import { newTotpSecret, recoveryCodeHash } from "@/lib/auth/totp";
 import { disconnectAll } from "@/lib/db/clients";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
+import { stripeActor } from "@/lib/services/card-settlements";
 import { connectAs } from "./support/database";
 import { TEST_ACTOR, TEST_PASSWORD, createTestOrganization, type TestOrganization } from "./support/organizations";
 
@@ -57,6 +58,12 @@ const samplePlan = async (o: TestOrganization, level = "INDIVIDUAL") =>
 async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } = {}) {
   const member = await sampleMember(o);
   return (await call("dues.issue", o.actors.TREASURER, { memberId: member.id, planId: (await samplePlan(o)).id, draft: options.draft ?? false })) as { id: string };
+}
+
+/** What a Stripe event says about a card payment of a new invoice (lib/payments/stripe.ts paymentFacts). */
+async function sampleCardFact<K extends "paid" | "pending">(o: TestOrganization, kind: K) {
+  const invoice = await sampleInvoice(o);
+  return { kind, paymentIntentId: `pi_${randomBytes(8).toString("hex")}`, organizationId: o.id, invoiceId: invoice.id, amountMinor: 900_000, currency: "KES", paidAt: new Date() };
 }
 
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
@@ -123,6 +130,20 @@ const SAMPLES: Record<string, Sample> = {
   "dues.void": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, reason: "Member left the club" }],
   "payment.record": async (o) => [o.actors.TREASURER, { invoiceId: (await sampleInvoice(o)).id, method: "BANK", amount: "2000", reference: "EQ-0001", paidOn: "2026-11-02" }],
   "payment.mpesa_requested": async (o) => [o.actors.MEMBER, { invoiceId: (await sampleInvoice(o)).id, checkoutRequestId: "ws_CO_sample", amountMinor: 900_000, phone: "+254712000444" }],
+  "payment.card_paid": async (o) => [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.succeeded", fact: await sampleCardFact(o, "paid") }],
+  "payment.card_pending": async (o) => [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "checkout.session.completed", fact: await sampleCardFact(o, "pending") }],
+  "payment.card_failed": async (o) => {
+    const pending = await sampleCardFact(o, "pending");
+    await call("payment.card_pending", stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "checkout.session.completed", fact: pending });
+    return [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.payment_failed", fact: { ...pending, kind: "failed", reason: "Your card was declined." } }];
+  },
+  "payment.card_refunded": async (o) => {
+    const paid = await sampleCardFact(o, "paid");
+    await call("payment.card_paid", stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "payment_intent.succeeded", fact: paid });
+    const { paymentIntentId, organizationId, invoiceId, currency, paidAt } = paid;
+    const fact = { kind: "refunded", paymentIntentId, organizationId, invoiceId, currency, refundedMinor: 300_000, chargedMinor: 900_000, chargedAt: paidAt };
+    return [stripeActor(o.id), { eventId: `evt_${randomBytes(8).toString("hex")}`, eventType: "charge.refunded", fact }];
+  },
   "member.link_login": async (o) => [o.actors.OWNER, { memberId: (await sampleMember(o)).id, userId: o.actors.MEMBER.userId }],
 
   "support.grant": async (o) => [o.actors.OWNER, { hours: 4 }],

@@ -8,10 +8,16 @@ import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { createTestInvoice } from "./support/dues";
+import { receiveStripeEvent } from "@/lib/services/card-settlements";
+import { verifyStripeEvent } from "@/lib/payments/stripe";
+import { newPaymentIntentId, paymentIntentSucceeded, signatureFor } from "../scripts/lib/stripe-events";
 import { grantSupportAccess } from "@/lib/services/support-access";
 import { disconnectAll } from "@/lib/db/clients";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
+
+/** A payload with its signature and the secret that made it, as the webhook route verifies it. */
+const signed = (payload: string): [string, string, string] => [payload, signatureFor(payload, "whsec_rlsIsolation"), "whsec_rlsIsolation"];
 
 let clubA: TestOrganization;
 let clubB: TestOrganization;
@@ -28,6 +34,8 @@ beforeAll(async () => {
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
     await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
     await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_rlsIsolation", webhookSecret: "whsec_rlsIsolation" });
+    const card = { organizationId: club.id, invoiceId: invoice.id, paymentIntentId: newPaymentIntentId(), amountMinor: 100, currency: "KES" };
+    await receiveStripeEvent(club.id, verifyStripeEvent(...signed(paymentIntentSucceeded(card).payload)));
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
     await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });

@@ -143,7 +143,11 @@ describe("paymentFacts: what an allow-listed event says about one invoice's paym
     ["checkout.session.async_payment_failed", checkoutSession({ payment_status: "unpaid" }), { kind: "failed", paymentIntentId: PAYMENT_INTENT, ...OURS, reason: "The delayed payment method failed" }],
     ["payment_intent.succeeded", paymentIntent(), paid],
     ["payment_intent.payment_failed", declined, { kind: "failed", paymentIntentId: PAYMENT_INTENT, ...OURS, reason: "Your card has insufficient funds." }],
-    ["charge.refunded", charge(), { kind: "refunded", paymentIntentId: PAYMENT_INTENT, ...OURS, refundedMinor: 50_000, currency: "KES" }],
+    [
+      "charge.refunded",
+      charge(),
+      { kind: "refunded", paymentIntentId: PAYMENT_INTENT, ...OURS, refundedMinor: 50_000, currency: "KES", chargedMinor: 150_000, chargedAt: new Date((CREATED - 60) * 1000), refunds: [] },
+    ],
   ];
 
   test("every allow-listed type has its case here", () => {
@@ -175,7 +179,26 @@ describe("paymentFacts: what an allow-listed event says about one invoice's paym
 
   test("a refund carries the charge's running total, and needs only the organisation from the charge's metadata", () => {
     const second = charge({ amount_refunded: 150_000, refunded: true, metadata: { organizationId: ORG } });
-    expect(paymentFacts(delivered("charge.refunded", second))).toEqual({ kind: "refunded", paymentIntentId: PAYMENT_INTENT, organizationId: ORG, refundedMinor: 150_000, currency: "KES" });
+    expect(paymentFacts(delivered("charge.refunded", second))).toMatchObject({ kind: "refunded", paymentIntentId: PAYMENT_INTENT, organizationId: ORG, refundedMinor: 150_000, currency: "KES" });
+    expect(paymentFacts(delivered("charge.refunded", second))).not.toHaveProperty("invoiceId");
+  });
+
+  test("a refund lists the charge's refunds by id where the payload carries them, leaving out failed ones", () => {
+    const refunds = {
+      object: "list",
+      data: [
+        { id: "re_2", object: "refund", amount: 30_000, status: "succeeded" },
+        { id: "re_1", object: "refund", amount: 20_000, status: "succeeded" },
+        { id: "re_0", object: "refund", amount: 10_000, status: "failed" },
+      ],
+    };
+    expect(paymentFacts(delivered("charge.refunded", charge({ refunds })))).toMatchObject({
+      refundedMinor: 50_000,
+      refunds: [
+        { id: "re_2", amountMinor: 30_000 },
+        { id: "re_1", amountMinor: 20_000 },
+      ],
+    });
   });
 
   test("an event type outside the allow-list is no fact at all", () => {

@@ -115,11 +115,35 @@ const currencyCode = z
  * PaymentIntent); `refundedMinor` is the charge's running total, so the larger
  * one wins. `paidAt` is coerced, so a fact that went through JSON parses back.
  */
+export const paidFactSchema = z.object({
+  kind: z.literal("paid"),
+  paymentIntentId: id,
+  organizationId: id,
+  invoiceId: id,
+  amountMinor: minorUnits,
+  currency: currencyCode,
+  paidAt: z.coerce.date(),
+});
+export const pendingFactSchema = z.object({ kind: z.literal("pending"), paymentIntentId: id, organizationId: id, invoiceId: id, amountMinor: minorUnits, currency: currencyCode });
+export const failedFactSchema = z.object({ kind: z.literal("failed"), paymentIntentId: id, organizationId: id, invoiceId: id, reason: z.string().min(1) });
+export const refundedFactSchema = z.object({
+  kind: z.literal("refunded"),
+  paymentIntentId: id,
+  organizationId: id,
+  invoiceId: id.optional(),
+  refundedMinor: minorUnits,
+  currency: currencyCode,
+  /** What the charge took and when: a refund that overtakes its payment's event still proves the payment. */
+  chargedMinor: minorUnits,
+  chargedAt: z.coerce.date(),
+  /** The charge's refunds where the payload lists them (by id, so each is recorded once); Stripe omits the list from newer API versions. */
+  refunds: z.array(z.object({ id, amountMinor: minorUnits })).default([]),
+});
 export const paymentFactSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("paid"), paymentIntentId: id, organizationId: id, invoiceId: id, amountMinor: minorUnits, currency: currencyCode, paidAt: z.coerce.date() }),
-  z.object({ kind: z.literal("pending"), paymentIntentId: id, organizationId: id, invoiceId: id, amountMinor: minorUnits, currency: currencyCode }),
-  z.object({ kind: z.literal("failed"), paymentIntentId: id, organizationId: id, invoiceId: id, reason: z.string().min(1) }),
-  z.object({ kind: z.literal("refunded"), paymentIntentId: id, organizationId: id, invoiceId: id.optional(), refundedMinor: minorUnits, currency: currencyCode }),
+  paidFactSchema,
+  pendingFactSchema,
+  failedFactSchema,
+  refundedFactSchema,
   z.object({ kind: z.literal("unmatched"), reason: z.string().min(1) }),
 ]);
 export type PaymentFact = z.infer<typeof paymentFactSchema>;
@@ -178,6 +202,9 @@ export function paymentFacts(event: Stripe.Event): PaymentFact | null {
         ...ids.data,
         refundedMinor: charge.amount_refunded,
         currency: charge.currency,
+        chargedMinor: charge.amount_captured,
+        chargedAt: new Date(charge.created * 1000),
+        refunds: (charge.refunds?.data ?? []).filter((refund) => refund.status !== "failed" && refund.status !== "canceled").map((refund) => ({ id: refund.id, amountMinor: refund.amount })),
       });
     }
     default:

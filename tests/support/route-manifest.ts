@@ -254,6 +254,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   // Route handlers and metadata files.
   { kind: "handler", file: "app/api/auth/[...nextauth]/route.ts", host: "any", methods: ["GET", "POST"], access: "public", sample: "/api/auth/csrf" },
   { kind: "handler", file: "app/api/health/route.ts", host: "any", methods: ["GET"], access: "public" },
+  // Stripe's signed webhook on each club's subdomain: the signature is the credential, so GET (the probe) is 405.
+  { kind: "handler", file: "app/api/webhooks/stripe/route.ts", host: "tenant", methods: ["POST"], access: "public", answers: 405 },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
 

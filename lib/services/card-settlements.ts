@@ -1,0 +1,330 @@
+import type Stripe from "stripe";
+import { z, ZodError } from "zod";
+import { systemActor, type Actor } from "../authz/actor";
+import { PROVIDER_CAPABILITIES } from "../authz/capabilities";
+import { lockKey } from "../db/locks";
+import type { TenantTx } from "../db/tenant";
+import { invalidError } from "../errors";
+import { logEvent } from "../log";
+import { failedFactSchema, paidFactSchema, paymentFacts, pendingFactSchema, refundedFactSchema, STRIPE_EVENT_TYPES, type PaymentFact } from "../payments/stripe";
+import { invoiceBeforePayment } from "../queries/ledger";
+import { defineMutation } from "./mutation";
+
+/**
+ * Card payments settled by Stripe's signed webhooks, as the system actor
+ * `stripe`. Each event is one transaction: its id goes into `stripe_event`
+ * (unique) beside its effect on the ledger, so a redelivery changes nothing.
+ *
+ * Convergence: every event is reduced to a fact about one PaymentIntent
+ * (lib/payments/stripe.ts) and the facts commute. The intent's ledger row is
+ * found by its reference (unique per organisation, method and kind) under a
+ * transaction lock on the intent, so two events for the same intent at once
+ * (checkout.session.completed beside payment_intent.succeeded) serialise and
+ * the second finds the row. Paid outranks pending and failed; a refund's
+ * running total only ever grows; a refund that overtakes its payment's event
+ * records the payment too (the charge proves it).
+ *
+ * An event that would change nothing (its twin already applied, a failure
+ * after the payment succeeded) rolls back whole, its stripe_event row
+ * included: the trail holds one entry per change to the ledger, and a
+ * redelivery of it again changes nothing.
+ *
+ * Money that was taken is always recorded. A payment on a void invoice, one
+ * that takes an invoice past its amount, or one in another currency than the
+ * invoice's is recorded and flagged: the audit entry's `after.flag` and a
+ * warning log line name it, and the ledger shows it (a void invoice with
+ * payments, an invoice paid past its amount). A payment in another currency
+ * is kept off the invoice (invoiceId null), so the invoice's balance never
+ * sums two currencies.
+ */
+
+const STRIPE_ACTOR_LABEL = "stripe";
+
+/** Stripe acting in one organisation: exactly the provider's capabilities. */
+export const stripeActor = (organizationId: string): Actor => systemActor(organizationId, STRIPE_ACTOR_LABEL, [...PROVIDER_CAPABILITIES.STRIPE]);
+
+/** Why an event left the ledger as it was; the route answers 200 all the same. */
+export type Unchanged = "duplicate" | "already-applied" | "unknown-invoice" | "nothing-pending";
+export type StripeEventOutcome = "applied" | "ignored" | "unmatched" | Unchanged;
+
+/** Thrown inside a settlement to roll it back (its stripe_event row too) without it being an error. */
+class NoChange extends Error {
+  constructor(readonly reason: Unchanged) {
+    super(`stripe event changed nothing: ${reason}`);
+  }
+}
+
+const eventInput = <F extends z.ZodType>(fact: F) =>
+  z.object({
+    eventId: z.string().trim().min(1).max(255),
+    eventType: z.enum(STRIPE_EVENT_TYPES),
+    fact,
+  });
+
+type EventInput = { eventId: string; eventType: string; fact: { paymentIntentId: string } };
+
+/**
+ * The start of every settlement: the intent's lock, then the event's id. A
+ * second delivery of an event waits on the lock, then finds its id taken.
+ */
+async function claim(tx: TenantTx, organizationId: string, input: EventInput): Promise<void> {
+  await lockKey(tx, `stripe:${organizationId}:${input.fact.paymentIntentId}`);
+  const { count } = await tx.stripeEvent.createMany({ data: [{ id: input.eventId, organizationId, type: input.eventType }], skipDuplicates: true });
+  if (count === 0) throw new NoChange("duplicate");
+}
+
+const cardPayment = (tx: TenantTx, organizationId: string, paymentIntentId: string) =>
+  tx.payment.findUnique({
+    where: { organizationId_method_kind_reference: { organizationId, method: "CARD", kind: "PAYMENT", reference: paymentIntentId } },
+    select: { id: true, status: true, invoiceId: true, amountMinor: true, currency: true },
+  });
+
+const PAYMENT_FIELDS = { id: true, status: true, amountMinor: true, currency: true, reference: true, paidAt: true, invoiceId: true } as const;
+
+type Flag = "invoice-void" | "invoice-not-open" | "overpaid" | "currency-mismatch";
+
+const FLAG_TEXT: Record<Flag, string> = {
+  "invoice-void": "on a void invoice",
+  "invoice-not-open": "on an invoice that is not open",
+  overpaid: "more than the invoice's amount",
+  "currency-mismatch": "in another currency than the invoice's, kept off the invoice",
+};
+
+type Invoice = NonNullable<Awaited<ReturnType<typeof invoiceBeforePayment>>>;
+
+/** What is odd about money arriving for this invoice; it is recorded all the same. */
+function flagOf(invoice: Invoice, amountMinor: number, currency: string): Flag | null {
+  if (currency !== invoice.currency) return "currency-mismatch";
+  if (invoice.status === "VOID") return "invoice-void";
+  if (invoice.status !== "OPEN") return "invoice-not-open";
+  return invoice.paidMinor + amountMinor > invoice.amountMinor ? "overpaid" : null;
+}
+
+/**
+ * The succeeded card payment for an intent: a new row, or its pending or
+ * failed row settled. Shared by "paid" and by a refund that arrives first.
+ */
+async function settle(tx: TenantTx, organizationId: string, invoice: Invoice, payment: { paymentIntentId: string; amountMinor: number; currency: string; paidAt: Date }) {
+  const existing = await cardPayment(tx, organizationId, payment.paymentIntentId);
+  if (existing?.status === "SUCCEEDED") return { existing, settled: null, flag: null };
+  const flag = flagOf(invoice, payment.amountMinor, payment.currency);
+  if (flag) logEvent("warn", "stripe payment flagged", { organizationId, invoiceId: invoice.id, paymentIntentId: payment.paymentIntentId, flag });
+  const data = {
+    invoiceId: flag === "currency-mismatch" ? null : invoice.id,
+    status: "SUCCEEDED" as const,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+    paidAt: payment.paidAt,
+    failureReason: null,
+  };
+  const settled = existing
+    ? await tx.payment.update({ where: { id: existing.id }, data, select: PAYMENT_FIELDS })
+    : await tx.payment.create({ data: { organizationId, method: "CARD", kind: "PAYMENT", reference: payment.paymentIntentId, ...data }, select: PAYMENT_FIELDS });
+  return { existing, settled, flag };
+}
+
+async function invoiceOf(tx: TenantTx, organizationId: string, invoiceId: string | null | undefined, paymentIntentId: string): Promise<Invoice> {
+  const invoice = invoiceId ? await invoiceBeforePayment(tx, organizationId, invoiceId) : null;
+  if (invoice) return invoice;
+  // Metadata naming no invoice of this organisation: nothing to settle against. Logged, never a 5xx.
+  logEvent("warn", "stripe event names no invoice of this organisation", { organizationId, paymentIntentId });
+  throw new NoChange("unknown-invoice");
+}
+
+const paidAfter = (invoice: Invoice, settled: { amountMinor: number; invoiceId: string | null } | null) =>
+  invoice.paidMinor + (settled?.invoiceId ? settled.amountMinor : 0);
+
+/** A card payment Stripe took: the intent's succeeded ledger row. */
+export const recordCardPayment = defineMutation({
+  action: "payment.card_paid",
+  capability: "payments:settle",
+  input: eventInput(paidFactSchema),
+  run: async (tx, { eventId, eventType, fact }, actor) => {
+    const organizationId = actor.organizationId;
+    await claim(tx, organizationId, { eventId, eventType, fact });
+    const invoice = await invoiceOf(tx, organizationId, fact.invoiceId, fact.paymentIntentId);
+    const { existing, settled, flag } = await settle(tx, organizationId, invoice, fact);
+    if (!settled) throw new NoChange("already-applied");
+    return {
+      result: { paymentId: settled.id, flag },
+      audit: {
+        summary: flag ? `card payment received, ${FLAG_TEXT[flag]}` : "card payment received",
+        targetType: "DuesInvoice",
+        targetId: invoice.id,
+        before: { paidMinor: invoice.paidMinor, payment: existing ? { id: existing.id, status: existing.status } : null },
+        after: { paidMinor: paidAfter(invoice, settled), payment: settled, event: { id: eventId, type: eventType }, ...(flag ? { flag } : {}) },
+      },
+    };
+  },
+});
+
+/** A checkout completed with a delayed method (a bank debit): the money is on its way. A pending row never overrides an outcome. */
+export const recordCardPaymentPending = defineMutation({
+  action: "payment.card_pending",
+  capability: "payments:settle",
+  input: eventInput(pendingFactSchema),
+  run: async (tx, { eventId, eventType, fact }, actor) => {
+    const organizationId = actor.organizationId;
+    await claim(tx, organizationId, { eventId, eventType, fact });
+    const invoice = await invoiceOf(tx, organizationId, fact.invoiceId, fact.paymentIntentId);
+    if (await cardPayment(tx, organizationId, fact.paymentIntentId)) throw new NoChange("already-applied");
+    const pending = await tx.payment.create({
+      data: {
+        organizationId,
+        invoiceId: fact.currency === invoice.currency ? invoice.id : null,
+        method: "CARD",
+        kind: "PAYMENT",
+        status: "PENDING",
+        reference: fact.paymentIntentId,
+        amountMinor: fact.amountMinor,
+        currency: fact.currency,
+      },
+      select: PAYMENT_FIELDS,
+    });
+    return {
+      result: { paymentId: pending.id },
+      audit: {
+        summary: "card payment pending",
+        targetType: "DuesInvoice",
+        targetId: invoice.id,
+        before: { paidMinor: invoice.paidMinor, payment: null },
+        after: { paidMinor: invoice.paidMinor, payment: pending, event: { id: eventId, type: eventType } },
+      },
+    };
+  },
+});
+
+/** A pending card payment that failed. A failure with nothing pending moved no money and records nothing; after success it changes nothing. */
+export const recordCardPaymentFailed = defineMutation({
+  action: "payment.card_failed",
+  capability: "payments:settle",
+  input: eventInput(failedFactSchema),
+  run: async (tx, { eventId, eventType, fact }, actor) => {
+    const organizationId = actor.organizationId;
+    await claim(tx, organizationId, { eventId, eventType, fact });
+    const existing = await cardPayment(tx, organizationId, fact.paymentIntentId);
+    if (!existing) throw new NoChange("nothing-pending");
+    if (existing.status !== "PENDING") throw new NoChange("already-applied");
+    const failed = await tx.payment.update({ where: { id: existing.id }, data: { status: "FAILED", failureReason: fact.reason.slice(0, 500) }, select: PAYMENT_FIELDS });
+    return {
+      result: { paymentId: failed.id },
+      audit: {
+        summary: "card payment failed",
+        targetType: "DuesInvoice",
+        targetId: existing.invoiceId ?? fact.invoiceId,
+        before: { payment: { id: existing.id, status: existing.status } },
+        after: { payment: { id: failed.id, status: failed.status, failureReason: fact.reason.slice(0, 500) }, event: { id: eventId, type: eventType } },
+      },
+    };
+  },
+});
+
+/**
+ * A refund on a card payment: REFUND ledger rows up to the charge's running
+ * total. Refunds the payload lists are recorded by their id (reference
+ * `<intent>:<refund id>`); whatever the total has beyond them (a payload
+ * without the list) is one row referenced by the total it brings the ledger
+ * to, so the same total twice is one row. The ledger's refunds for an intent
+ * never exceed what Stripe says was refunded.
+ */
+export const recordCardRefund = defineMutation({
+  action: "payment.card_refunded",
+  capability: "payments:settle",
+  input: eventInput(refundedFactSchema),
+  run: async (tx, { eventId, eventType, fact }, actor) => {
+    const organizationId = actor.organizationId;
+    await claim(tx, organizationId, { eventId, eventType, fact });
+    const known = await cardPayment(tx, organizationId, fact.paymentIntentId);
+    const invoice = await invoiceOf(tx, organizationId, known?.invoiceId ?? fact.invoiceId, fact.paymentIntentId);
+    // A refund proves the payment: record it first if its own event has not arrived yet.
+    const { settled, flag } = await settle(tx, organizationId, invoice, { ...fact, amountMinor: fact.chargedMinor, paidAt: fact.chargedAt });
+    const payment = settled ?? (await cardPayment(tx, organizationId, fact.paymentIntentId))!;
+    const prefix = `${fact.paymentIntentId}:`;
+    const recorded = await tx.payment.findMany({
+      where: { organizationId, method: "CARD", kind: "REFUND", reference: { startsWith: prefix } },
+      select: { reference: true, amountMinor: true },
+    });
+    let refundedMinor = recorded.reduce((sum, r) => sum + r.amountMinor, 0);
+    const references = new Set(recorded.map((r) => r.reference));
+    const rows: { reference: string; amountMinor: number }[] = [];
+    for (const refund of fact.refunds) {
+      const amountMinor = Math.min(refund.amountMinor, fact.refundedMinor - refundedMinor);
+      if (references.has(`${prefix}${refund.id}`) || amountMinor <= 0) continue;
+      rows.push({ reference: `${prefix}${refund.id}`, amountMinor });
+      refundedMinor += amountMinor;
+    }
+    if (fact.refundedMinor > refundedMinor) {
+      rows.push({ reference: `${prefix}to-${fact.refundedMinor}`, amountMinor: fact.refundedMinor - refundedMinor });
+      refundedMinor = fact.refundedMinor;
+    }
+    if (rows.length === 0 && !settled) throw new NoChange("already-applied");
+    const refunds = [];
+    for (const row of rows) {
+      refunds.push(
+        await tx.payment.create({
+          data: {
+            organizationId,
+            invoiceId: payment.invoiceId,
+            method: "CARD",
+            kind: "REFUND",
+            status: "SUCCEEDED",
+            reference: row.reference,
+            amountMinor: row.amountMinor,
+            currency: payment.currency,
+            paidAt: new Date(),
+          },
+          select: PAYMENT_FIELDS,
+        }),
+      );
+    }
+    const counted = (amount: number) => (payment.invoiceId ? amount : 0);
+    const paidMinor = paidAfter(invoice, settled) - counted(rows.reduce((sum, r) => sum + r.amountMinor, 0));
+    return {
+      result: { paymentId: payment.id, refundIds: refunds.map((r) => r.id) },
+      audit: {
+        summary: settled ? "card payment received and refunded" : "card payment refunded",
+        targetType: "DuesInvoice",
+        targetId: invoice.id,
+        before: { paidMinor: invoice.paidMinor, refundedMinor: refundedMinor - rows.reduce((sum, r) => sum + r.amountMinor, 0) },
+        after: { paidMinor, refundedMinor, ...(settled ? { payment: settled } : {}), refunds, event: { id: eventId, type: eventType }, ...(flag ? { flag } : {}) },
+      },
+    };
+  },
+});
+
+const SETTLEMENTS = {
+  paid: recordCardPayment,
+  pending: recordCardPaymentPending,
+  failed: recordCardPaymentFailed,
+  refunded: recordCardRefund,
+} as const;
+
+/**
+ * A verified Stripe event for one organisation, applied once: a type outside
+ * the allow-list or a payment that is not ours changes nothing and writes
+ * nothing; an event whose metadata names another organisation is not this
+ * one's to apply. Returns what happened, for the route's answer and its log.
+ */
+export async function receiveStripeEvent(organizationId: string, event: Stripe.Event): Promise<StripeEventOutcome> {
+  let fact: PaymentFact | null;
+  try {
+    fact = paymentFacts(event);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    // Our metadata on an object we cannot read: refused (400) so Stripe retries it, and logged without its contents.
+    logEvent("warn", "stripe event unreadable", { organizationId, eventId: event.id, type: event.type, issues: error.issues.map((i) => i.path.join(".")) });
+    throw invalidError("This event could not be read.");
+  }
+  if (!fact) return "ignored";
+  if (fact.kind === "unmatched" || fact.organizationId !== organizationId) {
+    logEvent("info", "stripe event not ours to apply", { organizationId, eventId: event.id, type: event.type });
+    return "unmatched";
+  }
+  try {
+    await SETTLEMENTS[fact.kind](stripeActor(organizationId), { eventId: event.id, eventType: event.type, fact });
+    return "applied";
+  } catch (error) {
+    if (error instanceof NoChange) return error.reason;
+    throw error;
+  }
+}
