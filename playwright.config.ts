@@ -15,6 +15,10 @@ const redisPort = port + 20_000;
 process.env.E2E_REDIS_URL = `redis://127.0.0.1:${redisPort}`;
 // Servers the specs start themselves inherit it too (production mode refuses an in-process limiter).
 process.env.REDIS_URL = process.env.E2E_REDIS_URL;
+// The run's own Daraja stand-in (scripts/daraja-stand-in.ts): the server's STK pushes go there and its
+// callbacks come back to the club's subdomain; specs pick an outcome by the phone's last four digits (docs/MPESA.md).
+const darajaPort = port + 30_000;
+process.env.E2E_DARAJA_URL = `http://127.0.0.1:${darajaPort}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -38,6 +42,12 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      command: "npx tsx scripts/daraja-stand-in.ts",
+      port: darajaPort,
+      reuseExistingServer: false,
+      env: { PORT: String(darajaPort), DARAJA_CALLBACK_DELAY_MS: "1000" },
+    },
+    {
     command: "npx tsx scripts/start.ts",
     url: `http://localhost:${port}/api/health`,
     timeout: 180_000,
@@ -52,6 +62,7 @@ export default defineConfig({
       // The fault routes answer only here, so the error pages can be tested on a production build.
       HARAMBEE_FAULT_INJECTION: "1",
       REDIS_URL: process.env.E2E_REDIS_URL,
+      DARAJA_BASE_URL: process.env.E2E_DARAJA_URL,
       // The suite signs in dozens of times from 127.0.0.1; e2e/rate-limits.spec.ts runs its own server with the defaults.
       RATE_LIMIT_LOGIN: "1000/300",
       RATE_LIMIT_LOGIN_ACCOUNT: "1000/900",

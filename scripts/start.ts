@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { startLocalDaraja } from "./lib/local-daraja";
 import { spawnWorker, type WorkerProcess } from "./lib/worker-process";
 import { localSecrets } from "./secrets";
 
@@ -52,6 +53,9 @@ async function main() {
   }
   process.env.APP_ROOT_DOMAIN = rootDomain;
 
+  // Offline M-Pesa for the demo: set before the worker and the server read DARAJA_BASE_URL.
+  const daraja = await startLocalDaraja({ embedded, step });
+
   // The server always runs in production mode: refuse its missing or default
   // secrets (promise M2.5) before touching the database.
   try {
@@ -67,6 +71,7 @@ async function main() {
   const shutdown = async (code: number) => {
     // The worker first: its jobs in flight still need the database.
     await worker?.stop();
+    await daraja?.stop();
     await postgres?.stop().catch(() => undefined);
     process.exit(code);
   };

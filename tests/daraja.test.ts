@@ -139,7 +139,8 @@ describe("the client against the stand-in", () => {
     { ending: "2001", outcome: "wrong PIN", callback: 2001, paidShillings: null, deliveries: 1, query: 2001 },
     { ending: "0002", outcome: "paid, the same callback sent twice", callback: 0, paidShillings: 250, deliveries: 2, query: 0 },
     { ending: "0003", outcome: "paid one shilling short", callback: 0, paidShillings: 249, deliveries: 1, query: 0 },
-  ])("a phone ending in $ending: $outcome", async ({ ending, callback, paidShillings, deliveries, query }) => {
+    { ending: "0004", outcome: "paid from another phone", callback: 0, paidShillings: 250, deliveries: 1, query: 0, paidFrom: "0005" },
+  ])("a phone ending in $ending: $outcome", async ({ ending, callback, paidShillings, deliveries, query, paidFrom }) => {
     const client = darajaClient(credentials());
     const pushed = await client.stkPush(pushFrom(ending));
     const arrived = await callbacksFor(pushed.checkoutRequestId, deliveries);
@@ -155,7 +156,7 @@ describe("the client against the stand-in", () => {
         amountMinor: paidShillings * 100,
         receiptNumber: expect.stringMatching(/^[A-Z0-9]{10}$/),
         transactionDate: expect.any(Date),
-        phone: `+25471234${ending}`,
+        phone: `+25471234${paidFrom ?? ending}`,
       });
       expect(Math.abs(parsed.payment!.transactionDate!.getTime() - Date.now())).toBeLessThan(5_000);
     }

@@ -1,7 +1,8 @@
+import { mpesaReconcile } from "./mpesa-reconcile";
 import type { JobDefinition } from "./registry";
 
 /**
  * Every job the worker runs (`npm run worker`). A job is defined with
  * defineJob in its own module (lib/jobs/<noun>.ts) and listed here.
  */
-export const JOBS: readonly JobDefinition[] = [];
+export const JOBS: readonly JobDefinition[] = [mpesaReconcile];

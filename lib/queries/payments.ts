@@ -16,3 +16,18 @@ export async function findPaymentByMpesaReceipt(actor: Actor, receiptNumber: str
     }),
   );
 }
+
+/**
+ * The STK payment a callback or status query is about, by its
+ * CheckoutRequestID, for the provider settling it; null when this
+ * organisation asked for no such push.
+ */
+export async function mpesaPaymentByCheckout(actor: Actor, checkoutRequestId: string) {
+  if (!can(actor, "payments:settle")) throw notFoundError();
+  return withTenant(actor.organizationId, (tx) =>
+    tx.payment.findFirst({
+      where: { organizationId: actor.organizationId, method: "MPESA", kind: "PAYMENT", reference: checkoutRequestId },
+      select: { id: true, status: true, amountMinor: true, payerPhone: true },
+    }),
+  );
+}

@@ -86,3 +86,36 @@ export const MPESA_RESULT: ReadonlyMap<number, string> = new Map([
 ]);
 
 export const mpesaResultMessage = (resultCode: number) => MPESA_RESULT.get(resultCode) ?? "M-Pesa could not complete the payment. Please try again.";
+
+/**
+ * What settles a pending STK payment, from a callback or from the status
+ * query: `receiptNumber` is null when only the query confirmed it (the query
+ * tells the outcome, never the receipt). `rawPayload` is what M-Pesa sent, kept encrypted.
+ */
+export const settleMpesaPaidInput = z.object({
+  checkoutRequestId: z.string().min(1),
+  receiptNumber: z.string().regex(/^[A-Z0-9]{10}$/).nullable(),
+  amountMinor: z.number().int().positive(),
+  paidAt: z.coerce.date(),
+  rawPayload: z.string().min(2),
+});
+
+/** A final failure (ResultCode 1, 1032, 2001…, or no answer before the payment expired): `reason` is what the payer is told. */
+export const settleMpesaFailedInput = z.object({
+  checkoutRequestId: z.string().min(1),
+  resultCode: z.number().int().nullable(),
+  reason: z.string().min(1).max(500),
+  rawPayload: z.string().min(2),
+});
+
+/**
+ * A callback that says "paid" but not for what was asked (another amount,
+ * another phone): no money is credited, the receipt and the raw callback are
+ * kept for the treasurer to settle by hand.
+ */
+export const rejectMpesaCallbackInput = z.object({
+  checkoutRequestId: z.string().min(1),
+  receiptNumber: z.string().regex(/^[A-Z0-9]{10}$/),
+  reason: z.string().min(1).max(500),
+  rawPayload: z.string().min(2),
+});

@@ -1,13 +1,23 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { auditDiff } from "../audit/redact";
-import type { Actor } from "../authz/actor";
+import { systemActor, type Actor } from "../authz/actor";
+import { PROVIDER_CAPABILITIES } from "../authz/capabilities";
+import type { TenantTx } from "../db/tenant";
+import { formatMoney } from "../dues/money";
 import { env } from "../env";
-import { invalidError, notFoundError } from "../errors";
-import { logError } from "../log";
+import { conflictError, invalidError, isAppError, notFoundError } from "../errors";
+import { logError, logEvent } from "../log";
 import { darajaClient, DarajaError } from "../payments/daraja";
 import { darajaCredential } from "../payments/credentials";
+import { invoicePaidMinor } from "../queries/ledger";
+import { findOrganizationBySlug } from "../queries/organizations";
 import type { PayableInvoice } from "../queries/payable-invoices";
+import { mpesaPaymentByCheckout } from "../queries/payments";
 import { mpesaPhoneInput, requestMpesaPaymentInput } from "../schemas/dues";
+import { mpesaResultMessage, rejectMpesaCallbackInput, settleMpesaFailedInput, settleMpesaPaidInput, stkCallbackBody, type StkPayment } from "../schemas/mpesa-callbacks";
+import { parseHost } from "../tenancy/host";
 import { defineMutation } from "./mutation";
+import { onUniqueViolation } from "./unique-violation";
 
 const UNAVAILABLE = "M-Pesa is not answering right now. Please try again in a few minutes, or pay by card.";
 
@@ -77,4 +87,198 @@ export async function startMpesaPayment(payer: Actor, invoice: PayableInvoice, r
   }
   const { id } = await requestMpesaPayment(payer, { invoiceId: invoice.invoiceId, checkoutRequestId: accepted.checkoutRequestId, amountMinor: invoice.balanceMinor, phone });
   return { paymentId: id, customerMessage: accepted.customerMessage };
+}
+
+/** Who settles STK payments: the callback route (from the sender's address) and the reconciliation job, as the system actor `mpesa`. */
+export const mpesaActor = (organizationId: string, ip: string | null = null): Actor => ({
+  ...systemActor(organizationId, "mpesa", [...PROVIDER_CAPABILITIES.MPESA]),
+  ip,
+});
+
+const ALREADY_SETTLED = "This M-Pesa payment is already settled.";
+const RECEIPT_TAKEN = "This M-Pesa receipt is already recorded.";
+
+type Settlement = {
+  status: "SUCCEEDED" | "FAILED";
+  mpesaReceipt?: string | null;
+  rawPayload: string;
+  failureReason?: string;
+  paidAt?: Date;
+};
+
+/**
+ * Moves the pending STK payment out of PENDING, exactly once. The status
+ * changes in one conditional UPDATE: of two concurrent deliveries the second
+ * waits on the first's row lock, then finds nothing pending and is refused
+ * (CONFLICT, rolled back, no audit entry). A receipt number already on the
+ * ledger is refused the same way, through its unique blind index.
+ */
+async function settlePending(tx: TenantTx, organizationId: string, checkoutRequestId: string, settlement: Settlement, expectedMinor?: number) {
+  const payment = await tx.payment.findFirst({
+    where: { organizationId, method: "MPESA", kind: "PAYMENT", reference: checkoutRequestId, invoiceId: { not: null } },
+    select: { id: true, invoiceId: true, status: true, amountMinor: true, currency: true },
+  });
+  if (!payment) throw notFoundError();
+  if (payment.status !== "PENDING") throw conflictError(ALREADY_SETTLED);
+  if (expectedMinor !== undefined && expectedMinor !== payment.amountMinor) throw invalidError("The amount paid is not the amount asked for.");
+  const invoiceId = payment.invoiceId!;
+  const paidBefore = await invoicePaidMinor(tx, organizationId, invoiceId);
+  const { status, paidAt, ...fields } = settlement;
+  const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status, paidAt } });
+  if (count === 0) throw conflictError(ALREADY_SETTLED);
+  await tx.payment.update({ where: { id: payment.id }, data: fields, select: { id: true } }).catch(onUniqueViolation({ mpesa_receipt_index: ["receiptNumber", RECEIPT_TAKEN] }));
+  const paidAfter = paidBefore + (status === "SUCCEEDED" ? payment.amountMinor : 0);
+  const unset = { status: "PENDING", mpesaReceipt: null, rawPayload: null, failureReason: null, paidAt: null };
+  const diff = auditDiff("Payment", unset, { ...unset, ...settlement });
+  return {
+    payment,
+    invoiceId,
+    audit: {
+      targetType: "DuesInvoice",
+      targetId: invoiceId,
+      before: { paidMinor: paidBefore, payment: { id: payment.id, ...diff.before } },
+      after: { paidMinor: paidAfter, payment: { id: payment.id, ...diff.after } },
+    },
+  };
+}
+
+/**
+ * M-Pesa says the payer paid what was asked (ResultCode 0, or the status
+ * query's 0 after a timeout): the payment succeeds, with its encrypted
+ * receipt number, when it was paid, and the raw answer kept encrypted.
+ */
+export const settleMpesaPaid = defineMutation({
+  action: "payment.mpesa_paid",
+  capability: "payments:settle",
+  input: settleMpesaPaidInput,
+  run: async (tx, input, actor) => {
+    const settled = await settlePending(
+      tx,
+      actor.organizationId,
+      input.checkoutRequestId,
+      { status: "SUCCEEDED", mpesaReceipt: input.receiptNumber, paidAt: input.paidAt, rawPayload: input.rawPayload },
+      input.amountMinor,
+    );
+    const how = input.receiptNumber ? "confirmed by M-Pesa" : "confirmed by the M-Pesa status query";
+    return { result: { id: settled.payment.id, invoiceId: settled.invoiceId }, audit: { summary: `M-Pesa payment ${how}`, ...settled.audit } };
+  },
+});
+
+/** M-Pesa says the payment did not happen (cancelled, insufficient funds, wrong PIN…), or it never answered in time. */
+export const settleMpesaFailed = defineMutation({
+  action: "payment.mpesa_failed",
+  capability: "payments:settle",
+  input: settleMpesaFailedInput,
+  run: async (tx, input, actor) => {
+    const settled = await settlePending(tx, actor.organizationId, input.checkoutRequestId, { status: "FAILED", failureReason: input.reason, rawPayload: input.rawPayload });
+    const code = input.resultCode === null ? "no final answer" : `ResultCode ${input.resultCode}`;
+    return { result: { id: settled.payment.id, invoiceId: settled.invoiceId }, audit: { summary: `M-Pesa payment failed (${code})`, ...settled.audit } };
+  },
+});
+
+/**
+ * A "paid" callback that does not match the pending payment (another amount,
+ * another phone): nothing is credited. The payment is closed as failed with
+ * the reason, and its receipt and raw callback are kept (encrypted) so the
+ * treasurer can settle it by hand and the receipt can never be credited twice.
+ */
+export const rejectMpesaCallback = defineMutation({
+  action: "payment.mpesa_rejected",
+  capability: "payments:settle",
+  input: rejectMpesaCallbackInput,
+  run: async (tx, input, actor) => {
+    const settled = await settlePending(tx, actor.organizationId, input.checkoutRequestId, {
+      status: "FAILED",
+      mpesaReceipt: input.receiptNumber,
+      failureReason: input.reason,
+      rawPayload: input.rawPayload,
+    });
+    return { result: { id: settled.payment.id, invoiceId: settled.invoiceId }, audit: { summary: `M-Pesa callback rejected: ${input.reason}`, ...settled.audit } };
+  },
+});
+
+/** What became of one callback; the route answers 400 for `malformed` and 200 for everything else. */
+export type MpesaCallbackOutcome = "paid" | "failed" | "rejected" | "pending" | "duplicate" | "unknown" | "malformed";
+
+/** ResultCode 1037: the phone could not be reached in time, yet the payer may still have paid. */
+const TIMED_OUT = 1037;
+
+/**
+ * One STK callback for an organisation, applied at most once: validated on
+ * Body.stkCallback, matched by CheckoutRequestID, its metadata read by item
+ * name, the amount and the paying phone checked against the pending payment.
+ * Anything that must change nothing (unknown checkout, replay, concurrent
+ * duplicate, a receipt already recorded, a timeout) changes nothing and
+ * leaves a log line; every settlement leaves an audit entry by `mpesa`,
+ * with the sender's address.
+ */
+export async function settleMpesaCallback(organizationId: string, body: unknown, from: { ip: string | null } = { ip: null }): Promise<MpesaCallbackOutcome> {
+  const parsed = stkCallbackBody.safeParse(body);
+  if (!parsed.success) {
+    logEvent("warn", "mpesa callback malformed: ignored", { organizationId, issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) });
+    return "malformed";
+  }
+  const callback = parsed.data;
+  const { checkoutRequestId, resultCode } = callback;
+  const context = { organizationId, checkoutRequestId, resultCode };
+  const actor = mpesaActor(organizationId, from.ip);
+  const payment = await mpesaPaymentByCheckout(actor, checkoutRequestId);
+  if (!payment) {
+    logEvent("warn", "mpesa callback for an unknown CheckoutRequestID: ignored", context);
+    return "unknown";
+  }
+  if (payment.status !== "PENDING") {
+    logEvent("info", "mpesa callback for a payment already settled: ignored", context);
+    return "duplicate";
+  }
+  if (resultCode === TIMED_OUT) {
+    logEvent("info", "mpesa callback timed out: the payment stays pending for the status query", context);
+    return "pending";
+  }
+  const rawPayload = JSON.stringify(body);
+  try {
+    if (!callback.payment) {
+      await settleMpesaFailed(actor, { checkoutRequestId, resultCode, reason: mpesaResultMessage(resultCode), rawPayload });
+      return "failed";
+    }
+    const mismatch = mismatchOf(payment, callback.payment);
+    if (mismatch) {
+      await rejectMpesaCallback(actor, { checkoutRequestId, receiptNumber: callback.payment.receiptNumber, reason: mismatch, rawPayload });
+      logEvent("warn", "mpesa callback rejected: nothing credited", { ...context, reason: mismatch });
+      return "rejected";
+    }
+    const { receiptNumber, amountMinor, transactionDate } = callback.payment;
+    await settleMpesaPaid(actor, { checkoutRequestId, receiptNumber, amountMinor, paidAt: transactionDate ?? new Date(), rawPayload });
+    return "paid";
+  } catch (error) {
+    if (!isAppError(error, "CONFLICT")) throw error;
+    logEvent("info", "mpesa callback duplicate (payment or receipt already settled): ignored", context);
+    return "duplicate";
+  }
+}
+
+/** Why a "paid" callback is not the payment asked for; null when it is. Never names the phone. */
+function mismatchOf(pending: { amountMinor: number; payerPhone: string | null }, paid: StkPayment): string | null {
+  if (paid.amountMinor !== pending.amountMinor) {
+    return `M-Pesa reports ${formatMoney(paid.amountMinor, "KES")} paid, but ${formatMoney(pending.amountMinor, "KES")} was asked for.`;
+  }
+  if (paid.phone && pending.payerPhone && paid.phone !== pending.payerPhone) return "M-Pesa reports the payment from another phone than the one asked.";
+  return null;
+}
+
+/**
+ * The organisation an M-Pesa callback is for: the club whose subdomain it
+ * was posted to, when the path's token is that club's own callback token
+ * (compared in constant time, over digests so the length leaks nothing
+ * either). Null otherwise, whatever the reason, so a wrong token, an unknown
+ * club and a club without M-Pesa look the same.
+ */
+export async function mpesaCallbackOrganization(host: string | null, token: string): Promise<string | null> {
+  const site = parseHost(host, env().APP_ROOT_DOMAIN);
+  if (site.kind !== "tenant") return null;
+  const organization = await findOrganizationBySlug(site.slug);
+  const credential = organization && (await darajaCredential(organization.id));
+  if (!organization || !credential) return null;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(token), digest(credential.callbackToken)) ? organization.id : null;
 }

@@ -20,6 +20,7 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * | 2001            | wrong PIN: ResultCode 2001                                | 2001                |
  * | 0002            | paid, and the same callback sent twice                    | 0                   |
  * | 0003            | paid, but Amount one shilling less than asked             | 0                   |
+ * | 0004            | paid, but PhoneNumber another phone than the one asked    | 0                   |
  *
  * Until the callback is sent, STK query answers "still processing" (HTTP 500,
  * errorCode 500.001.1001). Push and query need a Bearer token this stand-in
@@ -29,11 +30,11 @@ export type DarajaStandIn = { url: string; stop(): Promise<void>; pushes(): Rece
 export type ReceivedPush = { checkoutRequestId: string; body: Record<string, unknown> };
 
 type Result = { resultCode: number; resultDesc: string };
-type Scenario = { callback: Result; query: Result; deliveries: number; shortByShillings: number };
+type Scenario = { callback: Result; query: Result; deliveries: number; shortByShillings: number; fromAnotherPhone: boolean };
 type Push = ReceivedPush & { merchantRequestId: string; scenario: Scenario; sent: boolean };
 
 const PAID: Result = { resultCode: 0, resultDesc: "The service request is processed successfully." };
-const paid: Scenario = { callback: PAID, query: PAID, deliveries: 1, shortByShillings: 0 };
+const paid: Scenario = { callback: PAID, query: PAID, deliveries: 1, shortByShillings: 0, fromAnotherPhone: false };
 const failed = (result: Result): Scenario => ({ ...paid, callback: result, query: result });
 
 const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
@@ -43,6 +44,7 @@ const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
   ["2001", failed({ resultCode: 2001, resultDesc: "The initiator information is invalid." })],
   ["0002", { ...paid, deliveries: 2 }],
   ["0003", { ...paid, shortByShillings: 1 }],
+  ["0004", { ...paid, fromAnotherPhone: true }],
 ]);
 
 const PUSH_PATH = "/mpesa/stkpush/v1/processrequest";
@@ -50,7 +52,11 @@ const QUERY_PATH = "/mpesa/stkpushquery/v1/query";
 const KENYAN_MSISDN = /^254[17]\d{8}$/;
 const SHORTCODE = /^\d{5,7}$/;
 
-export async function startDarajaStandIn(options: { port?: number; callbackDelayMs?: number } = {}): Promise<DarajaStandIn> {
+/**
+ * `callbackFrom`: the local address callbacks are sent from (e.g. 127.0.0.2),
+ * so a test can tell "Safaricom" apart from anyone else on the loopback.
+ */
+export async function startDarajaStandIn(options: { port?: number; callbackDelayMs?: number; callbackFrom?: string } = {}): Promise<DarajaStandIn> {
   const callbackDelayMs = options.callbackDelayMs ?? 300;
   const tokens = new Set<string>();
   const pushes = new Map<string, Push>();
@@ -122,7 +128,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
       ...(callback.resultCode === 0 && { CallbackMetadata: paymentMetadata(received) }),
     };
     for (let delivery = 0; delivery < deliveries; delivery++) {
-      await postJson(text(received.body.CallBackURL), { Body: { stkCallback } }).catch((error: unknown) => {
+      await postJson(text(received.body.CallBackURL), { Body: { stkCallback } }, options.callbackFrom).catch((error: unknown) => {
         console.error(`daraja stand-in: callback for ${received.checkoutRequestId} failed: ${error instanceof Error ? error.message : String(error)}`);
       });
     }
@@ -138,7 +144,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
         { Name: "MpesaReceiptNumber", Value: receipt },
         { Name: "Balance" },
         { Name: "TransactionDate", Value: Number(nairobiTimestamp()) },
-        { Name: "PhoneNumber", Value: Number(received.body.PhoneNumber) },
+        { Name: "PhoneNumber", Value: Number(received.body.PhoneNumber) + (received.scenario.fromAnotherPhone ? 1 : 0) },
       ],
     };
   }
@@ -205,7 +211,7 @@ const isHttpUrl = (value: string) => URL.canParse(value) && ["http:", "https:"].
  * POSTs JSON to a callback URL. Node cannot resolve *.localhost, so those
  * (the demo's tenant hosts) are reached on 127.0.0.1 with their Host header kept.
  */
-function postJson(target: string, body: unknown): Promise<void> {
+function postJson(target: string, body: unknown, localAddress?: string): Promise<void> {
   const url = new URL(target);
   const local = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
   const payload = JSON.stringify(body);
@@ -215,6 +221,7 @@ function postJson(target: string, body: unknown): Promise<void> {
       {
         hostname: local ? "127.0.0.1" : url.hostname,
         port: url.port || undefined,
+        localAddress,
         path: `${url.pathname}${url.search}`,
         method: "POST",
         headers: { host: url.host, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },

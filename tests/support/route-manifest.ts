@@ -256,6 +256,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "handler", file: "app/api/health/route.ts", host: "any", methods: ["GET"], access: "public" },
   // Stripe's signed webhook on each club's subdomain: the signature is the credential, so GET (the probe) is 405.
   { kind: "handler", file: "app/api/webhooks/stripe/route.ts", host: "tenant", methods: ["POST"], access: "public", answers: 405 },
+  // Daraja's STK callback on the club's subdomain: the path's per-club token authenticates it (GET: 405; a wrong token: 404).
+  { kind: "handler", file: "app/api/webhooks/mpesa/[token]/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token", answers: 405 },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
 
