@@ -29,6 +29,8 @@ function serverDatabase(): Secrets {
       PLATFORM_DB_PASSWORD: s.platformDbPassword,
       FIELD_ENCRYPTION_KEYS: s.fieldEncryptionKeys,
       BLIND_INDEX_KEY: s.blindIndexKey,
+      // The run's Daraja stand-in, for the reconcile job's STK queries (playwright.config.ts).
+      ...(process.env.E2E_DARAJA_URL ? { DARAJA_BASE_URL: process.env.E2E_DARAJA_URL } : {}),
     });
     configured = true;
   }
@@ -103,6 +105,14 @@ export async function arrangeOtherMember(slug: string): Promise<string> {
 export async function payLinkFor(invoice: { organizationId: string; invoiceId: string }, options: { ttlSeconds?: number; now?: Date } = {}): Promise<string> {
   const { signPayLink } = await import("../../lib/dues/pay-link");
   return signPayLink(invoice, { secret: serverDatabase().authSecret, ...options });
+}
+
+/** One run of the M-Pesa reconcile job, as the worker runs it, a few minutes on (so every pending payment is due for a query). */
+export async function reconcileMpesa(): Promise<boolean> {
+  serverDatabase();
+  const { reconcileMpesaPayments } = await import("../../lib/jobs/mpesa-reconcile");
+  await reconcileMpesaPayments({ now: new Date(Date.now() + 5 * 60_000) });
+  return true;
 }
 
 /** Closes this process's database clients (the specs' afterAll). */

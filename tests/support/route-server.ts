@@ -9,14 +9,14 @@ import { CLIENT_IP_HEADER, clientIp } from "@/lib/security/client-ip";
  * entries), overwriting any inbound copy; paths matching `pattern` reach the
  * handler with the pattern's named groups as params, anything else is 404.
  */
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
 /** A request the handler answered: what was sent and the status it got. */
 export type Answered = { body: string; status: number };
 
 export type RouteServer = { port: number; answered: Answered[]; close(): Promise<void> };
 
-export async function serveRoute(pattern: RegExp, handler: Handler, options: { trustedHops?: number } = {}): Promise<RouteServer> {
+export async function serveRoute<P extends Record<string, string>>(pattern: RegExp, handler: Handler<P>, options: { trustedHops?: number } = {}): Promise<RouteServer> {
   const answered: Answered[] = [];
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -28,7 +28,7 @@ export async function serveRoute(pattern: RegExp, handler: Handler, options: { t
     const ip = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"] as string | undefined, options.trustedHops ?? 0);
     if (ip) headers.set(CLIENT_IP_HEADER, ip);
     const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: req.method === "GET" ? undefined : new Uint8Array(body) });
-    const response = await handler(request, { params: Promise.resolve({ ...match.groups }) });
+    const response = await handler(request, { params: Promise.resolve({ ...match.groups } as P) });
     answered.push({ body: body.toString("utf8"), status: response.status });
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
   });
