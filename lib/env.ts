@@ -45,6 +45,7 @@ const schema = z.object({
   RATE_LIMIT_LOGIN_ACCOUNT: rateLimit.prefault("10/900"),
   RATE_LIMIT_RESET: rateLimit.prefault("3/3600"),
   RATE_LIMIT_TOTP: rateLimit.prefault("5/300"),
+  RATE_LIMIT_PAY_LINK: rateLimit.prefault("20/600"),
   // Email (lib/email): Resend when the key is set, otherwise the outbox table.
   RESEND_API_KEY: z.string().min(1).optional(),
   EMAIL_FROM: z.string().min(3).default("Harambee <no-reply@harambee.test>"),

@@ -56,6 +56,7 @@ describe("[M4.4] the route manifest names every route under app/", () => {
       expect(serviceOf(route), `${route.name} is built with memberAction, platformAction or formAction`).not.toBeNull();
       const registered = route.mutation ? mutationRegistry.get(route.mutation) : undefined;
       if (registered?.capability) expect(route.access, `${route.name} → ${route.mutation}`).toBe(registered.capability);
+      else if (route.guard) expect(route.access, `${route.name}: its service says ${route.guard}`).toBe(route.guard);
       else expect(["public", "signed-in"].includes(route.access) || route.access.startsWith("platform:"), `${route.name}: ${route.access}`).toBe(true);
     }
   });

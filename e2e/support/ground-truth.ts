@@ -1,9 +1,13 @@
 import type pg from "pg";
 import { capabilitiesOf, type RoleName } from "../../lib/authz/capabilities";
-import type { ObjectFacts, Resource, ScopeSubject } from "../../lib/authz/scope";
+import type { ObjectFacts, ScopeSubject } from "../../lib/authz/scope";
+import type { ObjectResource } from "../../tests/support/route-manifest";
 
-/** One object as the database holds it, with the facts scope decides on and the values an edit form would send. */
-export type TruthObject = ObjectFacts & { id: string; resource: Resource; values: Record<string, string> };
+/**
+ * One object as the database holds it, with the facts scope decides on and the values an edit form would send;
+ * an invoice also says whose login it is addressed to (its member's Member.userId).
+ */
+export type TruthObject = ObjectFacts & { id: string; resource: ObjectResource; values: Record<string, string>; payerUserId?: string | null };
 
 export type Person = ScopeSubject & { email: string; role: RoleName };
 
@@ -33,7 +37,10 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
     [organizationId],
   );
   const plans = await db.query("SELECT id FROM dues_plan WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
-  const invoices = await db.query("SELECT id FROM dues_invoice WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const invoices = await db.query(
+    `SELECT i.id, m.user_id FROM dues_invoice i LEFT JOIN member m ON m.id = i.member_id WHERE i.organization_id = $1 ORDER BY i.created_at, i.id`,
+    [organizationId],
+  );
   const base = { organizationId };
   return {
     organizationId,
@@ -69,7 +76,10 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
         values: { id: b.id, firstName: b.first_name, lastName: b.last_name, householdSize: String(b.household_size) },
       })),
       ...plans.rows.map((p) => ({ ...base, id: p.id, resource: "duesPlan" as const, values: {} })),
-      ...invoices.rows.map((i) => ({ ...base, id: i.id, resource: "duesInvoice" as const, values: {} })),
+      ...invoices.rows.flatMap((i) => [
+        { ...base, id: i.id, resource: "duesInvoice" as const, values: {} },
+        { ...base, id: i.id, resource: "payable-invoice" as const, payerUserId: i.user_id, values: {} },
+      ]),
     ],
   };
 }

@@ -11,16 +11,18 @@ import { tcpRedis } from "./tcp-redis";
  *   loginAccount  10 per account per 15 minutes     RATE_LIMIT_LOGIN_ACCOUNT (distributed guessing)
  *   reset         3 reset requests per IP per hour  RATE_LIMIT_RESET
  *   totp          5 second-factor codes per user per 5 minutes  RATE_LIMIT_TOTP
+ *   payLink       20 card or M-Pesa attempts per IP per 10 minutes on pay links  RATE_LIMIT_PAY_LINK
  * Fixed windows: Redis counts each attempt atomically, so 50 concurrent
  * attempts admit exactly the limit, and `reset` is an exact Retry-After.
  */
-export type LimitName = "login" | "loginAccount" | "reset" | "totp";
+export type LimitName = "login" | "loginAccount" | "reset" | "totp" | "payLink";
 
 const SETTING: Record<LimitName, keyof Env> = {
   login: "RATE_LIMIT_LOGIN",
   loginAccount: "RATE_LIMIT_LOGIN_ACCOUNT",
   reset: "RATE_LIMIT_RESET",
   totp: "RATE_LIMIT_TOTP",
+  payLink: "RATE_LIMIT_PAY_LINK",
 };
 
 export type Decision = { success: boolean; reset: number };

@@ -12,8 +12,7 @@ import {
   unitKindOf,
   type Capability,
 } from "../../lib/authz/capabilities";
-import { RESOURCES } from "../../lib/authz/scope";
-import { ROUTES, routeLabel, type Access } from "../../tests/support/route-manifest";
+import { objectLabel, ROUTES, routeLabel, type Access } from "../../tests/support/route-manifest";
 
 /**
  * docs/ACCESS.md, rendered from the capability table, the reach table and the
@@ -67,7 +66,7 @@ function routeTable(): string[] {
   const lines = [row(["kind", "route", "host", "who may use it", "object (404 unless in reach)", "file"]), row(["---", "---", "---", "---", "---", "---"])];
   for (const route of ROUTES) {
     const host = route.kind === "action" ? (route.host ?? "tenant") : route.host;
-    const object = route.kind !== "handler" && route.object ? `${RESOURCES[route.object.resource].label} (\`${route.object.param}\`)` : "—";
+    const object = route.object ? `${objectLabel(route.object.resource)} (\`${route.object.param}\`)` : "—";
     const label = route.kind === "handler" ? `${route.methods.join(", ")} ${routeLabel(route)}` : routeLabel(route);
     lines.push(row([route.kind, `\`${label}\``, host, accessWords(route.access), object, `\`${route.file}\``]));
   }

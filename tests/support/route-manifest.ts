@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Capability } from "../../lib/authz/capabilities";
 import type { MutationKind } from "../../lib/services/mutation";
-import type { Resource } from "../../lib/authz/scope";
+import { RESOURCES, type Resource } from "../../lib/authz/scope";
 
 /**
  * Every page, server action and route handler under app/, with what it takes
@@ -25,7 +25,16 @@ export type Host = "tenant" | "apex" | "any";
  * a path segment (`[id]`) for pages, a form field for actions. The object
  * must be in the actor's organisation and reach (`scope`), or the answer is 404.
  */
-export type ObjectRef = { resource: Resource; param: string };
+export type ObjectRef = { resource: ObjectResource; param: string };
+
+/**
+ * What an object route works on: a resource lib/authz scopes, or an invoice
+ * as its payer sees it — their own (Member.userId), or any with dues:collect
+ * (lib/queries/payable-invoices.ts).
+ */
+export type ObjectResource = Resource | "payable-invoice";
+
+export const objectLabel = (resource: ObjectResource) => (resource === "payable-invoice" ? "Invoice (one's own; any with dues:collect)" : RESOURCES[resource].label);
 
 export type PageRoute = {
   kind: "page";
@@ -53,6 +62,8 @@ export type DeclaredAction = {
   /** Only for a service without a capability: "public", "signed-in", or what its subject resolver requires. */
   access?: Access;
   object?: ObjectRef;
+  /** Audit entries one allowed call appends when it is not 1: 0 for a service that records nothing itself (a card checkout). */
+  audits?: number;
   /** The page whose form posts it; `[param]`s are filled with the object's id. */
   postTo: string;
 };
@@ -61,6 +72,8 @@ export type ActionRoute = Omit<DeclaredAction, "access"> & {
   access: Access;
   /** The registered mutation the action's service is, if it is one. */
   mutation?: string;
+  /** The capability the service says guards it (a mutation's, or that of a service that records nothing itself). */
+  guard?: Capability;
   /** Audit entries one allowed call appends: 1, or 2 for a platform mutation (the platform chain and the organisation's). */
   audits: number;
 };
@@ -71,6 +84,8 @@ export type HandlerRoute = {
   host: Host;
   methods: readonly ("GET" | "POST")[];
   access: Access;
+  /** The object a `[param]` in its path names: 404 unless the caller may reach it. */
+  object?: ObjectRef;
   /** A concrete path to probe when the route's own path has a catch-all. */
   sample?: string;
   /** The status a public probe expects when not 200. */
@@ -239,6 +254,27 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
     name: "revokeSupportAccessAction",
     postTo: "/support-access",
   },
+  // A member's own dues and payments. Paying starts a Stripe Checkout or an M-Pesa STK push; the pay
+  // actions themselves audit nothing (the pending M-Pesa row is audited when the push is accepted, and
+  // the matrix's phone is refused first); another member's invoice is not found.
+  { kind: "page", file: `${APP}/my-dues/page.tsx`, host: "tenant", access: "dues:own" },
+  { kind: "action", file: `${APP}/my-dues/actions.ts`, name: "payByCardAction", object: { resource: "payable-invoice", param: "invoiceId" }, audits: 0, postTo: "/my-dues" },
+  { kind: "action", file: `${APP}/my-dues/actions.ts`, name: "payByMpesaAction", object: { resource: "payable-invoice", param: "invoiceId" }, audits: 0, postTo: "/my-dues" },
+  {
+    kind: "handler",
+    file: `${APP}/my-dues/[invoiceId]/progress/route.ts`,
+    host: "tenant",
+    methods: ["GET"],
+    access: "dues:own",
+    object: { resource: "payable-invoice", param: "invoiceId" },
+  },
+  // A reminder's pay link: no sign-in; the signed token names the one invoice (an expired or altered one: a
+  // clear error page, and 404 from its progress read). Its actions are rate-limited per IP.
+  { kind: "page", file: `${TENANT}/(public)/pay/[token]/page.tsx`, host: "tenant", access: "public", object: { resource: "payable-invoice", param: "token" } },
+  { kind: "action", file: `${TENANT}/(public)/pay/[token]/actions.ts`, name: "payLinkByCardAction", access: "public", audits: 0, postTo: "/pay/[token]" },
+  { kind: "action", file: `${TENANT}/(public)/pay/[token]/actions.ts`, name: "payLinkByMpesaAction", access: "public", postTo: "/pay/[token]" },
+  { kind: "handler", file: `${TENANT}/(public)/pay/[token]/progress/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
+
   { kind: "page", file: `${APP}/audit/page.tsx`, host: "tenant", access: "audit:read" },
   { kind: "handler", file: `${APP}/audit/export/route.ts`, host: "tenant", methods: ["GET"], access: "audit:read" },
 
@@ -278,11 +314,11 @@ async function derive(route: DeclaredAction): Promise<ActionRoute> {
   const exports = (await import(pathToFileURL(path.join(ROOT, service.module)).href)) as Record<string, ServiceFunction | undefined>;
   const called = exports[service.name];
   if (called?.capability) {
-    if (route.access) throw new Error(`${route.name}: its mutation ${called.action} says ${called.capability}; do not restate access in the manifest`);
-    return { ...route, access: called.capability, mutation: called.action, audits: called.kind === "platform" ? 2 : 1 };
+    if (route.access) throw new Error(`${route.name}: its ${called.action ? `mutation ${called.action}` : "service"} says ${called.capability}; do not restate access in the manifest`);
+    return { ...route, access: called.capability, mutation: called.action, guard: called.capability, audits: route.audits ?? (called.kind === "platform" ? 2 : 1) };
   }
-  if (!route.access) throw new Error(`${route.name}: ${service.name} is guarded by no capability, so declare the action's access in the manifest`);
-  return { ...route, access: route.access, mutation: called?.action, audits: 1 };
+  if (!route.access) throw new Error(`${route.name}: ${service.name} is guarded by no capability, so declare the action's access in the manifest (or say its capability in the service)`);
+  return { ...route, access: route.access, mutation: called?.action, audits: route.audits ?? 1 };
 }
 
 export const ROUTES: readonly Route[] = await Promise.all(DECLARED.map((route) => (route.kind === "action" ? derive(route) : route)));

@@ -1,0 +1,129 @@
+"use client";
+
+import { useActionState, useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import type { FormAction } from "@/lib/actions/form-state";
+import type { PaymentProgress } from "@/lib/queries/payment-progress";
+import { FieldError, fieldErrorProps } from "./field-error";
+import { FormStatus } from "./form-status";
+
+type Started = { paymentId: string; customerMessage: string };
+
+/** How often the page asks how the payment stands, and how long before it says "we'll confirm shortly". */
+const POLL_MS = 2_000;
+const SLOW_POLL_MS = 10_000;
+const WAIT_MS = 90_000;
+
+/**
+ * "Pay with M-Pesa": the payer's phone, then an STK push, then a live
+ * "waiting for your phone" state that asks `progressUrl` how the payment
+ * stands until M-Pesa answers: paid, cancelled, failed (with the reason), or
+ * still unknown after a while ("we'll confirm shortly", while it keeps asking).
+ * Each try is a fresh form, so "Try again" starts over.
+ */
+export function PayWithMpesa({ action, hidden, progressUrl, amount }: { action: FormAction<Started>; hidden: Record<string, string>; progressUrl: string; amount: string }) {
+  const [attempt, setAttempt] = useState(0);
+  return <MpesaAttempt key={attempt} action={action} hidden={hidden} progressUrl={progressUrl} amount={amount} retry={() => setAttempt((n) => n + 1)} />;
+}
+
+function MpesaAttempt({
+  action,
+  hidden,
+  progressUrl,
+  amount,
+  retry,
+}: {
+  action: FormAction<Started>;
+  hidden: Record<string, string>;
+  progressUrl: string;
+  amount: string;
+  retry: () => void;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  if (state?.ok && state.data) return <Waiting started={state.data} progressUrl={progressUrl} amount={amount} retry={retry} />;
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  const typed = state && !state.ok ? state.values?.phone : undefined;
+  return (
+    <form action={formAction} className="space-y-2" data-testid="pay-mpesa" noValidate>
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <label className="block text-sm font-medium">
+        M-Pesa phone number
+        <input name="phone" type="tel" inputMode="tel" autoComplete="tel" placeholder="0712 345 678" defaultValue={typed ?? ""} className="field mt-1" {...fieldErrorProps("phone", errors.phone)} />
+        <FieldError name="phone" errors={errors.phone} />
+      </label>
+      <FormStatus state={state && !state.ok && !errors.phone ? state : null} />
+      <button type="submit" className="btn" disabled={pending}>
+        {pending ? "Sending the request…" : "Pay with M-Pesa"}
+      </button>
+    </form>
+  );
+}
+
+function Waiting({ started, progressUrl, amount, retry }: { started: Started; progressUrl: string; amount: string; retry: () => void }) {
+  const router = useRouter();
+  const [progress, setProgress] = useState<PaymentProgress>({ state: "waiting", message: null });
+  const [slow, setSlow] = useState(false);
+  const final = progress.state !== "waiting" && progress.state !== "none";
+
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), WAIT_MS);
+    return () => clearTimeout(timer);
+  }, []);
+
+  useEffect(() => {
+    if (final) return;
+    let stopped = false;
+    const timer = setTimeout(
+      async () => {
+        try {
+          const response = await fetch(`${progressUrl}?payment=${encodeURIComponent(started.paymentId)}`, { cache: "no-store" });
+          if (response.ok && !stopped) setProgress((await response.json()) as PaymentProgress);
+        } catch {
+          // A dropped request: the next tick asks again.
+        }
+      },
+      slow ? SLOW_POLL_MS : POLL_MS,
+    );
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [progress, slow, final, progressUrl, started.paymentId]);
+
+  // The invoice list and history on the page come from the ledger: show them settled.
+  useEffect(() => {
+    if (progress.state === "paid") router.refresh();
+  }, [progress.state, router]);
+
+  if (progress.state === "paid") {
+    return (
+      <p role="status" data-testid="mpesa-result" data-state="paid" className="text-sm text-green-700">
+        Paid. {progress.message}
+      </p>
+    );
+  }
+  if (final) {
+    return (
+      <div data-testid="mpesa-result" data-state={progress.state} className="space-y-2">
+        <p role="alert" className="text-sm text-red-700">
+          {progress.state === "cancelled" ? "Payment cancelled. " : "Payment failed. "}
+          {progress.message}
+        </p>
+        <button type="button" className="btn-quiet" onClick={retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div role="status" data-testid="mpesa-result" data-state={slow ? "slow" : "waiting"} className="space-y-1 text-sm">
+      <p className="font-medium">Waiting for your phone…</p>
+      <p>
+        Check your phone and enter your M-Pesa PIN to pay {amount}. {started.customerMessage}
+      </p>
+      {slow ? <p>M-Pesa has not answered yet. If you entered your PIN, we&apos;ll confirm the payment shortly; this page updates by itself.</p> : null}
+    </div>
+  );
+}
