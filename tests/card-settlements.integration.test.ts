@@ -270,6 +270,17 @@ describe("bad input: the right status, and nothing written", () => {
     await refusedWithNothingWritten(paymentIntentSucceeded(await newPayment()), { secret: OTHER_SECRET }, "mismatch");
   });
 
+  test("a signing secret replaced a moment ago is honoured at once, and the old one refused", async () => {
+    const org = await createTestOrganization("cards-rotate");
+    await setPaymentCredential(org.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_cardsRotate", webhookSecret: "whsec_cardsRotateOld" });
+    const { invoice } = await createTestInvoice(org);
+    const payment = () => paymentIntentSucceeded({ organizationId: org.id, invoiceId: invoice.id, paymentIntentId: newPaymentIntentId(), amountMinor: 100, currency: "KES" });
+    expect((await deliver(payment(), { slug: org.slug, secret: "whsec_cardsRotateOld" })).status).toBe(200);
+    await setPaymentCredential(org.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_cardsRotate", webhookSecret: "whsec_cardsRotateNew" });
+    expect((await deliver(payment(), { slug: org.slug, secret: "whsec_cardsRotateNew" })).status).toBe(200);
+    expect((await deliver(payment(), { slug: org.slug, secret: "whsec_cardsRotateOld" })).status).toBe(400);
+  });
+
   test("an event signed by the other club for a payment whose metadata names this club applies nothing there", async () => {
     const p = await newPayment();
     const before = await counts();

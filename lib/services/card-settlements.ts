@@ -6,6 +6,8 @@ import { lockKey } from "../db/locks";
 import type { TenantTx } from "../db/tenant";
 import { invalidError } from "../errors";
 import { logEvent } from "../log";
+import { stripeCredential } from "../payments/credentials";
+import { findOrganizationBySlug } from "../queries/organizations";
 import { failedFactSchema, paidFactSchema, paymentFacts, pendingFactSchema, refundedFactSchema, STRIPE_EVENT_TYPES, type PaymentFact } from "../payments/stripe";
 import { invoiceBeforePayment } from "../queries/ledger";
 import { defineMutation } from "./mutation";
@@ -292,6 +294,50 @@ export const recordCardRefund = defineMutation({
   },
 });
 
+/**
+ * The organisation a webhook's Host names and its signing secret, kept for a
+ * minute per process so a storm of deliveries does not read and decrypt it
+ * each time. The caller asks again with `fresh` when a signature fails, so a
+ * secret changed in the last minute is honoured at once.
+ */
+const ENDPOINT_TTL_MS = 60_000;
+const endpoints = new Map<string, { organizationId: string; webhookSecret: string; until: number }>();
+
+export async function stripeEndpoint(slug: string, { fresh = false } = {}): Promise<{ organizationId: string; webhookSecret: string } | null> {
+  const kept = endpoints.get(slug);
+  if (kept && !fresh && kept.until > Date.now()) return kept;
+  endpoints.delete(slug);
+  const org = await findOrganizationBySlug(slug);
+  const credential = org ? await stripeCredential(org.id) : null;
+  if (!org || !credential) return null;
+  const endpoint = { organizationId: org.id, webhookSecret: credential.webhookSecret, until: Date.now() + ENDPOINT_TTL_MS };
+  endpoints.set(slug, endpoint);
+  return endpoint;
+}
+
+/**
+ * One organisation's settlements take turns in this process, two at a time:
+ * its audit chain serialises them in the database anyway, and a delivery
+ * waiting here holds no pooled connection and no lock, where one waiting in
+ * the database holds both (and, under a storm, starves the club's pages).
+ */
+const IN_FLIGHT_PER_ORGANISATION = 2;
+const turns = new Map<string, { running: number; waiting: (() => void)[] }>();
+
+async function inTurn<T>(organizationId: string, fn: () => Promise<T>): Promise<T> {
+  let queue = turns.get(organizationId);
+  if (!queue) turns.set(organizationId, (queue = { running: 0, waiting: [] }));
+  if (queue.running >= IN_FLIGHT_PER_ORGANISATION) await new Promise<void>((resolve) => queue.waiting.push(resolve));
+  else queue.running += 1;
+  try {
+    return await fn();
+  } finally {
+    const next = queue.waiting.shift();
+    if (next) next();
+    else if (--queue.running === 0) turns.delete(organizationId);
+  }
+}
+
 const SETTLEMENTS = {
   paid: recordCardPayment,
   pending: recordCardPaymentPending,
@@ -321,7 +367,9 @@ export async function receiveStripeEvent(organizationId: string, event: Stripe.E
     return "unmatched";
   }
   try {
-    await SETTLEMENTS[fact.kind](stripeActor(organizationId), { eventId: event.id, eventType: event.type, fact });
+    const settle = SETTLEMENTS[fact.kind];
+    const input = { eventId: event.id, eventType: event.type, fact };
+    await inTurn(organizationId, () => settle(stripeActor(organizationId), input));
     return "applied";
   } catch (error) {
     if (error instanceof NoChange) return error.reason;

@@ -2,10 +2,8 @@ import { env } from "@/lib/env";
 import { notFoundError } from "@/lib/errors";
 import { routeHandler } from "@/lib/http/route-handler";
 import { logEvent } from "@/lib/log";
-import { stripeCredential } from "@/lib/payments/credentials";
 import { StripeSignatureError, verifyStripeEvent } from "@/lib/payments/stripe";
-import { findOrganizationBySlug } from "@/lib/queries/organizations";
-import { receiveStripeEvent } from "@/lib/services/card-settlements";
+import { receiveStripeEvent, stripeEndpoint } from "@/lib/services/card-settlements";
 import { parseHost } from "@/lib/tenancy/host";
 
 export const dynamic = "force-dynamic";
@@ -19,19 +17,27 @@ export const dynamic = "force-dynamic";
  */
 export const POST = routeHandler(async (request) => {
   const site = parseHost(request.headers.get("host"), env().APP_ROOT_DOMAIN);
-  const org = site.kind === "tenant" ? await findOrganizationBySlug(site.slug) : null;
-  const credential = org ? await stripeCredential(org.id) : null;
-  if (!org || !credential) throw notFoundError();
+  const endpoint = site.kind === "tenant" ? await stripeEndpoint(site.slug) : null;
+  if (site.kind !== "tenant" || !endpoint) throw notFoundError();
   const body = Buffer.from(await request.arrayBuffer());
+  const signature = request.headers.get("stripe-signature");
   let event;
   try {
-    event = verifyStripeEvent(body, request.headers.get("stripe-signature"), credential.webhookSecret);
+    event = verifyStripeEvent(body, signature, endpoint.webhookSecret);
   } catch (error) {
-    if (error instanceof StripeSignatureError) logEvent("warn", "stripe webhook refused", { organizationId: org.id, reason: refusalReason(error.detail) });
-    throw error;
+    if (!(error instanceof StripeSignatureError)) throw error;
+    // The secret kept for a minute may just have been replaced: check once more against the stored one.
+    const fresh = await stripeEndpoint(site.slug, { fresh: true });
+    try {
+      if (!fresh || fresh.webhookSecret === endpoint.webhookSecret) throw error;
+      event = verifyStripeEvent(body, signature, fresh.webhookSecret);
+    } catch (refusal) {
+      if (refusal instanceof StripeSignatureError) logEvent("warn", "stripe webhook refused", { organizationId: endpoint.organizationId, reason: refusalReason(refusal.detail) });
+      throw refusal;
+    }
   }
-  const outcome = await receiveStripeEvent(org.id, event);
-  logEvent("info", "stripe webhook received", { organizationId: org.id, eventId: event.id, type: event.type, outcome });
+  const outcome = await receiveStripeEvent(endpoint.organizationId, event);
+  logEvent("info", "stripe webhook received", { organizationId: endpoint.organizationId, eventId: event.id, type: event.type, outcome });
   return Response.json({ received: true, outcome });
 });
 
