@@ -107,17 +107,19 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => voi
 /** A job that records the data of each run and lets a test await the next one. */
 function recordingJob(name: string, options?: JobOptions) {
   const runs: object[] = [];
-  let next = deferred<object>();
+  // One promise per run, so a run that finishes before the test asks for it is still seen.
+  const settled: { promise: Promise<object>; resolve: (value: object) => void }[] = [];
+  const nth = (i: number) => (settled[i] ??= deferred<object>());
+  let asked = 0;
   const job = defineJob({
     name,
     options,
     run: async (data) => {
+      nth(runs.length).resolve(data);
       runs.push(data);
-      next.resolve(data);
-      next = deferred<object>();
     },
   });
-  return { job, runs, nextRun: () => next.promise };
+  return { job, runs, nextRun: () => nth(asked++).promise };
 }
 
 beforeAll(async () => {
