@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { withBenchDatabase } from "./bench-database";
+import { timeRuns } from "./lib/bench-timing";
 
 const CLUBS = 20;
 const MEMBERS = 1_000;
@@ -52,8 +53,8 @@ async function run(ownerUrl: string) {
   };
   const report = async () => (await districtReport(actor)).clubs.reduce((n, c) => n + c.activeMembers, 0);
 
-  const peer = await time(perClub);
-  const subject = await time(report);
+  const peer = await timeRuns(perClub, { warmup: 10, iterations: ITERATIONS });
+  const subject = await timeRuns(report, { warmup: 10, iterations: ITERATIONS });
   console.log(`district of ${CLUBS} clubs × ${MEMBERS.toLocaleString("en")} members, one dues invoice each; ${ITERATIONS} timed runs after 10 warm-up`);
   console.log("what                                   members  p50 ms   p95 ms   vs peer");
   const fmt = (n: number) => n.toFixed(2).padStart(7);
@@ -103,19 +104,6 @@ async function bulkMembersAndDues(ownerUrl: string, clubs: string[]) {
     );
   }
   await pgQuery(ownerUrl, "ANALYZE member; ANALYZE dues_invoice; ANALYZE payment; ANALYZE organization");
-}
-
-async function time(fn: () => Promise<number>) {
-  let rows = 0;
-  for (let i = 0; i < 10; i++) rows = await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
 }
 
 void main().catch((error: unknown) => {

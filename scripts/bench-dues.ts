@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { withBenchDatabase } from "./bench-database";
+import { timeRuns } from "./lib/bench-timing";
 
 const MEMBERS = 2_000;
 const PERIODS = 10;
@@ -54,10 +55,10 @@ async function run(ownerUrl: string) {
   console.log(`one club: ${MEMBERS.toLocaleString("en")} members × ${PERIODS} monthly invoices = ${(MEMBERS * PERIODS).toLocaleString("en")} invoices (+ ${(200 * PERIODS).toLocaleString("en")} in another club); ${ITERATIONS} timed runs after 3 warm-up`);
   console.log("what                                        rows   p50 ms   p95 ms");
   for (const [label, fn] of cases) {
-    const t = await time(fn, ITERATIONS);
+    const t = await timeRuns(fn, { warmup: 3, iterations: ITERATIONS });
     console.log(`${label.padEnd(42)} ${String(t.rows).padStart(5)}  ${t.p50.toFixed(1).padStart(7)}  ${t.p95.toFixed(1).padStart(7)}`);
   }
-  const csv = await time(async () => (await new Response(invoicesCsv(treasurer, {}, TODAY)).text()).split("\r\n").length - 2, 3);
+  const csv = await timeRuns(async () => (await new Response(invoicesCsv(treasurer, {}, TODAY)).text()).split("\r\n").length - 2, { warmup: 3, iterations: 3 });
   console.log(`${"CSV export, every invoice".padEnd(42)} ${String(csv.rows).padStart(5)}  ${csv.p50.toFixed(1).padStart(7)}  ${csv.p95.toFixed(1).padStart(7)}`);
 }
 
@@ -97,19 +98,6 @@ async function bulkInvoices(ownerUrl: string, organizationId: string, members: n
   } finally {
     await client.end();
   }
-}
-
-async function time(fn: () => Promise<number>, iterations: number) {
-  let rows = 0;
-  for (let i = 0; i < 3; i++) rows = await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
 }
 
 void main().catch((error: unknown) => {

@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { withBenchDatabase } from "./bench-database";
+import { timeRuns, type Timing } from "./lib/bench-timing";
 
 const PER_ORG = 100_000;
 const ITERATIONS = 200;
@@ -21,7 +22,6 @@ async function main() {
 }
 
 type Subject = "admin" | "program-manager" | "location-admin" | "field-manager";
-type Timing = { rows: number; p50: number; p95: number };
 
 async function run(ownerUrl: string): Promise<Record<Subject, { list: Timing; count: Timing }>> {
   // Imported after the environment is set: the clients read it once.
@@ -71,8 +71,8 @@ async function run(ownerUrl: string): Promise<Record<Subject, { list: Timing; co
   const actors = orgs[0];
   for (const subject of ["admin", "program-manager", "location-admin", "field-manager"] as Subject[]) {
     results[subject] = {
-      list: await time(async () => (await listBeneficiaries(actors[subject])).length),
-      count: await time(() => countBeneficiaries(actors[subject])),
+      list: await timeRuns(async () => (await listBeneficiaries(actors[subject])).length, { warmup: 20, iterations: ITERATIONS }),
+      count: await timeRuns(() => countBeneficiaries(actors[subject]), { warmup: 20, iterations: ITERATIONS }),
     };
   }
   return results;
@@ -101,19 +101,6 @@ async function bulkBeneficiaries(ownerUrl: string, organizationId: string, locat
   } finally {
     await client.end();
   }
-}
-
-async function time(fn: () => Promise<number>): Promise<Timing> {
-  let rows = 0;
-  for (let i = 0; i < 20; i++) rows = await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
 }
 
 function print(results: Record<Subject, { list: Timing; count: Timing }>) {
