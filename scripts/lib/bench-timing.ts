@@ -1,0 +1,16 @@
+/** A query's timing over repeated runs: the rows it returned and the median and 95th-percentile milliseconds. */
+export type Timing = { rows: number; p50: number; p95: number };
+
+/** Runs `fn` `warmup` times untimed, then `iterations` times timed; `fn` answers how many rows it read. */
+export async function timeRuns(fn: () => Promise<number>, { warmup, iterations }: { warmup: number; iterations: number }): Promise<Timing> {
+  let rows = 0;
+  for (let i = 0; i < warmup; i++) rows = await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
+}
