@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { disconnectAll } from "@/lib/db/clients";
@@ -18,6 +18,7 @@ import {
 import { connectAs } from "./support/database";
 import { createTestInvoice } from "./support/dues";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
+import { captureLogLines } from "./support/stderr";
 
 /**
  * Stripe's webhook end to end below HTTP: signed payloads through the real
@@ -78,23 +79,6 @@ const counts = async () =>
     )
   ).rows[0];
 const eventRecorded = async (eventId: string) => (await owner.query("SELECT 1 FROM stripe_event WHERE id = $1", [eventId])).rowCount === 1;
-
-/** The JSON lines the code under test writes to stdout and stderr while `fn` runs. */
-async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
-  const lines: Record<string, unknown>[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture);
-  try {
-    return { result: await fn(), lines };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe("[P3] each card payment is recorded exactly once", () => {
   test("payment_intent.succeeded records one succeeded card payment, referenced by the intent, with the event's id", async () => {
@@ -215,8 +199,8 @@ describe("money that does not fit its invoice is recorded and flagged", () => {
     const p = await newPayment();
     await deliver(paymentIntentSucceeded(p));
     const again = { ...p, paymentIntentId: newPaymentIntentId() };
-    const { result, lines } = await logged(() => deliver(paymentIntentSucceeded(again)));
-    expect(result.body.outcome).toBe("applied");
+    const { outcome, lines } = await captureLogLines(() => deliver(paymentIntentSucceeded(again)));
+    expect(outcome).toMatchObject({ status: "fulfilled", value: { body: { outcome: "applied" } } });
     expect(await paidOn(p.invoiceId)).toBe(2 * p.amountMinor);
     expect(lines).toContainEqual(expect.objectContaining({ level: "warn", message: "stripe payment flagged", flag: "overpaid", invoiceId: p.invoiceId }));
     const entry = await owner.query("SELECT summary, after FROM audit_entry WHERE action = 'payment.card_paid' AND target_id = $1 ORDER BY seq DESC LIMIT 1", [p.invoiceId]);
@@ -244,8 +228,8 @@ describe("money that does not fit its invoice is recorded and flagged", () => {
 describe("bad input: the right status, and nothing written", () => {
   const refusedWithNothingWritten = async (d: Delivery, options: Options, reason: string) => {
     const before = await counts();
-    const { result, lines } = await logged(() => deliver(d, options));
-    expect(result).toEqual({ status: 400, body: { error: "Invalid Stripe signature", fieldErrors: {} } });
+    const { outcome, lines } = await captureLogLines(() => deliver(d, options));
+    expect(outcome).toEqual({ status: "fulfilled", value: { status: 400, body: { error: "Invalid Stripe signature", fieldErrors: {} } } });
     expect(await counts()).toEqual(before);
     expect(lines).toContainEqual({ level: "warn", at: expect.any(String), message: "stripe webhook refused", organizationId: club.id, reason });
     // No personal data or payload in the log line.
@@ -300,8 +284,8 @@ describe("bad input: the right status, and nothing written", () => {
     const theirs = await createTestInvoice(other);
     const p: Payment = { organizationId: club.id, invoiceId: theirs.invoice.id, paymentIntentId: newPaymentIntentId(), amountMinor: 1_200_000, currency: "KES" };
     const before = await counts();
-    const { result, lines } = await logged(() => deliver(paymentIntentSucceeded(p)));
-    expect(result).toEqual({ status: 200, body: { received: true, outcome: "unknown-invoice" } });
+    const { outcome, lines } = await captureLogLines(() => deliver(paymentIntentSucceeded(p)));
+    expect(outcome).toEqual({ status: "fulfilled", value: { status: 200, body: { received: true, outcome: "unknown-invoice" } } });
     expect(await counts()).toEqual(before);
     expect(lines).toContainEqual(expect.objectContaining({ level: "warn", message: "stripe event names no invoice of this organisation", organizationId: club.id, paymentIntentId: p.paymentIntentId }));
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { addDays, calendarDateOf, daysBetween } from "@/lib/dues/calendar-date";
@@ -17,6 +17,7 @@ import { archiveMember, createMember } from "@/lib/services/members";
 import { recordPayment } from "@/lib/services/payments";
 import { organizationOrigin } from "@/lib/tenancy/origin";
 import { connectAs } from "./support/database";
+import { captureLogLines } from "./support/stderr";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 
 let owner: pg.Client;
@@ -30,24 +31,6 @@ afterAll(async () => {
 
 const today = () => calendarDateOf(new Date(), "Africa/Nairobi");
 const tag = () => randomBytes(4).toString("hex");
-
-/** The JSON lines a job writes to stdout and stderr while `fn` runs. */
-async function logLinesOf(fn: () => Promise<unknown>): Promise<{ outcome: PromiseSettledResult<unknown>; lines: Record<string, unknown>[] }> {
-  const written: string[] = [];
-  const capture = (chunk: unknown) => {
-    written.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture);
-  try {
-    const [outcome] = await Promise.allSettled([fn()]);
-    return { outcome, lines: written.flatMap((w) => w.split("\n")).filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const invoicesOf = (orgId: string) =>
   withTenant(orgId, (tx) => tx.duesInvoice.findMany({ where: { organizationId: orgId }, select: { memberId: true, planId: true, period: true, coveredMemberIds: true } }));
@@ -70,7 +53,7 @@ describe("the scheduled dues invoicing (dues.issue-invoices)", () => {
 
   test("[P3] issues the coming period's invoices for every active enrolment, and a second run issues none", async () => {
     const club = await clubWithPlans("invoicing");
-    const first = await logLinesOf(issueDuesInvoices);
+    const first = await captureLogLines(issueDuesInvoices);
     expect(first.outcome.status).toBe("fulfilled");
     const invoices = await invoicesOf(club.org.id);
     expect(invoices).toHaveLength(3);
@@ -83,7 +66,7 @@ describe("the scheduled dues invoicing (dues.issue-invoices)", () => {
     expect(line).toMatchObject({ level: "info", job: "dues.issue-invoices", plans: 2, issued: 3 });
     expect(Object.keys(line!).sort()).toEqual(["at", "issued", "job", "level", "message", "organizationId", "plans"]);
 
-    const second = await logLinesOf(issueDuesInvoices);
+    const second = await captureLogLines(issueDuesInvoices);
     expect(second.outcome.status).toBe("fulfilled");
     expect(second.lines.find((l) => l.organizationId === club.org.id)).toMatchObject({ issued: 0 });
     expect(await invoicesOf(club.org.id)).toHaveLength(3);
@@ -99,7 +82,7 @@ describe("the scheduled dues invoicing (dues.issue-invoices)", () => {
     await owner.query(`CREATE TRIGGER test_refuse_invoice BEFORE INSERT ON dues_invoice FOR EACH ROW WHEN (NEW.organization_id = '${failing.org.id}') EXECUTE FUNCTION test_refuse_invoice()`);
     let run;
     try {
-      run = await logLinesOf(issueDuesInvoices);
+      run = await captureLogLines(issueDuesInvoices);
     } finally {
       await owner.query("DROP TRIGGER test_refuse_invoice ON dues_invoice; DROP FUNCTION test_refuse_invoice()");
     }
@@ -108,7 +91,7 @@ describe("the scheduled dues invoicing (dues.issue-invoices)", () => {
     expect(await invoicesOf(failing.org.id)).toHaveLength(0);
     expect(await invoicesOf(healthy.org.id)).toHaveLength(3);
 
-    const retry = await logLinesOf(issueDuesInvoices);
+    const retry = await captureLogLines(issueDuesInvoices);
     expect(retry.outcome.status).toBe("fulfilled");
     expect(await invoicesOf(failing.org.id)).toHaveLength(3);
     expect(await invoicesOf(healthy.org.id)).toHaveLength(3);
@@ -154,7 +137,7 @@ describe("the scheduled dues reminders (dues.send-reminders)", () => {
   });
 
   test("[P3] emails a week before the due date and once overdue, each stage once, and says in the log whom it skipped and why", async () => {
-    const run = await logLinesOf(sendDuesReminders);
+    const run = await captureLogLines(sendDuesReminders);
     expect(run.outcome.status).toBe("fulfilled");
     const [soon] = await outboxTo(invoices.soon.email!);
     expect(soon.subject).toMatch(/^Your dues for .+ are due on /);
@@ -170,7 +153,7 @@ describe("the scheduled dues reminders (dues.send-reminders)", () => {
     expect(line).toMatchObject({ level: "info", job: "dues.send-reminders", sent: 2, alreadySent: 0, skippedNoEmail: 1, skippedArchived: 1 });
     expect(JSON.stringify(run.lines)).not.toContain("@example.org");
 
-    const again = await logLinesOf(sendDuesReminders);
+    const again = await captureLogLines(sendDuesReminders);
     expect(again.outcome.status).toBe("fulfilled");
     expect(again.lines.find((l) => l.organizationId === club.id)).toMatchObject({ sent: 0, skippedNoEmail: 1, skippedArchived: 1 });
     expect(await outboxTo(invoices.soon.email!)).toHaveLength(1);

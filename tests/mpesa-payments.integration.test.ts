@@ -19,6 +19,7 @@ import { connectAs } from "./support/database";
 import { createTestInvoice } from "./support/dues";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 import { post, serveRoute, type RouteServer } from "./support/route-server";
+import { captureLogLines, type LogLine } from "./support/stderr";
 
 /**
  * M-Pesa STK payments end to end, offline: the real service pushes through
@@ -122,18 +123,11 @@ function callbackBody(checkoutRequestId: string, resultCode: number, paid?: { sh
 const receipt = () => `T${randomBytes(9).toString("hex").toUpperCase().slice(0, 9)}`;
 const asSafaricom = (body: string, options: { host?: string; path?: string } = {}) => post(server.port, { host: options.host ?? hostOf(club), path: options.path ?? callbackPath(), body, from: SAFARICOM });
 
-/** Log lines written while `run` runs, parsed. */
-async function logLines(run: () => Promise<unknown>): Promise<{ level: string; message: string }[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-  try {
-    await run();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: string; message: string });
+/** Log lines written while `run` runs, parsed; a failed assertion inside `run` still fails the test. */
+async function logLines(run: () => Promise<unknown>): Promise<LogLine[]> {
+  const { outcome, lines } = await captureLogLines(run);
+  if (outcome.status === "rejected") throw outcome.reason;
+  return lines;
 }
 
 describe("STK callbacks through the Daraja stand-in", () => {
