@@ -1,6 +1,7 @@
 import { withTenant } from "../db/tenant";
 import { addDays, calendarDateOf, type CalendarDate } from "../dues/calendar-date";
 import { REMINDER_DAYS_BEFORE, scheduledReminder, type ReminderStage } from "../dues/reminder-stage";
+import { invoicesPaidMinor } from "./ledger";
 
 /** An invoice whose payer the daily run reminds today, or why it cannot (no address to send to, or the member is archived). */
 export type ReminderDue = { invoiceId: string; stage: ReminderStage; skip: "no-email" | "archived" | null };
@@ -28,16 +29,10 @@ export async function remindersDue(organizationId: string, today: CalendarDate):
       },
       orderBy: { dueOn: "asc" },
     });
-    const ledger = await tx.payment.groupBy({
-      by: ["invoiceId", "kind"],
-      where: { organizationId, status: "SUCCEEDED", invoiceId: { in: invoices.map((i) => i.id) } },
-      _sum: { amountMinor: true },
-    });
-    const paid = new Map<string, number>();
-    for (const row of ledger) paid.set(row.invoiceId!, (paid.get(row.invoiceId!) ?? 0) + (row._sum.amountMinor ?? 0) * (row.kind === "REFUND" ? -1 : 1));
+    const paid = await invoicesPaidMinor(tx, organizationId, invoices.map((i) => i.id));
     const due: ReminderDue[] = [];
     for (const invoice of invoices) {
-      const facts = { status: "OPEN" as const, amountMinor: invoice.amountMinor, paidMinor: paid.get(invoice.id) ?? 0, dueOn: calendarDateOf(invoice.dueOn), graceDays: invoice.plan.graceDays };
+      const facts = { status: "OPEN" as const, amountMinor: invoice.amountMinor, paidMinor: paid.get(invoice.id)!, dueOn: calendarDateOf(invoice.dueOn), graceDays: invoice.plan.graceDays };
       const stage = scheduledReminder(facts, today);
       if (!stage || invoice.reminders.some((r) => r.stage === stage)) continue;
       const skip = invoice.member.status !== "ACTIVE" ? "archived" : invoice.member.email ? null : "no-email";

@@ -5,7 +5,7 @@ import { calendarDateOf, type CalendarDate } from "../dues/calendar-date";
 import { balanceMinor, invoiceState, type InvoiceState } from "../dues/invoice-state";
 import { parsePeriodKey } from "../dues/periods";
 import { notFoundError } from "../errors";
-import { invoicePaidMinor } from "./ledger";
+import { invoicesPaidMinor } from "./ledger";
 
 /**
  * "My dues": the invoices addressed to the signed-in person's own member
@@ -54,9 +54,10 @@ export async function memberDues(actor: Actor, now = new Date()): Promise<Member
       select: { id: true, period: true, dueOn: true, amountMinor: true, currency: true, status: true, plan: { select: { name: true, graceDays: true } } },
     });
     const today = calendarDateOf(now);
+    const paid = await invoicesPaidMinor(tx, organizationId, rows.map((r) => r.id));
     const invoices: MemberInvoice[] = [];
     for (const row of rows) {
-      const paidMinor = await invoicePaidMinor(tx, organizationId, row.id);
+      const paidMinor = paid.get(row.id)!;
       const facts = { status: row.status, amountMinor: row.amountMinor, paidMinor, dueOn: calendarDateOf(row.dueOn), graceDays: row.plan.graceDays };
       const balance = balanceMinor(facts);
       invoices.push({
