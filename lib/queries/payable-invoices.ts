@@ -1,6 +1,7 @@
 import { can } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
 import { withTenant } from "../db/tenant";
+import { balanceMinor } from "../dues/invoice-state";
 import { verifyPayLink } from "../dues/pay-link";
 import { parsePeriodKey } from "../dues/periods";
 import { env } from "../env";
@@ -33,9 +34,9 @@ async function payable(organizationId: string, invoiceId: string, userId: string
     });
     if (!invoice) return null;
     const paidMinor = await invoicePaidMinor(tx, organizationId, invoice.id);
-    const balanceMinor = invoice.amountMinor - paidMinor;
+    const balance = balanceMinor({ status: invoice.status, amountMinor: invoice.amountMinor, paidMinor });
     const closed =
-      invoice.status === "VOID" ? "This invoice was cancelled." : invoice.status === "DRAFT" ? "This invoice is not issued yet." : balanceMinor <= 0 ? "This invoice is paid in full." : null;
+      invoice.status === "VOID" ? "This invoice was cancelled." : invoice.status === "DRAFT" ? "This invoice is not issued yet." : balance === 0 ? "This invoice is paid in full." : null;
     return {
       organizationId,
       invoiceId: invoice.id,
@@ -44,7 +45,7 @@ async function payable(organizationId: string, invoiceId: string, userId: string
       amountMinor: invoice.amountMinor,
       currency: invoice.currency,
       paidMinor,
-      balanceMinor,
+      balanceMinor: balance,
       closed,
     };
   });

@@ -61,7 +61,7 @@ export default async function PayLinkPage({ params, searchParams }: { params: Pr
         <dt className="text-gray-600">Paid</dt>
         <dd>{formatMoney(invoice.paidMinor, invoice.currency)}</dd>
         <dt className="text-gray-600">Balance</dt>
-        <dd data-testid="invoice-balance">{formatMoney(Math.max(0, invoice.balanceMinor), invoice.currency)}</dd>
+        <dd data-testid="invoice-balance">{formatMoney(invoice.balanceMinor, invoice.currency)}</dd>
       </dl>
       {invoice.closed ? (
         <p role="status" data-testid="invoice-closed" className="mt-6 font-medium">
