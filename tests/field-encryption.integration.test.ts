@@ -25,7 +25,7 @@ let club: TestOrganization;
 let owner: pg.Client;
 
 const CIPHERTEXT = /^v1\.[A-Za-z0-9-]+\.[A-Za-z0-9_-]{38,}$/;
-const HMAC = /^[A-Za-z0-9_-]{43}$/;
+const HMAC = /^v2\.[A-Za-z0-9_-]{43}$/;
 const digits = () => String(Math.floor(1e10 + Math.random() * 9e10));
 
 const person = () => ({
