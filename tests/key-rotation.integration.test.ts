@@ -70,7 +70,8 @@ function command(
   { onLine, blindIndexKey = DEV.blindIndexKey }: { onLine?: (line: string, kill: () => void) => void; blindIndexKey?: string } = {},
 ) {
   return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("node_modules/.bin/tsx", [`scripts/${script}.ts`, ...args], {
+    // tsx's own CLI would run the script in a grandchild that a kill leaves running: load tsx into one process instead.
+    const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], {
       env: {
         ...process.env,
         DATABASE_URL: ownerUrl,
