@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from "node:crypto";
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
 import type { Keyring } from "./keyring";
 import { normalizeForIndex, type IndexKind } from "./normalize";
 
@@ -37,12 +37,24 @@ function scopeInfo(scope: IndexScope): string {
   return `organization:${id}`;
 }
 
+/**
+ * Derived keys by blind-index key, then by scope: HKDF costs five times the
+ * HMAC itself, and a search or a reindex asks for the same few organisations
+ * over and over. One small key per organisation is all it holds.
+ */
+const derivedKeys = new WeakMap<KeyObject, Map<string, KeyObject>>();
+
 /** The HMAC key of one scope. */
-export function scopeIndexKey(keyring: Keyring, scope: IndexScope): Buffer {
-  return Buffer.from(hkdfSync("sha256", keyring.blindIndexKey, SALT, scopeInfo(scope), 32));
+function scopeIndexKey(keyring: Keyring, scope: IndexScope): KeyObject {
+  const info = scopeInfo(scope);
+  let byScope = derivedKeys.get(keyring.blindIndexKey);
+  if (!byScope) derivedKeys.set(keyring.blindIndexKey, (byScope = new Map()));
+  let key = byScope.get(info);
+  if (!key) byScope.set(info, (key = createSecretKey(Buffer.from(hkdfSync("sha256", keyring.blindIndexKey, SALT, info, 32)))));
+  return key;
 }
 
-const mac = (key: Buffer | Keyring["blindIndexKey"], kind: IndexKind, normal: string) =>
+const mac = (key: KeyObject, kind: IndexKind, normal: string) =>
   createHmac("sha256", key).update(`${kind}\0${normal}`, "utf8").digest("base64url");
 
 /** The index to store for `value` in `scope`; null when the value has no canonical form. */
