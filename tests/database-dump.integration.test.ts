@@ -141,7 +141,7 @@ describe("a dump of the whole database", () => {
     expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ payerPhone: RECEIPT.phone });
     expect(await stripeCredential(club.id)).toEqual(STRIPE);
   });
-  test("[M2.4] [M4.2] [B3.5] the same phone, NIN, BVN and email in a club and in an NGO share no blind-index value anywhere in the dump; each still finds its own person, and the payment's phone its member", async () => {
+  test("[M2.4] [M4.2] the same phone, NIN, BVN and email in a club and in an NGO share no blind-index value anywhere in the dump; each still finds its own person, and the payment's phone its member", async () => {
     const person = { firstName: "Adaeze", lastName: "Nwosu", nin: "71234509876", bvn: "22476813590", phone: "+2348035550147", email: "adaeze.nwosu@example.ng" };
     const club = await createTestOrganization("dump-club");
     const ngo = await createTestOrganization("dump-ngo", "NGO");
