@@ -17,7 +17,7 @@ export type EncryptedField = { readonly index?: IndexKind };
  * The model needs a string `id` primary key: it is part of the associated data.
  * An indexed field's model needs `organizationId` too: its index is keyed per
  * organisation (lib/crypto/blind-index.ts), and its column a CHECK
- * `'^(v2\.)?[A-Za-z0-9_-]{43}$'`.
+ * `'^v2\.[A-Za-z0-9_-]{43}$'` (a new column holds no index of the older, global form).
  */
 export const ENCRYPTED_FIELDS = {
   Member: {
