@@ -194,7 +194,7 @@ export async function pendingCounts(keyring: Keyring): Promise<Record<string, nu
 }
 
 /** Blind indexes still in the legacy global form, by "Model.fieldIndex" (every organisation). */
-export async function legacyIndexCounts(): Promise<Record<string, number>> {
+async function legacyIndexCounts(): Promise<Record<string, number>> {
   return withCiphertext(async (tx) => {
     const counts: Record<string, number> = {};
     for (const [model] of MODELS) {
