@@ -44,7 +44,7 @@ async function main() {
   if (embedded) {
     mkdirSync(dataDir, { recursive: true });
     const secrets = localSecrets(dataDir);
-    const pgPort = await embeddedPostgresPort(dataDir, process.env);
+    const pgPort = await embeddedPostgresPort(dataDir, process.env.EMBEDDED_PG_PORT);
     step(`starting embedded PostgreSQL on 127.0.0.1:${pgPort.port} (data in ${path.relative(root, dataDir) || dataDir})`);
     postgres = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "postgres"),

@@ -48,8 +48,6 @@ function databaseFailure(error: unknown, url: URL): StartFailure {
       return new StartFailure(`${where} (DATABASE_URL) cannot be reached from here: check the host, the port and any firewall, or ${fix}`);
     case "28P01":
       return new StartFailure(`PostgreSQL at ${where} refused the password of user "${user}" (DATABASE_URL): ${fix}`);
-    case "28000":
-      return new StartFailure(`PostgreSQL at ${where} does not admit user "${user}" (no such role, or no pg_hba.conf entry for it): ${fix}`);
     case "3D000":
       return new StartFailure(`database "${database}" does not exist at ${where} (DATABASE_URL): create it (createdb ${database}) or ${fix}`);
   }

@@ -77,9 +77,9 @@ export type PostgresPort = {
  * PostgreSQL still holds it, the server refuses the second start on the
  * data directory's lock, which says so.
  */
-export async function embeddedPostgresPort(dataDir: string, env: NodeJS.ProcessEnv): Promise<PostgresPort> {
-  if (env.EMBEDDED_PG_PORT) {
-    const port = portSetting("EMBEDDED_PG_PORT", env.EMBEDDED_PG_PORT);
+export async function embeddedPostgresPort(dataDir: string, wanted: string | undefined): Promise<PostgresPort> {
+  if (wanted) {
+    const port = portSetting("EMBEDDED_PG_PORT", wanted);
     if (await portIsFree(port).catch(refusedPort(port, "EMBEDDED_PG_PORT"))) return { port, setting: "EMBEDDED_PG_PORT" };
     throw postgresPortBusy(port, "EMBEDDED_PG_PORT");
   }
