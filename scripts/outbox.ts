@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { to: { type: "string" }, limit: { type:
 
 async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) {
-    const dataDir = path.resolve(process.env.HARAMBEE_DATA_DIR ?? ".data");
+    const dataDir = path.resolve(process.env.HARAMBEE_DATA_DIR || ".data");
     if (!existsSync(path.join(dataDir, "secrets.json"))) throw new Error(`no demo data in ${dataDir}: set DATABASE_URL, or run this beside \`npm start\``);
     const secrets = localSecrets(dataDir);
     const port = process.env.EMBEDDED_PG_PORT ?? rememberedPostgresPort(dataDir);

@@ -20,8 +20,8 @@ import { localSecrets } from "./secrets";
  * fix (scripts/lib/start-failure.ts), and exit code 1.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR ?? ".data");
-const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
+const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR || ".data");
+const hostname = process.env.HOSTNAME_BIND || "127.0.0.1";
 const rootDomain = process.env.APP_ROOT_DOMAIN ?? "localhost";
 const startedAt = Date.now();
 
@@ -37,7 +37,7 @@ function fail(error: unknown): Promise<never> {
 }
 
 async function main() {
-  const port = portSetting("PORT", process.env.PORT ?? "3000");
+  const port = portSetting("PORT", process.env.PORT || "3000");
   // Before anything starts: a busy web port would otherwise surface only after migrating and seeding.
   await ensureWebPortFree(port, hostname);
   const embedded = !process.env.DATABASE_URL;
