@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -116,6 +116,14 @@ test("two checkouts run npm start side by side, each choosing its own PostgreSQL
       expect(own.emails).toEqual([people[i]]);
       expect(own.dataDirectory).toBe(path.join(checkout.dir, "data", "postgres"));
     }
+
+    // `npm run outbox` beside a checkout finds its database through the remembered port.
+    const env: NodeJS.ProcessEnv = { ...process.env, HARAMBEE_DATA_DIR: path.join(checkouts[0]!.dir, "data") };
+    delete env.DATABASE_URL;
+    delete env.EMBEDDED_PG_PORT;
+    const outbox = spawnSync("npx", ["tsx", "scripts/outbox.ts"], { env, encoding: "utf8" });
+    expect(outbox.status, outbox.stderr).toBe(0);
+    expect(outbox.stdout).toMatch(/^(outbox: no emails|--- )/);
   } finally {
     await Promise.all(checkouts.map(stop));
   }

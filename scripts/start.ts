@@ -54,7 +54,8 @@ async function main() {
       database: "harambee",
     });
     if (pgPort.note) step(pgPort.note);
-    if (!pgPort.setting) rememberPostgresPort(dataDir, pgPort.port);
+    // Whichever port it runs on, so `npm run outbox` finds it; EMBEDDED_PG_PORT still wins next time.
+    rememberPostgresPort(dataDir, pgPort.port);
     process.env.DATABASE_URL = postgres.ownerUrl;
     process.env.AUTH_SECRET ??= secrets.authSecret;
     process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
