@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { parseAuditCsv, recomputeRowHash } from "../tests/support/audit-csv";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
-import { connectOwner } from "./support/database";
+import { connectOwner, serverAuditKeys } from "./support/database";
 
 const SLUG = "kilimani";
 const host = `${SLUG}.localhost:${PORT}`;
@@ -36,11 +36,12 @@ test("[M5.3] [M5.4] [B3.4] an admin reads the trail, verifies the chain and down
   const rowsOut = parseAuditCsv(readFileSync((await download.path())!, "utf8"));
   // The export's own entry is written before the first row is read, so it heads the file.
   expect(rowsOut[0]).toMatchObject({ action: "audit.export", actor_label: `admin@${SLUG}.test` });
-  // Unfiltered and newest first: consecutive rows link, and every row's hash recomputes from its columns.
+  // Unfiltered and newest first: consecutive rows link, and every row's hash recomputes from its columns under the audit key.
+  const keys = serverAuditKeys();
   for (const [i, row] of rowsOut.entries()) {
     expect(row.seq).toBe(String(rowsOut.length - i));
     if (i > 0) expect(rowsOut[i - 1].prev_hash).toBe(row.hash);
-    expect(recomputeRowHash(row), `row #${row.seq}`).toBe(row.hash);
+    expect(recomputeRowHash(row, keys), `row #${row.seq}`).toBe(row.hash);
   }
   const db = await connectOwner();
   try {
