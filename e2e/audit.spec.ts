@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { parseAuditCsv, recomputeRowHash } from "../tests/support/audit-csv";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
-import { connectOwner } from "./support/database";
+import { connectOwner, serverAuditKeys } from "./support/database";
 
 const SLUG = "kilimani";
 const host = `${SLUG}.localhost:${PORT}`;
@@ -36,11 +37,12 @@ test("[M5.3] [M5.4] [B3.4] an admin reads the trail, verifies the chain and down
   const rowsOut = parseAuditCsv(readFileSync((await download.path())!, "utf8"));
   // The export's own entry is written before the first row is read, so it heads the file.
   expect(rowsOut[0]).toMatchObject({ action: "audit.export", actor_label: `admin@${SLUG}.test` });
-  // Unfiltered and newest first: consecutive rows link, and every row's hash recomputes from its columns.
+  // Unfiltered and newest first: consecutive rows link, and every row's hash recomputes from its columns under the audit key.
+  const keys = serverAuditKeys();
   for (const [i, row] of rowsOut.entries()) {
     expect(row.seq).toBe(String(rowsOut.length - i));
     if (i > 0) expect(rowsOut[i - 1].prev_hash).toBe(row.hash);
-    expect(recomputeRowHash(row), `row #${row.seq}`).toBe(row.hash);
+    expect(recomputeRowHash(row, keys), `row #${row.seq}`).toBe(row.hash);
   }
   const db = await connectOwner();
   try {
@@ -52,6 +54,40 @@ test("[M5.3] [M5.4] [B3.4] an admin reads the trail, verifies the chain and down
   } finally {
     await db.end();
   }
+});
+
+test("[M5.4] the worker's checkpoint job signs the club's head outside the database within a minute; the owner's audit page shows it", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page, SLUG, `owner@${SLUG}.test`);
+  const line = page.getByTestId("chain-checkpoint");
+  // The job runs every minute beside the server; the sign-in just moved the head, so wait for a checkpoint at or past it.
+  const db = await connectOwner();
+  let head: { id: string; seq: string };
+  try {
+    head = (
+      await db.query<{ id: string; seq: string }>(
+        "SELECT o.id, max(a.seq)::text AS seq FROM audit_entry a JOIN organization o ON o.id = a.organization_id WHERE o.slug = $1 GROUP BY o.id",
+        [SLUG],
+      )
+    ).rows[0];
+  } finally {
+    await db.end();
+  }
+  await expect
+    .poll(
+      async () => {
+        await page.goto(tenantUrl(SLUG, "/audit"));
+        const text = (await line.textContent()) ?? "";
+        return Number(/checkpoint: #(\d+)/.exec(text)?.[1] ?? 0);
+      },
+      { timeout: 130_000, intervals: [5_000] },
+    )
+    .toBeGreaterThanOrEqual(Number(head.seq));
+  const shown = /checkpoint: #(\d+) .* hash ([0-9a-f]{64})/.exec((await line.textContent())!)!;
+  // The page shows what the object store holds, signed: the object under that seq carries that hash.
+  const object = path.join(process.env.E2E_DATA_DIR!, "storage", "audit-checkpoints", head.id, `${shown[1].padStart(20, "0")}.jws`);
+  const payload = JSON.parse(Buffer.from(readFileSync(object, "utf8").split(".")[1], "base64url").toString());
+  expect(payload).toMatchObject({ chain: head.id, seq: shown[1], hash: shown[2] });
 });
 
 test("[M5.3] a viewer gets 404 on the audit page and on the export URL, and no export is recorded", async ({ page, context }) => {

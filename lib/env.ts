@@ -1,5 +1,7 @@
+import type { KeyObject } from "node:crypto";
 import { z } from "zod";
-import { parseKeyring, type Keyring } from "./crypto/keyring";
+import { parseCheckpointSigner, parseCheckpointVerifyKeys, type CheckpointSigner } from "./crypto/checkpoint-key";
+import { parseAuditKeys, parseKeyring, type AuditKeyring, type Keyring } from "./crypto/keyring";
 
 /**
  * Every environment variable the app reads, validated once. Production refuses
@@ -33,6 +35,10 @@ const schema = z.object({
   // Parsed into the keyring below (lib/crypto/keyring.ts); derived from AUTH_SECRET outside production.
   FIELD_ENCRYPTION_KEYS: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
+  AUDIT_KEYS: z.string().optional(),
+  // Audit checkpoints (lib/crypto/checkpoint-key.ts): Ed25519, derived from AUTH_SECRET outside production.
+  AUDIT_CHECKPOINT_KEY: z.string().optional(),
+  AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
   HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
   // Rate limits (lib/ratelimit, docs/AUTH.md): Upstash REST, else a TCP Redis, else in-process (not in production).
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
@@ -56,7 +62,14 @@ const schema = z.object({
   MPESA_CALLBACK_IPS: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema> & { appDatabaseUrl: string; platformDatabaseUrl: string; keyring: Keyring };
+export type Env = z.infer<typeof schema> & {
+  appDatabaseUrl: string;
+  platformDatabaseUrl: string;
+  keyring: Keyring;
+  auditKeys: AuditKeyring;
+  checkpointSigner: CheckpointSigner;
+  checkpointVerifyKeys: ReadonlyMap<string, KeyObject>;
+};
 
 function withCredentials(ownerUrl: string, user: string, password: string): string {
   const url = new URL(ownerUrl);
@@ -95,7 +108,16 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
       throw new Error("Refusing to start in production: set UPSTASH_REDIS_REST_URL or REDIS_URL for rate limits");
     }
   }
-  return { ...env, appDatabaseUrl, platformDatabaseUrl, keyring: parseKeyring(env) };
+  const keyring = parseKeyring(env);
+  return {
+    ...env,
+    appDatabaseUrl,
+    platformDatabaseUrl,
+    keyring,
+    auditKeys: parseAuditKeys(env, keyring),
+    checkpointSigner: parseCheckpointSigner(env),
+    checkpointVerifyKeys: parseCheckpointVerifyKeys(env),
+  };
 }
 
 let cached: Env | undefined;

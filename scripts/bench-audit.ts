@@ -100,6 +100,9 @@ async function benchAppends(ownerUrl: string): Promise<Record<"oneOrg" | "spread
  */
 async function fillChain(owner: pg.Client, organizationId: string, entries: number) {
   const { entryHash } = await import("../lib/audit/canonical");
+  const { env } = await import("../lib/env");
+  const { currentKeyId, keys } = env().auditKeys;
+  const key = keys.get(currentKeyId)!;
   const { rows } = await owner.query<{ seq: string; hash: string }>(
     "SELECT seq::text AS seq, hash FROM audit_entry WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1",
     [organizationId],
@@ -109,7 +112,7 @@ async function fillChain(owner: pg.Client, organizationId: string, entries: numb
   const start = Date.now() - entries * 1000;
   for (let done = 0; done < entries; ) {
     const n = Math.min(10_000, entries - done);
-    const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+    const cols: unknown[][] = Array.from({ length: 15 }, () => []);
     for (let i = 0; i < n; i++) {
       seq += 1n;
       const k = Number(seq);
@@ -127,15 +130,15 @@ async function fillChain(owner: pg.Client, organizationId: string, entries: numb
         before: k % 3 ? { status: "ACTIVE", phone: "[redacted]" } : null,
         after: k % 3 ? { status: "ARCHIVED", phone: "[changed]" } : { amountMinor: 150_000 + k, phone: "[set]" },
       };
-      const hash = entryHash(prevHash, entry);
+      const hash = entryHash(key, prevHash, entry);
       const before = entry.before ? JSON.stringify(entry.before) : null;
-      const values = [randomUUID(), organizationId, seq.toString(), entry.at, entry.actorLabel, entry.ip, entry.action, entry.summary, entry.targetType, entry.targetId, before, JSON.stringify(entry.after), prevHash, hash];
+      const values = [randomUUID(), organizationId, seq.toString(), entry.at, entry.actorLabel, entry.ip, entry.action, entry.summary, entry.targetType, entry.targetId, before, JSON.stringify(entry.after), prevHash, hash, currentKeyId];
       values.forEach((v, c) => cols[c].push(v));
       prevHash = hash;
     }
     await owner.query(
-      `INSERT INTO audit_entry (id, organization_id, seq, at, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[])`,
+      `INSERT INTO audit_entry (id, organization_id, seq, at, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash, key_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[], $13::text[], $14::text[], $15::text[])`,
       cols,
     );
     done += n;
@@ -173,7 +176,9 @@ async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: 
     const readSeconds = (performance.now() - reading) / 1000;
 
     const verifying = performance.now();
-    const [report] = await verifyChains(env().platformDatabaseUrl, "chain-big");
+    const { objectStore } = await import("../lib/storage");
+    const checkpoints = { store: objectStore(), verifyKeys: env().checkpointVerifyKeys };
+    const [report] = await verifyChains(env().platformDatabaseUrl, { slug: "chain-big", keys: env().auditKeys.keys, checkpoints });
     const seconds = (performance.now() - verifying) / 1000;
     if (!report.ok) throw new Error(`the generated chain does not verify: ${report.line}`);
     return {

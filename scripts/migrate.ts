@@ -2,11 +2,14 @@
  * `npm run migrate` — applies prisma/migrations to the database in DATABASE_URL
  * (the OWNER connection: the role that owns the schema and may create roles),
  * installs or upgrades the job queue's schema (scripts/lib/job-schema.ts),
- * then sets the runtime roles' passwords and database CONNECT privileges.
+ * switches any audit chain still unkeyed to the audit key
+ * (scripts/lib/audit-rekey.ts), then sets the runtime roles' passwords and
+ * database CONNECT privileges.
  *
  *   DATABASE_URL          owner connection string (required)
  *   APP_DB_PASSWORD       optional: password for harambee_app
  *   PLATFORM_DB_PASSWORD  optional: password for harambee_platform
+ *   AUDIT_KEYS            needed only when a chain is unkeyed (derived from AUTH_SECRET outside production)
  *
  * After a failed migration (Prisma error P3009 on the next run): fix the SQL,
  * then `npm run migrate -- --rolled-back <migration_name>` marks the failed
@@ -18,6 +21,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { parseAuditKeys, type AuditKeyring } from "../lib/crypto/keyring";
+import { rekeyAuditChains, type RekeyReport } from "./lib/audit-rekey";
 import { installJobSchema } from "./lib/job-schema";
 import { applyMigrations, markMigrationRolledBack } from "./lib/schema-engine";
 
@@ -33,12 +38,16 @@ export interface MigrateOptions {
   appPassword?: string;
   /** Defaults to process.env.PLATFORM_DB_PASSWORD. Empty string = leave unchanged. */
   platformPassword?: string;
+  /** Defaults to AUDIT_KEYS (or AUTH_SECRET's development key) from process.env; read only when a chain needs re-keying. */
+  auditKeys?: () => AuditKeyring;
 }
 
 export interface MigrateResult {
   applied: string[];
   passwordsSet: string[];
   database: string;
+  /** The audit chains switched to the audit key by this run (normally none). */
+  rekeyed: RekeyReport[];
 }
 
 /**
@@ -52,6 +61,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
   const applied = await applyMigrations(ownerUrl, options.migrationsDir ?? MIGRATIONS_DIR);
   // After the migrations, which create the runtime roles it grants to.
   await installJobSchema(ownerUrl);
+  const rekeyed = await rekeyAuditChains(ownerUrl, options.auditKeys ?? (() => parseAuditKeys(process.env)));
 
   const passwords: [role: string, password: string | undefined][] = [
     [APP_ROLE, options.appPassword ?? process.env.APP_DB_PASSWORD],
@@ -83,7 +93,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
       await client.query("ROLLBACK").catch(() => {});
       throw e;
     }
-    return { applied, passwordsSet, database };
+    return { applied, passwordsSet, database, rekeyed };
   } finally {
     await client.end();
   }
@@ -118,6 +128,10 @@ async function main(): Promise<void> {
     for (const name of result.applied) console.log(`  - ${name}`);
   }
   for (const role of result.passwordsSet) console.log(`migrate: password set for ${role}`);
+  for (const r of result.rekeyed) {
+    if (r.ok) console.log(`migrate: audit chain ${r.chain} keyed: ${r.rehashed} entries re-hashed, head #${r.oldHead.seq} ${r.oldHead.hash} → ${r.newHead.hash}, switch recorded at #${r.switchSeq}`);
+    else console.error(`migrate: audit chain ${r.chain} NOT keyed, it does not verify as it stands (${r.problem}); run npm run audit:verify and investigate`);
+  }
   console.log(`migrate: done in ${Date.now() - started} ms`);
 }
 

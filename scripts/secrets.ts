@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { newCheckpointKeyPair } from "../lib/crypto/checkpoint-key";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -15,6 +16,10 @@ export type LocalSecrets = {
   /** FIELD_ENCRYPTION_KEYS: "<id>:<base64 key>", current key first */
   fieldEncryptionKeys: string;
   blindIndexKey: string;
+  /** AUDIT_KEYS: "<id>:<base64 key>", current key first */
+  auditKeys: string;
+  /** AUDIT_CHECKPOINT_KEY: Ed25519, base64 PKCS#8 */
+  auditCheckpointKey: string;
 };
 
 export function localSecrets(dataDir: string): LocalSecrets {
@@ -28,6 +33,8 @@ export function localSecrets(dataDir: string): LocalSecrets {
     platformDbPassword: stored.platformDbPassword ?? random(),
     fieldEncryptionKeys: stored.fieldEncryptionKeys ?? `k1:${randomBytes(32).toString("base64")}`,
     blindIndexKey: stored.blindIndexKey ?? randomBytes(32).toString("base64"),
+    auditKeys: stored.auditKeys ?? `a1:${randomBytes(32).toString("base64")}`,
+    auditCheckpointKey: stored.auditCheckpointKey ?? newCheckpointKeyPair().privateKey,
   };
   if (Object.keys(secrets).some((key) => stored[key as keyof LocalSecrets] === undefined)) {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

@@ -62,6 +62,8 @@ async function main() {
     process.env.PLATFORM_DB_PASSWORD ??= secrets.platformDbPassword;
     process.env.FIELD_ENCRYPTION_KEYS ??= secrets.fieldEncryptionKeys;
     process.env.BLIND_INDEX_KEY ??= secrets.blindIndexKey;
+    process.env.AUDIT_KEYS ??= secrets.auditKeys;
+    process.env.AUDIT_CHECKPOINT_KEY ??= secrets.auditCheckpointKey;
     // The local demo is one instance: without a Redis its rate limits may live in this process.
     if (!process.env.REDIS_URL && !process.env.UPSTASH_REDIS_REST_URL) {
       process.env.RATE_LIMIT_IN_PROCESS = "1";

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, createSecretKey } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { canonicalJson, entryHash, GENESIS_HASH } from "@/lib/audit/canonical";
+import { canonicalJson, entryHash, GENESIS_HASH, legacyEntryHash } from "@/lib/audit/canonical";
 
-/** The worked example of docs/AUDIT.md: an auditor's own sha256 over the documented string must agree. */
+/** The worked example of docs/AUDIT.md: an auditor's own HMAC over the documented string must agree. */
 const ENTRY = {
   organizationId: "0b5e3c1a-2f4d-4e8a-9c6b-1d2e3f4a5b6c",
   seq: 7n,
@@ -24,11 +24,21 @@ const BODY =
   '"targetId":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","targetType":"Member"}';
 
 describe("the canonical encoding", () => {
-  test("[M5.4] an entry hashes to sha256(prev_hash ‖ the documented canonical string), and that value is pinned", () => {
-    const byHand = createHash("sha256").update(GENESIS_HASH + BODY).digest("hex");
-    expect(entryHash(GENESIS_HASH, ENTRY)).toBe(byHand);
+  test("[M5.4] an entry hashes to HMAC-SHA256(audit key, prev_hash ‖ the documented canonical string), and that value is pinned", () => {
+    // The documented example key: 32 bytes 0x01…0x20.
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1));
+    const byHand = createHmac("sha256", key).update(GENESIS_HASH + BODY).digest("hex");
+    expect(entryHash(createSecretKey(key), GENESIS_HASH, ENTRY)).toBe(byHand);
     // Pinned: changing the encoding would orphan every stored chain.
+    expect(byHand).toBe("12cd5c575033d07a0c5576241688890ecf83cbfd8cbe8be602f37de3ff460797");
+  });
+
+  test("[M5.4] the unkeyed SHA-256 of entries written before the chain was keyed is unchanged (the re-keying step checks old chains with it)", () => {
+    const byHand = createHash("sha256").update(GENESIS_HASH + BODY).digest("hex");
+    expect(legacyEntryHash(GENESIS_HASH, ENTRY)).toBe(byHand);
     expect(byHand).toBe("8eec8f66cff6d88eb9743c2cade9d47618e41ef9361a226432cdd675299f5b6a");
+    const key = createSecretKey(Buffer.alloc(32, 1));
+    expect(entryHash(key, GENESIS_HASH, ENTRY)).not.toBe(byHand);
   });
 
   test("[M5.4] keys sort by code unit at every depth, undefined members drop, Dates encode as JSON does, arrays keep order", () => {

@@ -3,6 +3,7 @@ import { AUDIT_CSV_COLUMNS } from "@/lib/audit/csv";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { auditCsv, listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
+import { env } from "@/lib/env";
 import { recordAuditExport } from "@/lib/services/audit-exports";
 import { changeRole, removeMembership } from "@/lib/services/memberships";
 import { createMember, updateMember } from "@/lib/services/members";
@@ -169,7 +170,7 @@ describe("the audit page's reads", () => {
     const rows = parseAuditCsv(text);
     const stored = await withTenant(club.id, (tx) => tx.auditEntry.findMany({ where: { action: { startsWith: "member." } }, orderBy: { seq: "desc" } }));
     expect(rows.map((r) => r.seq)).toEqual(stored.map((e) => e.seq.toString()));
-    for (const row of rows) expect(recomputeRowHash(row), `row #${row.seq}`).toBe(row.hash);
+    for (const row of rows) expect(recomputeRowHash(row, env().auditKeys.keys), `row #${row.seq}`).toBe(row.hash);
     const verdict = await verifyAuditChain(admin);
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.checked).toBeGreaterThan(50);

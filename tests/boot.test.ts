@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
+import { newCheckpointKeyPair } from "@/lib/crypto/checkpoint-key";
 import { developmentKeys } from "@/lib/crypto/keyring";
 
 /**
@@ -45,6 +46,21 @@ describe("production boot refuses secrets that are not real", () => {
     const derived = boot({ FIELD_ENCRYPTION_KEYS: `k1:${developmentKeys(AUTH_SECRET).fieldKey}`, BLIND_INDEX_KEY: key() });
     expect(derived.status).toBe(1);
     expect(derived.output).toContain(`Refusing to start in production: FIELD_ENCRYPTION_KEYS key "k1" is the development key derived from AUTH_SECRET`);
+  });
+
+  test("[M2.5] [M5.4] without AUDIT_KEYS or AUDIT_CHECKPOINT_KEY, or with a derived audit key, it exits, naming the variable", () => {
+    const keys = { FIELD_ENCRYPTION_KEYS: `k1:${key()}`, BLIND_INDEX_KEY: key() };
+    const noAuditKey = boot({ ...keys, AUDIT_CHECKPOINT_KEY: newCheckpointKeyPair().privateKey });
+    expect(noAuditKey.status).toBe(1);
+    expect(noAuditKey.output).toContain("Refusing to start in production: AUDIT_KEYS is not set");
+
+    const derived = boot({ ...keys, AUDIT_KEYS: `a1:${developmentKeys(AUTH_SECRET).auditKey}`, AUDIT_CHECKPOINT_KEY: newCheckpointKeyPair().privateKey });
+    expect(derived.status).toBe(1);
+    expect(derived.output).toContain(`Refusing to start in production: AUDIT_KEYS key "a1" is the development key derived from AUTH_SECRET`);
+
+    const noCheckpointKey = boot({ ...keys, AUDIT_KEYS: `a1:${key()}` });
+    expect(noCheckpointKey.status).toBe(1);
+    expect(noCheckpointKey.output).toContain("Refusing to start in production: AUDIT_CHECKPOINT_KEY is not set");
   });
 
   test("[M2.5] with a development database password it exits, naming the variable", () => {

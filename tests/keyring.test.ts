@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
+import { newCheckpointKeyPair } from "@/lib/crypto/checkpoint-key";
 import { developmentKeys, parseKeyring } from "@/lib/crypto/keyring";
 import { parseEnv } from "@/lib/env";
 
@@ -12,6 +13,8 @@ const prodEnv = {
   DATABASE_URL: "postgres://owner@127.0.0.1:5432/harambee",
   APP_DB_PASSWORD: "a-real-app-password",
   PLATFORM_DB_PASSWORD: "a-real-platform-password",
+  AUDIT_KEYS: `a1:${key()}`,
+  AUDIT_CHECKPOINT_KEY: newCheckpointKeyPair().privateKey,
 };
 
 describe("the keyring from FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY", () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { newCheckpointKeyPair } from "@/lib/crypto/checkpoint-key";
 import { parseEnv } from "@/lib/env";
 import { inProcessWindow } from "@/lib/ratelimit/in-process";
 import { rateLimitBackend } from "@/lib/ratelimit/limits";
@@ -25,7 +26,7 @@ describe("rate-limit settings", () => {
     expect(rateLimitBackend(parseEnv({ ...base, UPSTASH_REDIS_REST_URL: "https://x.upstash.io", REDIS_URL: "redis://127.0.0.1:6379" }))).toBe("upstash");
     expect(rateLimitBackend(parseEnv({ ...base, REDIS_URL: "redis://127.0.0.1:6379" }))).toBe("redis");
     expect(rateLimitBackend(parseEnv({ ...base, NODE_ENV: "development" as const }))).toBe("in-process");
-    const production = { ...base, NODE_ENV: "production" as const, APP_DB_PASSWORD: "real-app", PLATFORM_DB_PASSWORD: "real-platform", FIELD_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`, BLIND_INDEX_KEY: randomBytes(32).toString("base64") };
+    const production = { ...base, NODE_ENV: "production" as const, APP_DB_PASSWORD: "real-app", PLATFORM_DB_PASSWORD: "real-platform", FIELD_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`, BLIND_INDEX_KEY: randomBytes(32).toString("base64"), AUDIT_KEYS: `a1:${randomBytes(32).toString("base64")}`, AUDIT_CHECKPOINT_KEY: newCheckpointKeyPair().privateKey };
     expect(() => parseEnv(production)).toThrow(/UPSTASH_REDIS_REST_URL or REDIS_URL/);
     expect(rateLimitBackend(parseEnv({ ...production, REDIS_URL: "redis://127.0.0.1:6379" }))).toBe("redis");
   });

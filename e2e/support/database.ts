@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { KeyObject } from "node:crypto";
 import pg from "pg";
+import { parseAuditKeys } from "../../lib/crypto/keyring";
 import { PORT } from "./app";
 
 /**
@@ -8,10 +10,19 @@ import { PORT } from "./app";
  * objects and the audit trail, read beside the app rather than through it.
  * playwright.config.ts puts the data in E2E_DATA_DIR and PostgreSQL on PORT + 10000.
  */
-export async function connectOwner(): Promise<pg.Client> {
+function serverSecrets(): { ownerPassword: string; auditKeys: string } {
   const dataDir = process.env.E2E_DATA_DIR;
   if (!dataDir) throw new Error("E2E_DATA_DIR is not set (playwright.config.ts sets it)");
-  const { ownerPassword } = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { ownerPassword: string };
+  return JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { ownerPassword: string; auditKeys: string };
+}
+
+/** The server's audit keys (AUDIT_KEYS, generated beside its data), as an auditor holding them re-checks an export. */
+export function serverAuditKeys(): ReadonlyMap<string, KeyObject> {
+  return parseAuditKeys({ AUDIT_KEYS: serverSecrets().auditKeys }).keys;
+}
+
+export async function connectOwner(): Promise<pg.Client> {
+  const { ownerPassword } = serverSecrets();
   const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(ownerPassword)}@127.0.0.1:${PORT + 10_000}/harambee` });
   await client.connect();
   return client;

@@ -1,5 +1,6 @@
 import type { JsonInput, TenantTx } from "../db/tenant";
 import { lockAuditChain } from "../db/tenant";
+import { env } from "../env";
 import { GENESIS_HASH, entryHash } from "./canonical";
 
 export type AuditActor = { id: string | null; label: string; ip: string | null };
@@ -16,7 +17,8 @@ export type AuditRecord = {
 /**
  * Appends one entry to a chain (an organisation's, or the platform's when
  * `organizationId` is null) inside the caller's transaction, so the entry
- * commits or rolls back with the change it records.
+ * commits or rolls back with the change it records. Its hash is an HMAC under
+ * the current audit key, whose id it stores.
  */
 export async function appendAudit(
   tx: TenantTx,
@@ -45,7 +47,8 @@ export async function appendAudit(
     before: record.before ?? null,
     after: record.after ?? null,
   };
-  const hash = entryHash(prevHash, fields);
+  const { currentKeyId, keys } = env().auditKeys;
+  const hash = entryHash(keys.get(currentKeyId)!, prevHash, fields);
   await tx.auditEntry.create({
     data: {
       ...fields,
@@ -53,6 +56,7 @@ export async function appendAudit(
       after: (fields.after ?? undefined) as JsonInput | undefined,
       prevHash,
       hash,
+      keyId: currentKeyId,
     },
   });
   return { seq: fields.seq, hash };

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, type KeyObject } from "node:crypto";
 
 /**
  * Canonical JSON: object keys sorted by code unit, no whitespace, arrays in
@@ -46,13 +46,13 @@ const HASHED_KEYS = (
   .map((key) => [key, `${JSON.stringify(key)}:`] as const);
 
 /**
- * sha256(prev_hash ‖ canonical JSON of exactly the hashed fields): the same
- * string canonicalJson gives for an object of those twelve members, built
- * without sorting them per entry (verification hashes a million entries). The
- * fields are picked one by one, so a stored row (with its id, prev_hash and
+ * The canonical JSON of exactly the hashed fields: the same string
+ * canonicalJson gives for an object of those twelve members, built without
+ * sorting them per entry (verification hashes a million entries). The fields
+ * are picked one by one, so a stored row (with its id, key id, prev_hash and
  * hash beside them) hashes the same as the entry did when it was appended.
  */
-export function entryHash(prevHash: string, entry: HashedFields): string {
+function entryBody(entry: HashedFields): string {
   const values: Record<(typeof HASHED_KEYS)[number][0], unknown> = {
     ...entry,
     seq: entry.seq.toString(),
@@ -65,5 +65,23 @@ export function entryHash(prevHash: string, entry: HashedFields): string {
     if (values[key] === undefined) continue;
     body += `${body ? "," : ""}${encodedKey}${canonicalJson(values[key])}`;
   }
-  return createHash("sha256").update(prevHash).update(`{${body}}`).digest("hex");
+  return `{${body}}`;
+}
+
+/**
+ * HMAC-SHA256 under the audit key of prev_hash ‖ canonical entry: without the
+ * key (it lives in the environment, never in the database) nobody can compute
+ * the hash of an edited or invented entry, nor re-link the entries after it.
+ */
+export function entryHash(key: KeyObject, prevHash: string, entry: HashedFields): string {
+  return createHmac("sha256", key).update(prevHash).update(entryBody(entry)).digest("hex");
+}
+
+/**
+ * The unkeyed hash entries had before the chain was keyed: sha256(prev_hash ‖
+ * canonical entry). Only the re-keying step (scripts/lib/audit-rekey.ts) still
+ * accepts it, to check an old chain before re-hashing it.
+ */
+export function legacyEntryHash(prevHash: string, entry: HashedFields): string {
+  return createHash("sha256").update(prevHash).update(entryBody(entry)).digest("hex");
 }

@@ -2,8 +2,9 @@ import { canonicalJson, type HashedFields } from "./canonical";
 
 /**
  * The audit trail as CSV (RFC 4180, CRLF line ends): every field the hash
- * covers, plus prev_hash and hash, so an auditor can recompute each row's hash
- * offline (docs/AUDIT.md). An empty cell is null; before/after are canonical JSON.
+ * covers, plus prev_hash, hash and the audit key's id, so an auditor can check
+ * the links offline and, holding the key, recompute each row's HMAC
+ * (docs/AUDIT.md). An empty cell is null; before/after are canonical JSON.
  */
 export const AUDIT_CSV_COLUMNS = [
   "seq",
@@ -20,9 +21,10 @@ export const AUDIT_CSV_COLUMNS = [
   "after",
   "prev_hash",
   "hash",
+  "key_id",
 ] as const;
 
-export type CsvEntry = HashedFields & { prevHash: string; hash: string };
+export type CsvEntry = HashedFields & { prevHash: string; hash: string; keyId: string | null };
 
 /**
  * A cell a spreadsheet would run as a formula (= + - @ tab CR) gets a leading
@@ -55,6 +57,7 @@ export function auditCsvRow(entry: CsvEntry): string {
       json(entry.after),
       entry.prevHash,
       entry.hash,
+      entry.keyId,
     ]
       .map(csvCell)
       .join(",") + "\r\n"

@@ -1,3 +1,4 @@
+import { auditCheckpoints } from "./audit-checkpoints";
 import { duesInvoices } from "./dues-invoices";
 import { duesReminders } from "./dues-reminders";
 import { mpesaReconcile } from "./mpesa-reconcile";
@@ -7,4 +8,4 @@ import type { JobDefinition } from "./registry";
  * Every job the worker runs (`npm run worker`). A job is defined with
  * defineJob in its own module (lib/jobs/<noun>.ts) and listed here.
  */
-export const JOBS: readonly JobDefinition[] = [duesInvoices, duesReminders, mpesaReconcile];
+export const JOBS: readonly JobDefinition[] = [duesInvoices, duesReminders, mpesaReconcile, auditCheckpoints];

@@ -4,7 +4,10 @@ import type { Actor } from "../authz/actor";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { notFoundError } from "../errors";
 import { auditCsvHeader, auditCsvRow } from "../audit/csv";
+import { chainOf, latestCheckpoint, type Checkpoint } from "../audit/checkpoints";
 import { verifyChain, type ChainVerdict } from "../audit/verify";
+import { env } from "../env";
+import { objectStore } from "../storage";
 import type { AuditFilter } from "../schemas/audit";
 
 const PAGE_SIZE = 50;
@@ -26,6 +29,7 @@ const entryFields = {
   after: true,
   prevHash: true,
   hash: true,
+  keyId: true,
 } as const;
 
 /** The organisation's own chain only: RLS hides the platform chain and every other organisation's. */
@@ -119,8 +123,18 @@ function chainBatch(tx: TenantTx, after: { seq: bigint; id: string } | null, lim
   });
 }
 
-/** The "Verify chain" check of the audit page: the organisation's whole chain, batch by batch. */
-export async function verifyAuditChain(actor: Actor): Promise<ChainVerdict> {
+/** The organisation's newest signed checkpoint (outside the database), for the owner to keep a copy of its head. */
+export async function latestAuditCheckpoint(actor: Actor): Promise<Checkpoint | null> {
   assertReader(actor);
-  return verifyChain((after, limit) => withTenant(actor.organizationId, (tx) => chainBatch(tx, after, limit)), 2_000);
+  return (await latestCheckpoint(objectStore(), chainOf(actor.organizationId), env().checkpointVerifyKeys)).checkpoint;
+}
+
+/** The "Verify chain" check of the audit page: the organisation's whole chain, batch by batch, against its latest checkpoint. */
+export async function verifyAuditChain(actor: Actor): Promise<ChainVerdict> {
+  const checkpoint = await latestAuditCheckpoint(actor);
+  return verifyChain((after, limit) => withTenant(actor.organizationId, (tx) => chainBatch(tx, after, limit)), {
+    keys: env().auditKeys.keys,
+    checkpoint: checkpoint ?? undefined,
+    batchSize: 2_000,
+  });
 }

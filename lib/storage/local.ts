@@ -56,7 +56,9 @@ export function localObjectStore(root: string): ObjectStore {
 
     async list(prefix) {
       const found: ObjectInfo[] = [];
-      const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      // Walk only the folder the prefix names (up to its last "/"), not the whole store.
+      const folder = prefix.slice(0, Math.max(prefix.lastIndexOf("/"), 0));
+      const entries = await readdir(folder ? fileOf(folder) : base, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return [];
         throw error;
       });

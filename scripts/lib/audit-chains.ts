@@ -3,8 +3,11 @@
  * and the benchmark: every chain at once, so through a role that sees them all
  * (platform or owner), outside any tenant transaction.
  */
+import type { KeyObject } from "node:crypto";
 import pg from "pg";
+import { chainOf, latestCheckpoint } from "../../lib/audit/checkpoints";
 import { describeVerdict, verifyChain, type ChainReader, type ChainRow } from "../../lib/audit/verify";
+import type { ObjectStore } from "../../lib/storage";
 
 type Row = {
   id: string;
@@ -22,6 +25,7 @@ type Row = {
   after: unknown;
   prev_hash: string;
   hash: string;
+  key_id: string | null;
 };
 
 const toChainRow = (r: Row): ChainRow => ({
@@ -40,6 +44,7 @@ const toChainRow = (r: Row): ChainRow => ({
   after: r.after,
   prevHash: r.prev_hash,
   hash: r.hash,
+  keyId: r.key_id,
 });
 
 /**
@@ -54,7 +59,7 @@ export function chainReader(client: pg.ClientBase, organizationId: string | null
   return async (after, limit) => {
     const { rows } = await client.query<Row>(
       `SELECT id, organization_id, seq::text AS seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id,
-              before, after, prev_hash, hash
+              before, after, prev_hash, hash, key_id
          FROM audit_entry
         WHERE ${chain} AND audit_entry.seq >= $2::bigint AND (audit_entry.seq > $2::bigint OR audit_entry.id > $3::uuid)
         ORDER BY audit_entry.seq, audit_entry.id
@@ -67,8 +72,21 @@ export function chainReader(client: pg.ClientBase, organizationId: string | null
 
 export type ChainReport = { chain: string; ok: boolean; line: string };
 
-/** Verifies the chains of `slug` (or all of them, the platform's first) and reports one line per chain. */
-export async function verifyChains(connectionString: string, slug?: string): Promise<ChainReport[]> {
+export type VerifyChainsOptions = {
+  /** The audit keys by id (AUDIT_KEYS). */
+  keys: ReadonlyMap<string, KeyObject>;
+  /** Where the signed checkpoints are, and the public keys they verify under. */
+  checkpoints: { store: ObjectStore; verifyKeys: ReadonlyMap<string, KeyObject> };
+  slug?: string;
+};
+
+/**
+ * Verifies the chains of `slug` (or all of them, the platform's first), each
+ * against its latest checkpoint whose signature verifies, and reports one line
+ * per chain plus one per newer checkpoint that does not verify.
+ */
+export async function verifyChains(connectionString: string, options: VerifyChainsOptions): Promise<ChainReport[]> {
+  const { slug, keys, checkpoints } = options;
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
@@ -81,10 +99,17 @@ export async function verifyChains(connectionString: string, slug?: string): Pro
     const reports: ChainReport[] = [];
     for (const [name, organizationId] of chains) {
       const started = performance.now();
-      const verdict = await verifyChain(chainReader(client, organizationId));
+      const { checkpoint, invalid } = await latestCheckpoint(checkpoints.store, chainOf(organizationId), checkpoints.verifyKeys);
+      for (const bad of invalid) reports.push({ chain: name, ok: false, line: `${name}: checkpoint ${bad.objectKey} does not verify: ${bad.problem}` });
+      const verdict = await verifyChain(chainReader(client, organizationId), { keys, checkpoint: checkpoint ?? undefined });
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const head = verdict.ok && verdict.head ? `, head ${verdict.head.hash}` : "";
-      reports.push({ chain: name, ok: verdict.ok, line: `${name}: ${describeVerdict(verdict)} — ${verdict.checked} entries checked in ${seconds} s${head}` });
+      const against = checkpoint ? `; checkpoint #${checkpoint.seq} of ${checkpoint.at.toISOString()}` : "; no checkpoint yet";
+      reports.push({
+        chain: name,
+        ok: verdict.ok,
+        line: `${name}: ${describeVerdict(verdict)} — ${verdict.checked} entries checked in ${seconds} s${head}${against}`,
+      });
     }
     return reports;
   } finally {

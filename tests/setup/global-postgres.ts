@@ -8,7 +8,7 @@ import { migrate } from "../../scripts/migrate";
 
 /**
  * One real PostgreSQL for the whole Vitest run: embedded, in a fresh temp
- * directory, migrated once. Tests get its owner URL; the app roles' passwords
+ * directory, migrated once, with an object store beside it. Tests get its owner URL; the app roles' passwords
  * are set by the migration from the environment below.
  */
 export default async function setup(project: TestProject) {
@@ -24,6 +24,8 @@ export default async function setup(project: TestProject) {
   });
   await migrate(postgres.ownerUrl);
   project.provide("databaseUrl", postgres.ownerUrl);
+  // The run's own object store (audit checkpoints), never the checkout's .data.
+  project.provide("storageDir", path.join(dir, "storage"));
   project.provide("appDbPassword", process.env.APP_DB_PASSWORD);
   project.provide("platformDbPassword", process.env.PLATFORM_DB_PASSWORD);
   return async () => {
@@ -37,5 +39,6 @@ declare module "vitest" {
     databaseUrl: string;
     appDbPassword: string;
     platformDbPassword: string;
+    storageDir: string;
   }
 }

@@ -1,9 +1,11 @@
+import type { KeyObject } from "node:crypto";
 import { AUDIT_CSV_COLUMNS } from "@/lib/audit/csv";
 import { entryHash } from "@/lib/audit/canonical";
 
 /**
  * The auditor's side of the CSV export: read its rows back and recompute each
- * row's hash from its own columns, as docs/AUDIT.md describes.
+ * row's hash from its own columns under the audit key it names, as
+ * docs/AUDIT.md describes.
  */
 export type CsvRow = Record<(typeof AUDIT_CSV_COLUMNS)[number], string | null>;
 
@@ -43,8 +45,10 @@ function csvFields(line: string): string[] {
   return cells;
 }
 
-export function recomputeRowHash(row: CsvRow): string {
-  return entryHash(row.prev_hash!, {
+export function recomputeRowHash(row: CsvRow, keys: ReadonlyMap<string, KeyObject>): string {
+  const key = keys.get(row.key_id ?? "");
+  if (!key) throw new Error(`row #${row.seq}: no audit key "${row.key_id}"`);
+  return entryHash(key, row.prev_hash!, {
     organizationId: row.organization_id,
     seq: BigInt(row.seq!),
     at: new Date(row.at!),

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DataTable } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
 import { memberRequest } from "@/lib/context/request";
-import { listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
+import { latestAuditCheckpoint, listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
 import { describeVerdict } from "@/lib/audit/verify";
 import { auditCursorInput, auditFilterInput, type AuditFilter } from "@/lib/schemas/audit";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
@@ -35,8 +35,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { actor } = await memberRequest();
   const filter = auditFilterInput.parse(search);
   const before = auditCursorInput.parse(search.before);
-  const [{ entries, next }, verdict] = await notFoundOnAppError(() =>
-    Promise.all([listAuditEntries(actor, filter, before), search.verify === "1" ? verifyAuditChain(actor) : null]),
+  const [{ entries, next }, verdict, checkpoint] = await notFoundOnAppError(() =>
+    Promise.all([listAuditEntries(actor, filter, before), search.verify === "1" ? verifyAuditChain(actor) : null, latestAuditCheckpoint(actor)]),
   );
   return (
     <section>
@@ -59,6 +59,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {verdict.ok ? ` (${verdict.checked} entries checked)` : null}
         </p>
       ) : null}
+      <p data-testid="chain-checkpoint" className="mt-3 break-all text-xs text-gray-600">
+        {checkpoint ? (
+          <>
+            Latest signed checkpoint: #{checkpoint.seq.toString()} at {checkpoint.at.toISOString().replace("T", " ").slice(0, 19)} UTC, hash{" "}
+            <code>{checkpoint.hash}</code>. Keep a copy: a later trail that does not pass through this head was cut or rewritten.
+          </>
+        ) : (
+          "No signed checkpoint yet: one is written within a minute of the next change."
+        )}
+      </p>
       <form className="mt-6 grid grid-cols-5 gap-2" role="search">
         {FILTERS.map((f) => (
           <label key={f.name} className="text-sm text-gray-600">
