@@ -7,6 +7,7 @@
  *   DATABASE_URL          owner connection string (required)
  *   APP_DB_PASSWORD       optional: password for harambee_app
  *   PLATFORM_DB_PASSWORD  optional: password for harambee_platform
+ *   BACKUP_DB_PASSWORD    optional: password for harambee_backup (npm run backup)
  *
  * After a failed migration (Prisma error P3009 on the next run): fix the SQL,
  * then `npm run migrate -- --rolled-back <migration_name>` marks the failed
@@ -25,6 +26,12 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 export const APP_ROLE = "harambee_app";
 export const PLATFORM_ROLE = "harambee_platform";
+export const BACKUP_ROLE = "harambee_backup";
+
+/** Who may connect to a database of the app (its name already quoted): the runtime and backup roles, not PUBLIC. A restore re-applies them. */
+export function connectGrants(quotedDatabase: string): string[] {
+  return [`GRANT CONNECT ON DATABASE ${quotedDatabase} TO ${APP_ROLE}, ${PLATFORM_ROLE}, ${BACKUP_ROLE}`, `REVOKE CONNECT ON DATABASE ${quotedDatabase} FROM PUBLIC`];
+}
 
 export interface MigrateOptions {
   /** Defaults to prisma/migrations next to this script. */
@@ -33,6 +40,8 @@ export interface MigrateOptions {
   appPassword?: string;
   /** Defaults to process.env.PLATFORM_DB_PASSWORD. Empty string = leave unchanged. */
   platformPassword?: string;
+  /** Defaults to process.env.BACKUP_DB_PASSWORD. Empty string = leave unchanged. */
+  backupPassword?: string;
 }
 
 export interface MigrateResult {
@@ -44,7 +53,7 @@ export interface MigrateResult {
 /**
  * Applies pending migrations (idempotent), installs or upgrades the job schema
  * and re-grants it, then: role passwords from env (when given), GRANT CONNECT
- * on this database to both runtime roles, REVOKE CONNECT from PUBLIC. Throws
+ * on this database to the runtime and backup roles, REVOKE CONNECT from PUBLIC. Throws
  * with the engine's / Postgres' message on failure.
  */
 export async function migrate(ownerUrl: string, options: MigrateOptions = {}): Promise<MigrateResult> {
@@ -56,6 +65,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
   const passwords: [role: string, password: string | undefined][] = [
     [APP_ROLE, options.appPassword ?? process.env.APP_DB_PASSWORD],
     [PLATFORM_ROLE, options.platformPassword ?? process.env.PLATFORM_DB_PASSWORD],
+    [BACKUP_ROLE, options.backupPassword ?? process.env.BACKUP_DB_PASSWORD],
   ];
 
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -76,8 +86,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
         await client.query(`ALTER ROLE ${client.escapeIdentifier(role)} PASSWORD ${client.escapeLiteral(password)}`);
         passwordsSet.push(role);
       }
-      await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${APP_ROLE}, ${PLATFORM_ROLE}`);
-      await client.query(`REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC`);
+      for (const statement of connectGrants(db)) await client.query(statement);
       await client.query("COMMIT");
     } catch (e) {
       await client.query("ROLLBACK").catch(() => {});
