@@ -237,24 +237,43 @@ describe("the restore drill", () => {
     expect(run.stdout).toMatch(/drill: backup \d{8}T\d{6}\.\d{3}Z: \d+ bytes, \d+ tables, 2 audit chains/);
   }, 120_000);
 
-  test("[M8.4] the drill fed a dump with one table emptied fails, naming the table", async () => {
-    // The dump of a database that lost its donors, described by the manifest of the database that had them:
-    // what a dump made through row-level security (or a broken one) looks like.
+  /**
+   * The dump of a database changed after the backup, described by the manifest of the database before:
+   * what a dump made through row-level security, a broken dump, or an altered one looks like.
+   */
+  async function tamperedBackup(change: string, offsetMs: number): Promise<string> {
     await restoreBackup({ ownerUrl: server.ownerUrl, store, stamp: first.stamp, identities: [identity], database: "tamper_source" });
-    await query(withDatabase(server.ownerUrl, "tamper_source"), "DELETE FROM donor");
+    await query(withDatabase(server.ownerUrl, "tamper_source"), change);
     const scratchDir = mkdtempSync(path.join(os.tmpdir(), "harambee-tamper-"));
-    const scratch = localObjectStore(scratchDir);
-    const emptied = await takeBackup({ backupUrl: withDatabase(backupUrl, "tamper_source"), store: scratch, recipient });
-    expect(emptied.tables["public.donor"]).toBe(0);
-    const stamp = await forgeBackup(await scratch.read(emptied.dump.key), first, 4000);
-    await query(server.ownerUrl, "DROP DATABASE tamper_source");
-    rmSync(scratchDir, { recursive: true, force: true });
+    try {
+      const scratch = localObjectStore(scratchDir);
+      const changed = await takeBackup({ backupUrl: withDatabase(backupUrl, "tamper_source"), store: scratch, recipient });
+      return await forgeBackup(await scratch.read(changed.dump.key), first, offsetMs);
+    } finally {
+      await query(server.ownerUrl, "DROP DATABASE tamper_source");
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
+  }
 
-    const lines: string[] = [];
-    const report = await runDrill({ ownerUrl: server.ownerUrl, backupUrl, store, recipient, identities: [identity], from: stamp, log: (l) => lines.push(l) });
+  const drill = (from: string) => runDrill({ ownerUrl: server.ownerUrl, backupUrl, store, recipient, identities: [identity], from });
+
+  test("[M8.4] the drill fed a dump with one table emptied fails, naming the table", async () => {
+    const report = await drill(await tamperedBackup("DELETE FROM donor", 4000));
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual(["table public.donor: 0 rows, manifest says 2"]);
     expect(report.steps.map((s) => s.step)).toEqual(["restore", "row counts", "audit chains", "health check", "drop database"]);
     expect(await databaseExists(report.database)).toBe(false);
+  }, 120_000);
+
+  test("[M8.4] the drill fed a dump whose audit chain lost its last entry fails on the chain's head, though the chain still verifies", async () => {
+    const clubHead = first.chains.find((c) => c.organizationId === club.id)!;
+    const cut = `BEGIN; SET LOCAL harambee.allow_audit_rewrite = 'on';
+      DELETE FROM audit_entry WHERE organization_id = '${club.id}' AND seq = ${clubHead.seq}; COMMIT`;
+    const report = await drill(await tamperedBackup(cut, 5000));
+    const [previous] = await query<{ hash: string }>(server.ownerUrl, "SELECT hash FROM audit_entry WHERE organization_id = $1 AND seq = $2", [club.id, BigInt(clubHead.seq!) - 1n]);
+    expect(report.problems).toEqual([
+      `table public.audit_entry: ${first.tables["public.audit_entry"]! - 1} rows, manifest says ${first.tables["public.audit_entry"]}`,
+      `audit chain ${club.slug}: head #${BigInt(clubHead.seq!) - 1n} ${previous!.hash}, manifest says #${clubHead.seq} ${clubHead.hash}`,
+    ]);
   }, 120_000);
 });
