@@ -6,7 +6,7 @@ import { planRetention, type RetentionPolicy } from "../../lib/backups/retention
 import type { ObjectStore } from "../../lib/storage";
 import { encryptStream } from "./backup-encryption";
 import { backupStamp, dumpKey, listBackups, manifestKey, stampDate, takeCensus, type Manifest } from "./backup-manifest";
-import { findPgTool, pgBinDirs, serverMajor } from "./pg-tools";
+import { findPgTool, pgBinDirs, programConnection, programOutput, serverMajor } from "./pg-tools";
 
 export type BackupOptions = {
   /** A connection as harambee_backup (or any role row-level security does not filter). */
@@ -17,31 +17,6 @@ export type BackupOptions = {
   now?: Date;
   binDirs?: string[];
 };
-
-/** A connection string for pg's programs: the password goes through the environment, not argv (which `ps` shows). */
-export function programConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
-  const parsed = new URL(url);
-  const password = decodeURIComponent(parsed.password);
-  parsed.password = "";
-  return { dbname: parsed.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
-}
-
-/** A program's stdout, ending in an error (stderr's last lines) unless it exits 0: a failed pg_dump never yields a complete-looking file. */
-export async function* programOutput(child: ChildProcessWithoutNullStreams, name: string): AsyncGenerator<Uint8Array> {
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4000)));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve(code));
-  });
-  try {
-    for await (const chunk of child.stdout) yield chunk as Buffer;
-    const code = await exited;
-    if (code !== 0) throw new Error(`${name} failed (exit ${code}): ${stderr.trim()}`);
-  } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
-}
 
 /**
  * One backup: the database as pg_dump's custom format (compressed), encrypted

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,4 +58,30 @@ export function findPgTool(tool: string, major: number, dirs: string[] = pgBinDi
 export async function serverMajor(client: pg.ClientBase): Promise<number> {
   const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
   return Math.floor(Number(rows[0]!.v) / 10_000);
+}
+
+/** A connection string for pg's programs: the password goes through the environment, not argv (which `ps` shows). */
+export function programConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(url);
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = "";
+  return { dbname: parsed.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+}
+
+/** A program's stdout, ending in an error (stderr's last lines) unless it exits 0: a failed pg_dump never yields a complete-looking file. */
+export async function* programOutput(child: ChildProcessWithoutNullStreams, name: string): AsyncGenerator<Uint8Array> {
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4000)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code));
+  });
+  exited.catch(() => undefined); // awaited after stdout ends; a spawn failure must not go unhandled meanwhile
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const code = await exited;
+    if (code !== 0) throw new Error(`${name} failed (exit ${code}): ${stderr.trim()}`);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
 }

@@ -3,10 +3,9 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import type { ObjectStore } from "../../lib/storage";
 import { connectGrants } from "../migrate";
-import { programConnection, programOutput } from "./backup";
 import { decryptStream } from "./backup-encryption";
 import { readManifest, type Manifest } from "./backup-manifest";
-import { findPgTool, pgBinDirs, serverMajor } from "./pg-tools";
+import { findPgTool, pgBinDirs, programConnection, programOutput, serverMajor } from "./pg-tools";
 
 export type RestoreOptions = {
   /** The owner (or any role that may create databases) on the target server; its database is only where we connect. */
@@ -53,7 +52,7 @@ async function feed(child: ChildProcessWithoutNullStreams, plain: AsyncIterable<
   stdin.on("error", () => undefined); // EPIPE once pg_restore stops early: its exit status says why
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   for await (const chunk of plain) {
-    if (child.exitCode !== null || stdin.destroyed) return;
+    if (child.exitCode !== null || child.signalCode !== null || stdin.destroyed) return;
     if (!stdin.write(chunk)) await Promise.race([new Promise<void>((resolve) => stdin.once("drain", () => resolve())), exited]);
   }
   stdin.end();
@@ -105,9 +104,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<{ manifest
     const pgRestore = findPgTool("pg_restore", major, options.binDirs ?? pgBinDirs());
 
     let plain: AsyncGenerator<Uint8Array>;
+    const encrypted = options.store.readStream(manifest.dump.key);
     try {
-      plain = await decryptStream(options.identities, options.store.readStream(manifest.dump.key));
+      plain = await decryptStream(options.identities, encrypted);
     } catch (error) {
+      encrypted.destroy();
       throw new RestoreError(`backup ${options.stamp}: cannot decrypt it (${error instanceof Error ? error.message : String(error)}): wrong AGE_IDENTITY? nothing restored`);
     }
 
@@ -135,6 +136,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<{ manifest
     const drained = (async () => {
       for await (const line of output) void line;
     })();
+    // Handled below; marked now so an early pg_restore failure is not an unhandled rejection meanwhile.
+    drained.catch(() => undefined);
     try {
       await feed(child, plain);
     } catch (error) {
