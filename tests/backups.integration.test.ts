@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -56,7 +57,6 @@ const databaseExists = async (name: string) => (await query(server.ownerUrl, "SE
 
 /** A backup in the store made by hand: the given dump bytes under a new stamp, with `manifest` describing them. */
 async function forgeBackup(dump: Buffer, manifest: Omit<Manifest, "stamp" | "dump">, offsetMs: number): Promise<string> {
-  const { createHash } = await import("node:crypto");
   const stamp = backupStamp(new Date(Date.parse(first.createdAt) + offsetMs));
   await store.create(dumpKey(stamp), dump);
   const forged: Manifest = { ...manifest, stamp, dump: { key: dumpKey(stamp), bytes: dump.length, sha256: createHash("sha256").update(dump).digest("hex") } };
