@@ -10,6 +10,7 @@
  *   APP_DB_PASSWORD       optional: password for harambee_app
  *   PLATFORM_DB_PASSWORD  optional: password for harambee_platform
  *   AUDIT_KEYS            needed only when a chain is unkeyed (derived from AUTH_SECRET outside production)
+ *   BACKUP_DB_PASSWORD    optional: password for harambee_backup (npm run backup)
  *
  * After a failed migration (Prisma error P3009 on the next run): fix the SQL,
  * then `npm run migrate -- --rolled-back <migration_name>` marks the failed
@@ -30,6 +31,12 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 
 export const APP_ROLE = "harambee_app";
 export const PLATFORM_ROLE = "harambee_platform";
+export const BACKUP_ROLE = "harambee_backup";
+
+/** Who may connect to a database of the app (its name already quoted): the runtime and backup roles, not PUBLIC. A restore re-applies them. */
+export function connectGrants(quotedDatabase: string): string[] {
+  return [`GRANT CONNECT ON DATABASE ${quotedDatabase} TO ${APP_ROLE}, ${PLATFORM_ROLE}, ${BACKUP_ROLE}`, `REVOKE CONNECT ON DATABASE ${quotedDatabase} FROM PUBLIC`];
+}
 
 export interface MigrateOptions {
   /** Defaults to prisma/migrations next to this script. */
@@ -40,6 +47,8 @@ export interface MigrateOptions {
   platformPassword?: string;
   /** Defaults to AUDIT_KEYS (or AUTH_SECRET's development key) from process.env; read only when a chain needs re-keying. */
   auditKeys?: () => AuditKeyring;
+  /** Defaults to process.env.BACKUP_DB_PASSWORD. Empty string = leave unchanged. */
+  backupPassword?: string;
 }
 
 export interface MigrateResult {
@@ -53,7 +62,7 @@ export interface MigrateResult {
 /**
  * Applies pending migrations (idempotent), installs or upgrades the job schema
  * and re-grants it, then: role passwords from env (when given), GRANT CONNECT
- * on this database to both runtime roles, REVOKE CONNECT from PUBLIC. Throws
+ * on this database to the runtime and backup roles, REVOKE CONNECT from PUBLIC. Throws
  * with the engine's / Postgres' message on failure.
  */
 export async function migrate(ownerUrl: string, options: MigrateOptions = {}): Promise<MigrateResult> {
@@ -66,6 +75,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
   const passwords: [role: string, password: string | undefined][] = [
     [APP_ROLE, options.appPassword ?? process.env.APP_DB_PASSWORD],
     [PLATFORM_ROLE, options.platformPassword ?? process.env.PLATFORM_DB_PASSWORD],
+    [BACKUP_ROLE, options.backupPassword ?? process.env.BACKUP_DB_PASSWORD],
   ];
 
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -86,8 +96,7 @@ export async function migrate(ownerUrl: string, options: MigrateOptions = {}): P
         await client.query(`ALTER ROLE ${client.escapeIdentifier(role)} PASSWORD ${client.escapeLiteral(password)}`);
         passwordsSet.push(role);
       }
-      await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${APP_ROLE}, ${PLATFORM_ROLE}`);
-      await client.query(`REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC`);
+      for (const statement of connectGrants(db)) await client.query(statement);
       await client.query("COMMIT");
     } catch (e) {
       await client.query("ROLLBACK").catch(() => {});

@@ -13,6 +13,8 @@ export type LocalSecrets = {
   ownerPassword: string;
   appDbPassword: string;
   platformDbPassword: string;
+  /** harambee_backup's, for `npm run backup` (set on the role by the backup command itself) */
+  backupDbPassword: string;
   /** FIELD_ENCRYPTION_KEYS: "<id>:<base64 key>", current key first */
   fieldEncryptionKeys: string;
   blindIndexKey: string;
@@ -31,6 +33,7 @@ export function localSecrets(dataDir: string): LocalSecrets {
     ownerPassword: stored.ownerPassword ?? random(),
     appDbPassword: stored.appDbPassword ?? random(),
     platformDbPassword: stored.platformDbPassword ?? random(),
+    backupDbPassword: stored.backupDbPassword ?? random(),
     fieldEncryptionKeys: stored.fieldEncryptionKeys ?? `k1:${randomBytes(32).toString("base64")}`,
     blindIndexKey: stored.blindIndexKey ?? randomBytes(32).toString("base64"),
     auditKeys: stored.auditKeys ?? `a1:${randomBytes(32).toString("base64")}`,
