@@ -13,6 +13,7 @@
  * Exit 0: every check passed. Exit 1: a check failed (each named). Exit 2: usage.
  */
 import { parseArgs } from "node:util";
+import { parseAuditKeys } from "../lib/crypto/keyring";
 import { readIdentities } from "./lib/backup-encryption";
 import { backupSettings } from "./lib/backup-settings";
 import { runDrill } from "./lib/restore-drill";
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
     store,
     recipient: process.env.BACKUP_AGE_RECIPIENT ?? "",
     identities,
+    auditKeys: parseAuditKeys(process.env).keys,
     from: args.from,
     keep: args.keep,
     log: (line) => console.log(line),

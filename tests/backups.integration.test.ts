@@ -6,6 +6,7 @@ import path from "node:path";
 import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseAuditKeys } from "@/lib/crypto/keyring";
 import { disconnectAll } from "@/lib/db/clients";
 import { createDonor } from "@/lib/services/donors";
 import { createMember } from "@/lib/services/members";
@@ -255,7 +256,7 @@ describe("the restore drill", () => {
     }
   }
 
-  const drill = (from: string) => runDrill({ ownerUrl: server.ownerUrl, backupUrl, store, recipient, identities: [identity], from });
+  const drill = (from: string) => runDrill({ ownerUrl: server.ownerUrl, backupUrl, store, recipient, identities: [identity], auditKeys: parseAuditKeys(process.env).keys, from });
 
   test("[M8.4] the drill fed a dump with one table emptied fails, naming the table", async () => {
     const report = await drill(await tamperedBackup("DELETE FROM donor", 4000));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, type KeyObject } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -23,6 +23,8 @@ export type DrillOptions = {
   store: ObjectStore;
   recipient: string;
   identities: string[];
+  /** The audit keys by id (AUDIT_KEYS) the restored chains verify under. */
+  auditKeys: ReadonlyMap<string, KeyObject>;
   /** A stamp or "latest": drill that backup instead of taking a new one. */
   from?: string;
   keep?: boolean;
@@ -74,7 +76,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       }
     });
     await timed("audit chains", async () => {
-      for (const chain of await verifyChains(restoredUrl)) if (!chain.ok) report.problems.push(`audit chain ${chain.line}`);
+      for (const chain of await verifyChains(restoredUrl, { keys: options.auditKeys })) if (!chain.ok) report.problems.push(`audit chain ${chain.line}`);
     });
     await timed("health check", async () => {
       const answer = await healthCheck(withDatabase(options.ownerUrl, database));
