@@ -1,0 +1,52 @@
+import { invalidError } from "../errors";
+import { checkText } from "../schemas/text";
+
+/** A sign-in or reset form is a few hundred bytes; anything this large is not one. */
+const MAX_FORM_BYTES = 64 * 1024;
+
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/**
+ * A route handler's form body, as lib/actions/form-action.ts reads an
+ * action's: each field through the text rule (lib/schemas/text.ts). Another
+ * content type, a body too large or that does not parse, or a field the rule
+ * refuses is the caller's fault: 400 through the route-handler wrapper, never 500.
+ */
+export async function formBody(request: Request): Promise<Record<string, string>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!FORM_TYPES.test(type)) throw invalidError("Send the form as a form.");
+  const bytes = await cappedBody(request);
+  if (!bytes) throw invalidError("This form is too large.");
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw invalidError("This form could not be read.");
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value !== "string" || name in fields) continue;
+    const verdict = checkText(value);
+    if (!verdict.ok) throw invalidError(verdict.reason, { [name]: [verdict.reason] });
+    fields[name] = verdict.value;
+  }
+  return fields;
+}
+
+/** The body, read no further than the cap (a declared length may be absent or lie); null past it. */
+async function cappedBody(request: Request): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = request.body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > MAX_FORM_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+}
