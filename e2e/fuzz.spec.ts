@@ -1,0 +1,260 @@
+import type pg from "pg";
+import { expect, test } from "@playwright/test";
+import { ROUTES, routeLabel, routePath, type ActionRoute, type ObjectResource, type Route } from "../tests/support/route-manifest";
+import { PORT, type RawResponse } from "./support/app";
+import { connectOwner } from "./support/database";
+import { releaseServerDatabase } from "./support/dues";
+import {
+  arrangeFuzzWorld,
+  baseForm,
+  changes,
+  FORM_VALUES,
+  holderOf,
+  LONG_QUERY_VALUE,
+  postActionBytes,
+  primaryPerson,
+  QUERY_NAMES,
+  QUERY_VALUES,
+  rowCounts,
+  send,
+  type FuzzPerson,
+  type FuzzWorld,
+} from "./support/fuzz";
+import { mpesaCallbackToken } from "./support/mpesa";
+import { actionId } from "./support/server-actions";
+
+/**
+ * Hostile input against every route of the route manifest (so a new route is
+ * fuzzed the day it lands), on the production build, as the roles of one club
+ * and one NGO the spec makes for itself: hostile query values to every page
+ * and GET handler, hostile field values to every server action, and wrong
+ * content types, malformed JSON and oversized bodies to every route handler
+ * and webhook. No answer may be a 5xx; a refused input changes no row of the
+ * spec's organisations (every table with organization_id, audit entries
+ * included); an accepted one appends exactly its audit entries, and a name
+ * it stored reads back as typed (NFC).
+ */
+test.describe.configure({ mode: "serial" });
+
+let world: FuzzWorld;
+let db: pg.Client;
+const tally = { requests: 0, routes: new Set<string>() };
+/** What the running test found wrong; each test ends by expecting none. */
+const problems: string[] = [];
+
+/** Identity refusals are audited by design (a wrong code, a wrong password): one entry, nothing else. */
+const AUDITED_REFUSALS = new Set(["changePasswordAction", "confirmTwoFactorAction", "disableTwoFactorAction", "verifySecondFactorAction"]);
+/** A text field an accepted action stores in plain text, to read back: action.field → table.column. */
+const READBACK: Record<string, [string, string]> = {
+  "createMemberAction.firstName": ["member", "first_name"],
+  "createMemberAction.lastName": ["member", "last_name"],
+  "updateMemberAction.firstName": ["member", "first_name"],
+  "updateMemberAction.lastName": ["member", "last_name"],
+  "createPlanAction.name": ["dues_plan", "name"],
+  "createProgramAction.name": ["program", "name"],
+  "createProgramAction.description": ["program", "description"],
+  "createLocationAction.name": ["location", "name"],
+  "createBeneficiaryAction.firstName": ["beneficiary", "first_name"],
+  "createBeneficiaryAction.lastName": ["beneficiary", "last_name"],
+  "updateBeneficiaryAction.firstName": ["beneficiary", "first_name"],
+  "updateBeneficiaryAction.lastName": ["beneficiary", "last_name"],
+};
+
+const hostOf = (slug: string) => `${slug}.localhost:${PORT}`;
+const orgIds = () => [world.club.id, world.ngo.id];
+const slugOf = (person: FuzzPerson) => (person.org === "club" ? world.club.slug : world.ngo.slug);
+
+test.beforeAll(async () => {
+  world = await arrangeFuzzWorld();
+  db = await connectOwner();
+});
+test.afterAll(async () => {
+  await db?.end();
+  await releaseServerDatabase();
+});
+
+/** Sends one request and records what was wrong with it: a 5xx, or a change it may not make. */
+async function probe(label: string, route: Route, request: () => Promise<RawResponse>, allowed: (response: RawResponse, changed: Record<string, number>) => string | null) {
+  const before = await rowCounts(db, orgIds());
+  const response = await request();
+  const changed = changes(before, await rowCounts(db, orgIds()));
+  tally.requests += 1;
+  tally.routes.add(routeLabel(route));
+  if (response.status >= 500) problems.push(`${label}: ${response.status} ${response.body.slice(0, 200)}`);
+  else {
+    const problem = allowed(response, changed);
+    if (problem) problems.push(`${label}: ${problem}`);
+  }
+  return { response, changed };
+}
+
+const nothingChanged = (_r: RawResponse, changed: Record<string, number>) => (Object.keys(changed).length === 0 ? null : `changed ${JSON.stringify(changed)}`);
+
+/** The id a `[param]` names for this person: their organisation's object of the route's resource. */
+function objectId(resource: ObjectResource | undefined, person: FuzzPerson | null): string {
+  const { club, ngo } = world;
+  const ids: Record<ObjectResource, string> = {
+    member: club.memberId,
+    duesPlan: club.planId,
+    duesInvoice: club.invoiceId,
+    "payable-invoice": club.invoiceId,
+    program: ngo.programId,
+    location: ngo.locationId,
+    beneficiary: ngo.beneficiaryId,
+  };
+  return resource && person ? ids[resource] : "not-an-id";
+}
+
+const readable = (route: Route) => route.kind === "page" || (route.kind === "handler" && route.methods.includes("GET"));
+
+test("[M6.7] hostile query values to every page and GET handler, as every role: no 5xx, nothing written", async () => {
+  test.setTimeout(240_000);
+  const firstOfOrg = new Set([world.people.find((p) => p.org === "club")!, world.people.find((p) => p.org === "ngo")!]);
+  for (const route of ROUTES.filter(readable)) {
+    const audited = route.kind === "handler" && route.file.includes("/audit/export/");
+    // An audit export is itself audited (one entry) when it is allowed; every other read writes nothing.
+    const allowed = (response: RawResponse, changed: Record<string, number>) =>
+      audited && response.status === 200 && JSON.stringify(changed) === JSON.stringify({ audit_entry: 1 }) ? null : nothingChanged(response, changed);
+    const visitors: (FuzzPerson | null)[] = route.access === "public" || route.host === "apex" ? [null] : world.people;
+    for (const person of visitors) {
+      const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(person ? slugOf(person) : world.club.slug);
+      const base = route.kind === "handler" && route.sample ? route.sample : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, person));
+      const headers: Record<string, string> = person ? { cookie: person.cookie } : {};
+      const get = (path: string) => () => send({ host, path, headers });
+      const who = person ? `${person.org} ${person.role}` : "anonymous";
+      for (const value of QUERY_VALUES) {
+        const query = QUERY_NAMES.map((name) => `${name}=${value}`).join("&");
+        await probe(`${who} GET ${base}?…=${value}`, route, get(`${base}?${query}`), allowed);
+      }
+      if (route.object) await probe(`${who} GET ${routePath(route.file)} with a NUL id`, route, get(routePath(route.file).replace(/\[\w+\]/g, "a%00b")), allowed);
+      if (person === null || firstOfOrg.has(person)) {
+        for (let i = 0; i < QUERY_NAMES.length; i += 2) {
+          const query = QUERY_NAMES.slice(i, i + 2).map((name) => `${name}=${LONG_QUERY_VALUE}`).join("&");
+          await probe(`${who} GET ${base}?${QUERY_NAMES[i]}=<5,000 chars>`, route, get(`${base}?${query}`), allowed);
+        }
+      }
+    }
+  }
+  expect(problems.splice(0)).toEqual([]);
+});
+
+test("[M6.7] the searches that answered 500 now answer 200 with no results", async () => {
+  const club = holderOf(world.people, "club", "audit:read");
+  const ngo = holderOf(world.people, "ngo", "beneficiaries:read");
+  for (const [person, path, empty] of [
+    [club, "/members?q=a%00b", "No members match."],
+    [ngo, "/beneficiaries?q=a%00b", "No beneficiaries match."],
+    [club, "/audit?actor=a%00b&action=member.", "No entries match."],
+    [club, "/audit?target=%ED%A0%80", "No entries match."],
+  ] as const) {
+    const response = await send({ host: hostOf(slugOf(person)), path, headers: { cookie: person.cookie } });
+    expect(response.status, path).toBe(200);
+    expect(response.body, path).toContain(empty);
+  }
+});
+
+/** How an action's reply reads: accepted (a redirect or ok:true), or refused (a field message, a 404, sign-in). */
+function accepted(response: RawResponse): boolean {
+  const redirect = response.headers["x-action-redirect"];
+  if (typeof redirect === "string") return !redirect.startsWith("/login");
+  return response.status === 200 && response.body.includes('"ok":true');
+}
+
+test("[M6.7] hostile values in every field of every server action, as every role: no 5xx; refused changes nothing, accepted reads back", async () => {
+  test.setTimeout(240_000);
+  const actions = ROUTES.filter((r): r is ActionRoute => r.kind === "action").sort((a, b) => Number(a.name === "logout") - Number(b.name === "logout"));
+  for (const route of actions) {
+    const primary = primaryPerson(route, world.people);
+    const form = baseForm(route, world);
+    const id = actionId(route.file, route.name);
+    const apex = route.host === "apex";
+    const post = (person: FuzzPerson | null, fields: Record<string, string | Buffer>) => () => {
+      const host = apex ? `localhost:${PORT}` : hostOf(person ? slugOf(person) : world.club.slug);
+      const path = route.postTo.replace(/\[(\w+)\]/g, (_m, param: string) => (param === "token" ? "not-a-token" : objectId(route.object?.resource, person ?? primary)));
+      return postActionBytes({ host, path, cookie: apex ? undefined : person?.cookie, id, fields });
+    };
+    // Field by field as the person it is meant for: NUL always, and two other values in turn (all of them for a short form).
+    const names = [...Object.keys(form), "note"];
+    for (const [i, name] of names.entries()) {
+      const values = names.length <= 3 ? FORM_VALUES : [FORM_VALUES[0], FORM_VALUES[1 + ((i * 2) % 7)], FORM_VALUES[1 + ((i * 2 + 1) % 7)]];
+      for (const hostile of values) {
+        const label = `${primary.org} ${primary.role} ${route.name} ${name}=<${hostile.label}>`;
+        const { response } = await probe(label, route, post(primary, { ...form, [name]: hostile.value }), (response, changed) => {
+          if (accepted(response)) {
+            if (hostile.refusedByRule) return `accepted a value the text rule refuses`;
+            const audits = changed.audit_entry ?? 0;
+            return audits === Math.min(route.audits, 1) ? null : `accepted with ${audits} audit entries (expected ${Math.min(route.audits, 1)})`;
+          }
+          if (AUDITED_REFUSALS.has(route.name) && !hostile.refusedByRule && JSON.stringify(changed) === JSON.stringify({ audit_entry: 1 })) return null;
+          return nothingChanged(response, changed);
+        });
+        const readback = READBACK[`${route.name}.${name}`];
+        if (readback && accepted(response) && typeof hostile.value === "string") {
+          const stored = hostile.value.normalize("NFC").trim();
+          const found = await db.query(`SELECT 1 FROM "${readback[0]}" WHERE organization_id = ANY($1::uuid[]) AND "${readback[1]}" = $2`, [orgIds(), stored]);
+          if (found.rowCount !== 1 && !(found.rowCount! > 1 && route.name.startsWith("update"))) problems.push(`${label}: stored value does not read back (${found.rowCount} rows)`);
+        }
+      }
+    }
+    // Every other role: every field NUL at once, refused before any service runs.
+    for (const person of world.people.filter((p) => p !== primary)) {
+      const fields = Object.fromEntries(names.map((name) => [name, "a\u0000b"]));
+      await probe(`${person.org} ${person.role} ${route.name} all fields NUL`, route, post(person, fields), (response, changed) =>
+        accepted(response) ? "accepted a NUL form" : nothingChanged(response, changed),
+      );
+    }
+    // The body itself: oversized (past Next's 1 MB action limit), the wrong type, broken multipart.
+    const host = apex ? `localhost:${PORT}` : hostOf(slugOf(primary));
+    const headers = { "next-action": id, accept: "text/x-component", origin: `http://${host}`, "sec-fetch-site": "same-origin", ...(apex ? {} : { cookie: primary.cookie }) };
+    const path = route.postTo.replace(/\[\w+\]/g, objectId(route.object?.resource, primary));
+    await probe(`${route.name} 1.5 MB field`, route, post(primary, { ...form, note: "x".repeat(1_500_000) }), nothingChanged);
+    await probe(`${route.name} text/plain body`, route, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hello" }), nothingChanged);
+    await probe(`${route.name} broken multipart`, route, () =>
+      send({ host, path, method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=abc" }, body: "--xyz\r\nbroken" }),
+      nothingChanged,
+    );
+    await probe(`${route.name} malformed JSON`, route, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"0":' }), nothingChanged);
+  }
+  expect(problems.splice(0)).toEqual([]);
+});
+
+test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bodies to every route handler and webhook: no 5xx, nothing written", async () => {
+  test.setTimeout(120_000);
+  const treasurer = holderOf(world.people, "club", "dues:collect");
+  const kilimaniToken = await mpesaCallbackToken(db, "kilimani");
+  const hostileJson =
+    '{"email":"a\\u0000b","password":"\\ud800","next":"\\u0000","Body":{"stkCallback":{"MerchantRequestID":"\\u0000","CheckoutRequestID":"ws_CO_\\u0000",' +
+    '"ResultCode":0,"ResultDesc":"\\ud800","CallbackMetadata":{"Item":[{"Name":"Amount","Value":1e309},{"Name":"MpesaReceiptNumber","Value":"AB\\u0000CDEFGHI"}]}}}}';
+  const bodies: [string, string | undefined, string | Buffer][] = [
+    ["no content type, empty", undefined, ""],
+    ["text/plain", "text/plain", "hello"],
+    ["malformed JSON", "application/json", '{"Body":'],
+    ["hostile JSON", "application/json", hostileJson],
+    ["JSON array", "application/json", "[1e309, null]"],
+    ["hostile form", "application/x-www-form-urlencoded", "email=a%00b&password=%ED%A0%80&next=%00"],
+    ["broken multipart", "multipart/form-data; boundary=abc", "--xyz\r\nbroken"],
+    ["2 MB form", "application/x-www-form-urlencoded", `email=${"a".repeat(2_000_000)}`],
+  ];
+  for (const route of ROUTES.filter((r) => r.kind === "handler")) {
+    const webhook = route.file.startsWith("app/api/webhooks/");
+    // Webhooks are posted where their senders post them: the demo club that has the provider's account.
+    const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(webhook ? "kilimani" : world.club.slug);
+    const path = route.file.includes("webhooks/mpesa")
+      ? `/api/webhooks/mpesa/${kilimaniToken}`
+      : route.kind === "handler" && route.sample
+        ? route.sample
+        : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));
+    for (const [label, type, body] of bodies) {
+      const headers: Record<string, string> = { origin: `http://${host}`, "sec-fetch-site": "same-origin", cookie: treasurer.cookie, ...(type ? { "content-type": type } : {}) };
+      await probe(`POST ${path} ${label}`, route, () => send({ host, path, method: "POST", headers, body }), nothingChanged);
+    }
+  }
+  expect(problems.splice(0)).toEqual([]);
+});
+
+test("fuzz summary: every route of the manifest was fuzzed; the count of routes and requests", () => {
+  const summary = `fuzz: ${tally.routes.size} of ${ROUTES.length} routes in the manifest, ${tally.requests} requests, 0 answers ≥ 500, 0 partial writes`;
+  console.log(summary);
+  test.info().annotations.push({ type: "fuzz", description: summary });
+  expect(tally.routes.size).toBe(ROUTES.length);
+});
