@@ -73,12 +73,18 @@ test.afterAll(async () => {
   await releaseServerDatabase();
 });
 
-/** Sends one request and records what was wrong with it: a 5xx, or a change it may not make. */
-async function probe(label: string, route: Route, request: () => Promise<RawResponse>, allowed: (response: RawResponse, changed: Record<string, number>) => string | null) {
+/** Sends `requests` requests (one, or a batch of reads) and records what was wrong with it: a 5xx, or a change it may not make. */
+async function probe(
+  label: string,
+  route: Route,
+  requests: number,
+  request: () => Promise<RawResponse>,
+  allowed: (response: RawResponse, changed: Record<string, number>) => string | null,
+) {
   const before = await rowCounts(db, orgIds());
   const response = await request();
   const changed = changes(before, await rowCounts(db, orgIds()));
-  tally.requests += 1;
+  tally.requests += requests;
   tally.routes.add(routeLabel(route));
   if (response.status >= 500) problems.push(`${label}: ${response.status} ${response.body.slice(0, 200)}`);
   else {
@@ -105,34 +111,34 @@ function objectId(resource: ObjectResource | undefined, person: FuzzPerson | nul
   return resource && person ? ids[resource] : "not-an-id";
 }
 
+/** The fault-injection routes fail on purpose (e2e/errors.spec.ts proves their 500 shows nothing); every other route is fuzzed. */
+const fuzzed = ROUTES.filter((r) => r.kind === "action" || r.answers !== 500);
 const readable = (route: Route) => route.kind === "page" || (route.kind === "handler" && route.methods.includes("GET"));
 
 test("[M6.7] hostile query values to every page and GET handler, as every role: no 5xx, nothing written", async () => {
-  test.setTimeout(240_000);
-  const firstOfOrg = new Set([world.people.find((p) => p.org === "club")!, world.people.find((p) => p.org === "ngo")!]);
-  for (const route of ROUTES.filter(readable)) {
+  test.setTimeout(180_000);
+  for (const route of fuzzed.filter(readable)) {
+    // An audit export is itself audited (one entry each time it is served); every other read writes nothing.
     const audited = route.kind === "handler" && route.file.includes("/audit/export/");
-    // An audit export is itself audited (one entry) when it is allowed; every other read writes nothing.
-    const allowed = (response: RawResponse, changed: Record<string, number>) =>
-      audited && response.status === 200 && JSON.stringify(changed) === JSON.stringify({ audit_entry: 1 }) ? null : nothingChanged(response, changed);
     const visitors: (FuzzPerson | null)[] = route.access === "public" || route.host === "apex" ? [null] : world.people;
-    for (const person of visitors) {
+    for (const [index, person] of visitors.entries()) {
       const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(person ? slugOf(person) : world.club.slug);
       const base = route.kind === "handler" && route.sample ? route.sample : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, person));
-      const headers: Record<string, string> = person ? { cookie: person.cookie } : {};
-      const get = (path: string) => () => send({ host, path, headers });
       const who = person ? `${person.org} ${person.role}` : "anonymous";
-      for (const value of QUERY_VALUES) {
-        const query = QUERY_NAMES.map((name) => `${name}=${value}`).join("&");
-        await probe(`${who} GET ${base}?…=${value}`, route, get(`${base}?${query}`), allowed);
-      }
-      if (route.object) await probe(`${who} GET ${routePath(route.file)} with a NUL id`, route, get(routePath(route.file).replace(/\[\w+\]/g, "a%00b")), allowed);
-      if (person === null || firstOfOrg.has(person)) {
-        for (let i = 0; i < QUERY_NAMES.length; i += 2) {
-          const query = QUERY_NAMES.slice(i, i + 2).map((name) => `${name}=${LONG_QUERY_VALUE}`).join("&");
-          await probe(`${who} GET ${base}?${QUERY_NAMES[i]}=<5,000 chars>`, route, get(`${base}?${query}`), allowed);
+      // NUL for everyone; the other values shared out between the roles (each still meets every value), the long one for the first.
+      const queries = QUERY_VALUES.filter((_v, i) => i === 0 || visitors.length === 1 || i % 3 === index % 3).map((value) => [value, QUERY_NAMES.map((name) => `${name}=${value}`).join("&")]);
+      if (index === 0) for (let i = 0; i < QUERY_NAMES.length; i += 2) queries.push([`<5,000 chars> in ${QUERY_NAMES[i]}`, QUERY_NAMES.slice(i, i + 2).map((name) => `${name}=${LONG_QUERY_VALUE}`).join("&")]);
+      const paths = queries.map(([value, query]) => [`${who} GET ${base}?…=${value}`, `${base}?${query}`]);
+      if (route.object) paths.push([`${who} GET ${routePath(route.file)} with a NUL id`, routePath(route.file).replace(/\[\w+\]/g, "a%00b")]);
+      let served = 0;
+      await probe(`${who} GET ${base} (${paths.length} queries)`, route, paths.length, async () => {
+        for (const [label, path] of paths) {
+          const response = await send({ host, path, headers: person ? { cookie: person.cookie } : {} });
+          if (response.status >= 500) problems.push(`${label}: ${response.status} ${response.body.slice(0, 200)}`);
+          if (response.status === 200) served += 1;
         }
-      }
+        return { status: 200, headers: {}, body: "" };
+      }, (_r, changed) => (audited && JSON.stringify(changed) === JSON.stringify(served ? { audit_entry: served } : {}) ? null : nothingChanged(_r, changed)));
     }
   }
   expect(problems.splice(0)).toEqual([]);
@@ -179,11 +185,13 @@ test("[M6.7] hostile values in every field of every server action, as every role
       const values = names.length <= 3 ? FORM_VALUES : [FORM_VALUES[0], FORM_VALUES[1 + ((i * 2) % 7)], FORM_VALUES[1 + ((i * 2 + 1) % 7)]];
       for (const hostile of values) {
         const label = `${primary.org} ${primary.role} ${route.name} ${name}=<${hostile.label}>`;
-        const { response } = await probe(label, route, post(primary, { ...form, [name]: hostile.value }), (response, changed) => {
+        const { response } = await probe(label, route, 1, post(primary, { ...form, [name]: hostile.value }), (response, changed) => {
           if (accepted(response)) {
             if (hostile.refusedByRule) return `accepted a value the text rule refuses`;
+            // On the spec's organisations' chains: one entry; an apex action's are on the platform chain.
+            const expected = apex ? 0 : Math.min(route.audits, 1);
             const audits = changed.audit_entry ?? 0;
-            return audits === Math.min(route.audits, 1) ? null : `accepted with ${audits} audit entries (expected ${Math.min(route.audits, 1)})`;
+            return audits === expected ? null : `accepted with ${audits} audit entries (expected ${expected})`;
           }
           if (AUDITED_REFUSALS.has(route.name) && !hostile.refusedByRule && JSON.stringify(changed) === JSON.stringify({ audit_entry: 1 })) return null;
           return nothingChanged(response, changed);
@@ -199,7 +207,7 @@ test("[M6.7] hostile values in every field of every server action, as every role
     // Every other role: every field NUL at once, refused before any service runs.
     for (const person of world.people.filter((p) => p !== primary)) {
       const fields = Object.fromEntries(names.map((name) => [name, "a\u0000b"]));
-      await probe(`${person.org} ${person.role} ${route.name} all fields NUL`, route, post(person, fields), (response, changed) =>
+      await probe(`${person.org} ${person.role} ${route.name} all fields NUL`, route, 1, post(person, fields), (response, changed) =>
         accepted(response) ? "accepted a NUL form" : nothingChanged(response, changed),
       );
     }
@@ -207,13 +215,13 @@ test("[M6.7] hostile values in every field of every server action, as every role
     const host = apex ? `localhost:${PORT}` : hostOf(slugOf(primary));
     const headers = { "next-action": id, accept: "text/x-component", origin: `http://${host}`, "sec-fetch-site": "same-origin", ...(apex ? {} : { cookie: primary.cookie }) };
     const path = route.postTo.replace(/\[\w+\]/g, objectId(route.object?.resource, primary));
-    await probe(`${route.name} 1.5 MB field`, route, post(primary, { ...form, note: "x".repeat(1_500_000) }), nothingChanged);
-    await probe(`${route.name} text/plain body`, route, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hello" }), nothingChanged);
-    await probe(`${route.name} broken multipart`, route, () =>
+    await probe(`${route.name} 1.5 MB field`, route, 1, post(primary, { ...form, note: "x".repeat(1_500_000) }), nothingChanged);
+    await probe(`${route.name} text/plain body`, route, 1, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hello" }), nothingChanged);
+    await probe(`${route.name} broken multipart`, route, 1, () =>
       send({ host, path, method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=abc" }, body: "--xyz\r\nbroken" }),
       nothingChanged,
     );
-    await probe(`${route.name} malformed JSON`, route, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"0":' }), nothingChanged);
+    await probe(`${route.name} malformed JSON`, route, 1, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"0":' }), nothingChanged);
   }
   expect(problems.splice(0)).toEqual([]);
 });
@@ -235,7 +243,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
     ["broken multipart", "multipart/form-data; boundary=abc", "--xyz\r\nbroken"],
     ["2 MB form", "application/x-www-form-urlencoded", `email=${"a".repeat(2_000_000)}`],
   ];
-  for (const route of ROUTES.filter((r) => r.kind === "handler")) {
+  for (const route of fuzzed.filter((r) => r.kind === "handler")) {
     const webhook = route.file.startsWith("app/api/webhooks/");
     // Webhooks are posted where their senders post them: the demo club that has the provider's account.
     const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(webhook ? "kilimani" : world.club.slug);
@@ -246,15 +254,15 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
         : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));
     for (const [label, type, body] of bodies) {
       const headers: Record<string, string> = { origin: `http://${host}`, "sec-fetch-site": "same-origin", cookie: treasurer.cookie, ...(type ? { "content-type": type } : {}) };
-      await probe(`POST ${path} ${label}`, route, () => send({ host, path, method: "POST", headers, body }), nothingChanged);
+      await probe(`POST ${path} ${label}`, route, 1, () => send({ host, path, method: "POST", headers, body }), nothingChanged);
     }
   }
   expect(problems.splice(0)).toEqual([]);
 });
 
 test("fuzz summary: every route of the manifest was fuzzed; the count of routes and requests", () => {
-  const summary = `fuzz: ${tally.routes.size} of ${ROUTES.length} routes in the manifest, ${tally.requests} requests, 0 answers ≥ 500, 0 partial writes`;
+  const summary = `fuzz: ${tally.routes.size} routes (the manifest's ${ROUTES.length} but its ${ROUTES.length - fuzzed.length} fault-injection routes), ${tally.requests} requests, 0 answers ≥ 500, 0 partial writes`;
   console.log(summary);
   test.info().annotations.push({ type: "fuzz", description: summary });
-  expect(tally.routes.size).toBe(ROUTES.length);
+  expect(tally.routes.size).toBe(fuzzed.length);
 });

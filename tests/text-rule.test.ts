@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { ACTION_BODY_LIMIT, actionBodyRefusal, isActionPost } from "@/lib/http/action-body";
 import { formBody } from "@/lib/http/form-body";
 import { routeHandler } from "@/lib/http/route-handler";
 import { readQuery } from "@/lib/schemas/query";
@@ -115,5 +116,30 @@ describe("route handler bodies (lib/http/form-body.ts)", () => {
 
   test("a well-formed form comes back normalised, the first of a repeated name", async () => {
     expect(await formBody(post("email=Ame%CC%81lie%40x.test&email=other", "application/x-www-form-urlencoded"))).toEqual({ email: "Amélie@x.test" });
+  });
+});
+
+describe("server-action bodies Next could not decode (lib/http/action-body.ts)", () => {
+  const action = (body: BodyInit, type: string) =>
+    new Request("https://kilimani.harambee.africa/members/new", { method: "POST", body, headers: { "next-action": "abc", "content-type": type } });
+
+  test("[M6.7] past the limit: 413; multipart cut short or arguments that are not JSON: 400; a well-formed body passes, and stays readable", async () => {
+    expect((await actionBodyRefusal(action("x".repeat(ACTION_BODY_LIMIT + 1), "text/plain")))?.status).toBe(413);
+    expect((await actionBodyRefusal(action("--xyz\r\nbroken", "multipart/form-data; boundary=abc")))?.status).toBe(400);
+    expect((await actionBodyRefusal(action('{"0":', "application/json")))?.status).toBe(400);
+    expect((await actionBodyRefusal(action("hello", "text/plain")))?.status).toBe(400);
+    const form = new FormData();
+    form.set("0", '[null,"$K1"]');
+    const fine = new Request("https://kilimani.harambee.africa/members/new", { method: "POST", body: form, headers: { "next-action": "abc" } });
+    expect(await actionBodyRefusal(fine)).toBeNull();
+    expect((await fine.formData()).get("0")).toBe('[null,"$K1"]');
+    expect(await actionBodyRefusal(action('[null,"$K1"]', "text/plain"))).toBeNull();
+  });
+
+  test("only posts to pages are checked: a GET, a route handler under /api, or a plain form post to a handler are not", () => {
+    expect(isActionPost(action("x", "text/plain"), "/members/new")).toBe(true);
+    expect(isActionPost(new Request("https://x/members", { method: "GET" }), "/members")).toBe(false);
+    expect(isActionPost(new Request("https://x/api/webhooks/stripe", { method: "POST", headers: { "next-action": "a" } }), "/api/webhooks/stripe")).toBe(false);
+    expect(isActionPost(new Request("https://x/login/submit", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" } }), "/login/submit")).toBe(false);
   });
 });

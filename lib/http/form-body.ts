@@ -1,5 +1,6 @@
 import { invalidError } from "../errors";
 import { checkText } from "../schemas/text";
+import { cappedBody } from "./capped-body";
 
 /** A sign-in or reset form is a few hundred bytes; anything this large is not one. */
 const MAX_FORM_BYTES = 64 * 1024;
@@ -15,7 +16,7 @@ const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data
 export async function formBody(request: Request): Promise<Record<string, string>> {
   const type = request.headers.get("content-type") ?? "";
   if (!FORM_TYPES.test(type)) throw invalidError("Send the form as a form.");
-  const bytes = await cappedBody(request);
+  const bytes = await cappedBody(request, MAX_FORM_BYTES);
   if (!bytes) throw invalidError("This form is too large.");
   let form: FormData;
   try {
@@ -33,20 +34,3 @@ export async function formBody(request: Request): Promise<Record<string, string>
   return fields;
 }
 
-/** The body, read no further than the cap (a declared length may be absent or lie); null past it. */
-async function cappedBody(request: Request): Promise<Uint8Array<ArrayBuffer> | null> {
-  const reader = request.body?.getReader();
-  if (!reader) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-}
