@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { expect, test } from "@playwright/test";
-import { ROUTES, routeLabel, routePath, type ActionRoute, type ObjectResource, type Route } from "../tests/support/route-manifest";
+import { ROUTES, routePath, type ActionRoute, type ObjectResource, type Route } from "../tests/support/route-manifest";
 import { PORT, type RawResponse } from "./support/app";
 import { connectOwner } from "./support/database";
 import { releaseServerDatabase } from "./support/dues";
@@ -38,7 +38,7 @@ test.describe.configure({ mode: "serial" });
 
 let world: FuzzWorld;
 let db: pg.Client;
-const tally = { requests: 0, routes: new Set<string>() };
+const tally = { requests: 0, routes: new Set<string>(), accepted: 0, refused: 0 };
 /** What the running test found wrong; each test ends by expecting none. */
 const problems: string[] = [];
 
@@ -85,7 +85,7 @@ async function probe(
   const response = await request();
   const changed = changes(before, await rowCounts(db, orgIds()));
   tally.requests += requests;
-  tally.routes.add(routeLabel(route));
+  tally.routes.add(`${route.file}#${route.kind === "action" ? route.name : ""}`);
   if (response.status >= 500) problems.push(`${label}: ${response.status} ${response.body.slice(0, 200)}`);
   else {
     const problem = allowed(response, changed);
@@ -196,6 +196,7 @@ test("[M6.7] hostile values in every field of every server action, as every role
           if (AUDITED_REFUSALS.has(route.name) && !hostile.refusedByRule && JSON.stringify(changed) === JSON.stringify({ audit_entry: 1 })) return null;
           return nothingChanged(response, changed);
         });
+        tally[accepted(response) ? "accepted" : "refused"] += 1;
         const readback = READBACK[`${route.name}.${name}`];
         if (readback && accepted(response) && typeof hostile.value === "string") {
           const stored = hostile.value.normalize("NFC").trim();
@@ -261,7 +262,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
 });
 
 test("fuzz summary: every route of the manifest was fuzzed; the count of routes and requests", () => {
-  const summary = `fuzz: ${tally.routes.size} routes (the manifest's ${ROUTES.length} but its ${ROUTES.length - fuzzed.length} fault-injection routes), ${tally.requests} requests, 0 answers ≥ 500, 0 partial writes`;
+  const summary = `fuzz: ${tally.routes.size} routes (the manifest's ${ROUTES.length} but its ${ROUTES.length - fuzzed.length} fault-injection routes), ${tally.requests} requests (field-by-field action posts: ${tally.accepted} accepted and read back, ${tally.refused} refused), 0 answers ≥ 500, 0 partial writes`;
   console.log(summary);
   test.info().annotations.push({ type: "fuzz", description: summary });
   expect(tally.routes.size).toBe(fuzzed.length);
