@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { expect, test } from "@playwright/test";
 import { ROUTES, routePath, type ActionRoute, type ObjectResource, type Route } from "../tests/support/route-manifest";
-import { PORT, type RawResponse } from "./support/app";
+import { PORT, rawRequest, type RawResponse } from "./support/app";
 import { connectOwner } from "./support/database";
 import { releaseServerDatabase } from "./support/dues";
 import {
@@ -11,17 +11,15 @@ import {
   FORM_VALUES,
   holderOf,
   LONG_QUERY_VALUE,
-  postActionBytes,
   primaryPerson,
   QUERY_NAMES,
   QUERY_VALUES,
   rowCounts,
-  send,
   type FuzzPerson,
   type FuzzWorld,
 } from "./support/fuzz";
 import { mpesaCallbackToken } from "./support/mpesa";
-import { actionId } from "./support/server-actions";
+import { actionId, postAction } from "./support/server-actions";
 
 /**
  * Hostile input against every route of the route manifest (so a new route is
@@ -133,7 +131,7 @@ test("[M6.7] hostile query values to every page and GET handler, as every role: 
       let served = 0;
       await probe(`${who} GET ${base} (${paths.length} queries)`, route, paths.length, async () => {
         for (const [label, path] of paths) {
-          const response = await send({ host, path, headers: person ? { cookie: person.cookie } : {} });
+          const response = await rawRequest({ host, path, headers: person ? { cookie: person.cookie } : {} });
           if (response.status >= 500) problems.push(`${label}: ${response.status} ${response.body.slice(0, 200)}`);
           if (response.status === 200) served += 1;
         }
@@ -153,7 +151,7 @@ test("[M6.7] the searches that answered 500 now answer 200 with no results", asy
     [club, "/audit?actor=a%00b&action=member.", "No entries match."],
     [club, "/audit?target=%ED%A0%80", "No entries match."],
   ] as const) {
-    const response = await send({ host: hostOf(slugOf(person)), path, headers: { cookie: person.cookie } });
+    const response = await rawRequest({ host: hostOf(slugOf(person)), path, headers: { cookie: person.cookie } });
     expect(response.status, path).toBe(200);
     expect(response.body, path).toContain(empty);
   }
@@ -177,7 +175,7 @@ test("[M6.7] hostile values in every field of every server action, as every role
     const post = (person: FuzzPerson | null, fields: Record<string, string | Buffer>) => () => {
       const host = apex ? `localhost:${PORT}` : hostOf(person ? slugOf(person) : world.club.slug);
       const path = route.postTo.replace(/\[(\w+)\]/g, (_m, param: string) => (param === "token" ? "not-a-token" : objectId(route.object?.resource, person ?? primary)));
-      return postActionBytes({ host, path, cookie: apex ? undefined : person?.cookie, id, fields });
+      return postAction({ host, path, cookie: apex ? undefined : person?.cookie, id, call: { fields } });
     };
     // Field by field as the person it is meant for: NUL always, and two other values in turn (all of them for a short form).
     const names = [...Object.keys(form), "note"];
@@ -217,12 +215,12 @@ test("[M6.7] hostile values in every field of every server action, as every role
     const headers = { "next-action": id, accept: "text/x-component", origin: `http://${host}`, "sec-fetch-site": "same-origin", ...(apex ? {} : { cookie: primary.cookie }) };
     const path = route.postTo.replace(/\[\w+\]/g, objectId(route.object?.resource, primary));
     await probe(`${route.name} 1.5 MB field`, route, 1, post(primary, { ...form, note: "x".repeat(1_500_000) }), nothingChanged);
-    await probe(`${route.name} text/plain body`, route, 1, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hello" }), nothingChanged);
+    await probe(`${route.name} text/plain body`, route, 1, () => rawRequest({ host, path, method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hello" }), nothingChanged);
     await probe(`${route.name} broken multipart`, route, 1, () =>
-      send({ host, path, method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=abc" }, body: "--xyz\r\nbroken" }),
+      rawRequest({ host, path, method: "POST", headers: { ...headers, "content-type": "multipart/form-data; boundary=abc" }, body: "--xyz\r\nbroken" }),
       nothingChanged,
     );
-    await probe(`${route.name} malformed JSON`, route, 1, () => send({ host, path, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"0":' }), nothingChanged);
+    await probe(`${route.name} malformed JSON`, route, 1, () => rawRequest({ host, path, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: '{"0":' }), nothingChanged);
   }
   expect(problems.splice(0)).toEqual([]);
 });
@@ -255,7 +253,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
         : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));
     for (const [label, type, body] of bodies) {
       const headers: Record<string, string> = { origin: `http://${host}`, "sec-fetch-site": "same-origin", cookie: treasurer.cookie, ...(type ? { "content-type": type } : {}) };
-      await probe(`POST ${path} ${label}`, route, 1, () => send({ host, path, method: "POST", headers, body }), nothingChanged);
+      await probe(`POST ${path} ${label}`, route, 1, () => rawRequest({ host, path, method: "POST", headers, body }), nothingChanged);
     }
   }
   expect(problems.splice(0)).toEqual([]);

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import type pg from "pg";
 import { capabilitiesOf, can, type Capability, type RoleName } from "../../lib/authz/capabilities";
 import type { ActionRoute } from "../../tests/support/route-manifest";
-import { DEMO_PASSWORD, PORT, type RawResponse } from "./app";
+import { DEMO_PASSWORD, PORT, rawRequest } from "./app";
 import { serverDatabase } from "./dues";
 
 /**
@@ -51,54 +50,10 @@ export const FORM_VALUES: { label: string; value: string | Buffer; refusedByRule
 /** The names every page and handler reads from its query string, and a few it does not. */
 export const QUERY_NAMES = ["q", "archived", "actor", "action", "target", "from", "to", "before", "after", "state", "planId", "period", "verify", "card", "payment", "next", "error", "token", "sent", "organization", "id", "page"];
 
-/** Plain HTTP with a string or byte body (node's resolver does not know *.localhost). */
-export function send(options: { host: string; path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port: PORT, path: options.path, method: options.method ?? "GET", headers: { host: options.host, ...options.headers } },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on("error", reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
-}
-
-/** A server action posted as React posts it (e2e/support/server-actions.ts), with byte-exact field values. */
-export function postActionBytes(options: { host: string; path: string; cookie?: string; id: string; fields: Record<string, string | Buffer> }): Promise<RawResponse> {
-  const boundary = `----harambee${randomBytes(8).toString("hex")}`;
-  const part = (name: string, value: string | Buffer) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from("\r\n")]);
-  const body = Buffer.concat([
-    ...Object.entries(options.fields).map(([name, value]) => part(`_1_${name}`, value)),
-    part("0", '[null,"$K1"]'),
-    Buffer.from(`--${boundary}--\r\n`),
-  ]);
-  return send({
-    host: options.host,
-    path: options.path,
-    method: "POST",
-    headers: {
-      "next-action": options.id,
-      accept: "text/x-component",
-      "content-type": `multipart/form-data; boundary=${boundary}`,
-      origin: `http://${options.host}`,
-      "sec-fetch-site": "same-origin",
-      ...(options.cookie ? { cookie: options.cookie } : {}),
-    },
-    body,
-  });
-}
-
 /** Signs in over HTTP as the form does; the session cookie. */
 export async function sessionCookie(slug: string, email: string): Promise<string> {
   const host = `${slug}.localhost:${PORT}`;
-  const answer = await send({
+  const answer = await rawRequest({
     host,
     path: "/login/submit",
     method: "POST",
