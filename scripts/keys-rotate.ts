@@ -2,9 +2,6 @@
  * `npm run keys:rotate -- --new-key <id>` prints a fresh key entry for
  * FIELD_ENCRYPTION_KEYS ("<id>:<32 random bytes, base64>") and touches nothing.
  *
- * `npm run keys:rotate -- --reindex` recomputes every blind index under
- * BLIND_INDEX_KEY, after that key has changed (docs/KEYS.md: with the app stopped).
- *
  * `npm run keys:rotate [-- --batch-size 500] [-- --adopt-plaintext]` —
  * re-encrypts every stored value that is not under the current key (the first
  * entry of FIELD_ENCRYPTION_KEYS), with the app's own environment
@@ -28,7 +25,6 @@ async function main(): Promise<number> {
       "batch-size": { type: "string", default: "500" },
       "adopt-plaintext": { type: "boolean", default: false },
       "new-key": { type: "string" },
-      reindex: { type: "boolean", default: false },
     },
   });
   const newKeyId = values["new-key"];
@@ -45,20 +41,18 @@ async function main(): Promise<number> {
     keyring,
     batchSize,
     adoptPlaintext: values["adopt-plaintext"],
-    reindex: values.reindex,
     onProgress: ({ model, done, total }) => console.log(`keys:rotate: ${model} ${done}/${total} rows`),
   });
-  const did = values.reindex ? "blind index(es) recomputed" : "value(s) re-encrypted";
-  for (const [field, n] of Object.entries(report.rotated)) console.log(`keys:rotate: ${field}: ${n} ${did}`);
+  for (const [field, n] of Object.entries(report.rotated)) console.log(`keys:rotate: ${field}: ${n} value(s) re-encrypted`);
   if (report.skipped > 0) console.log(`keys:rotate: ${report.skipped} row(s) changed during the run and were left to the edit`);
   for (const f of report.failures) {
     console.error(`keys:rotate: cannot read ${f.model}.${f.field} of row ${f.rowId}: ${f.reason}${f.keyId ? ` (key "${f.keyId}")` : ""}`);
   }
   if (report.remaining > 0) {
-    console.error(`keys:rotate: ${report.remaining} value(s) are still not ${values.reindex ? "indexed under BLIND_INDEX_KEY" : `under key "${keyring.currentKeyId}"`}`);
+    console.error(`keys:rotate: ${report.remaining} value(s) are still not under key "${keyring.currentKeyId}"`);
     return 1;
   }
-  console.log(`keys:rotate: done; ${values.reindex ? "every blind index is under BLIND_INDEX_KEY" : `every stored value is under key "${keyring.currentKeyId}"`}`);
+  console.log(`keys:rotate: done; every stored value is under key "${keyring.currentKeyId}"`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { rememberedPostgresPort } from "./lib/ports";
 import { localSecrets } from "./secrets";
 
 /**
@@ -14,10 +15,11 @@ const { values } = parseArgs({ options: { to: { type: "string" }, limit: { type:
 
 async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) {
-    const dataDir = path.resolve(process.env.HARAMBEE_DATA_DIR ?? ".data");
+    const dataDir = path.resolve(process.env.HARAMBEE_DATA_DIR || ".data");
     if (!existsSync(path.join(dataDir, "secrets.json"))) throw new Error(`no demo data in ${dataDir}: set DATABASE_URL, or run this beside \`npm start\``);
     const secrets = localSecrets(dataDir);
-    const port = process.env.EMBEDDED_PG_PORT ?? "54329";
+    const port = process.env.EMBEDDED_PG_PORT || rememberedPostgresPort(dataDir);
+    if (!port) throw new Error(`no PostgreSQL port remembered in ${dataDir}: start the demo with \`npm start\` first, or set EMBEDDED_PG_PORT`);
     process.env.DATABASE_URL = `postgres://postgres:${encodeURIComponent(secrets.ownerPassword)}@127.0.0.1:${port}/harambee`;
     process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
     process.env.PLATFORM_DB_PASSWORD ??= secrets.platformDbPassword;

@@ -63,7 +63,13 @@ export async function serve(options: { port: number; hostname: string; dir: stri
     }
     void handle(req, res, parse(req.url ?? "/", true));
   });
-  await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   return server;
 }
 

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { checkDatabase } from "./lib/database-check";
 import { startLocalDaraja } from "./lib/local-daraja";
+import { embeddedPostgresPort, ensureWebPortFree, portSetting, rememberPostgresPort, webPortBusy } from "./lib/ports";
+import { StartFailure, startFailureLine } from "./lib/start-failure";
 import { spawnWorker, type WorkerProcess } from "./lib/worker-process";
 import { localSecrets } from "./secrets";
 
@@ -13,12 +16,12 @@ import { localSecrets } from "./secrets";
  * `.data/` (kept between runs), migrates, seeds the demo on first run, starts
  * the background-job worker (a child process), builds if needed and serves on
  * PORT (default 3000). With DATABASE_URL it uses that database and seeds only
- * when SEED_DEMO=1.
+ * when SEED_DEMO=1. Any fault at start ends with one line, the cause and its
+ * fix (scripts/lib/start-failure.ts), and exit code 1.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR ?? ".data");
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
+const dataDir = path.resolve(root, process.env.HARAMBEE_DATA_DIR || ".data");
+const hostname = process.env.HOSTNAME_BIND || "127.0.0.1";
 const rootDomain = process.env.APP_ROOT_DOMAIN ?? "localhost";
 const startedAt = Date.now();
 
@@ -26,19 +29,33 @@ function step(message: string) {
   console.log(`[start] ${message}`);
 }
 
+let postgres: RunningPostgres | undefined;
+
+function fail(error: unknown): Promise<never> {
+  console.error(`[start] failed: ${startFailureLine(error)}`);
+  return postgres ? postgres.stop().catch(() => undefined).then(() => process.exit(1)) : process.exit(1);
+}
+
 async function main() {
-  let postgres: RunningPostgres | undefined;
+  const port = portSetting("PORT", process.env.PORT || "3000");
+  // Before anything starts: a busy web port would otherwise surface only after migrating and seeding.
+  await ensureWebPortFree(port, hostname);
   const embedded = !process.env.DATABASE_URL;
   if (embedded) {
     mkdirSync(dataDir, { recursive: true });
     const secrets = localSecrets(dataDir);
-    step(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir) || dataDir})`);
+    const pgPort = await embeddedPostgresPort(dataDir, process.env.EMBEDDED_PG_PORT);
+    step(`starting embedded PostgreSQL on 127.0.0.1:${pgPort.port} (data in ${path.relative(root, dataDir) || dataDir})`);
     postgres = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, "postgres"),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+      port: pgPort.port,
+      portSetting: pgPort.setting,
       password: secrets.ownerPassword,
       database: "harambee",
     });
+    if (pgPort.note) step(pgPort.note);
+    // Whichever port it runs on, so `npm run outbox` finds it; EMBEDDED_PG_PORT still wins next time.
+    rememberPostgresPort(dataDir, pgPort.port);
     process.env.DATABASE_URL = postgres.ownerUrl;
     process.env.AUTH_SECRET ??= secrets.authSecret;
     process.env.APP_DB_PASSWORD ??= secrets.appDbPassword;
@@ -60,14 +77,15 @@ async function main() {
 
   // The server always runs in production mode: refuse its missing or default
   // secrets (promise M2.5) before touching the database.
+  const { parseEnv } = await import("../lib/env");
   try {
-    const { parseEnv } = await import("../lib/env");
     parseEnv({ ...process.env, NODE_ENV: "production" });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    await postgres?.stop().catch(() => undefined);
-    process.exit(1);
+    // Its message names the variable and what is wrong with it.
+    throw new StartFailure(error instanceof Error ? error.message : String(error));
   }
+  // A wrong DATABASE_URL is named here, before the migration's driver meets it.
+  await checkDatabase(process.env.DATABASE_URL!);
 
   let worker: WorkerProcess | undefined;
   const shutdown = async (code: number) => {
@@ -114,7 +132,9 @@ async function main() {
 
     (process.env as Record<string, string>).NODE_ENV = "production";
     const { serve } = await import("./serve");
-    await serve({ port, hostname, dir: root });
+    await serve({ port, hostname, dir: root }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "EADDRINUSE" ? webPortBusy(port) : error;
+    });
     const { DEMO_ORGANIZATIONS, DEMO_PASSWORD } = await import("../prisma/seed");
     const origin = (sub?: string) => `http://${sub ? `${sub}.` : ""}${rootDomain}:${port}`;
     console.log(`\nHarambee is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
@@ -127,9 +147,9 @@ async function main() {
     }
     console.log(`\n  Ctrl-C stops the server${postgres ? ", the worker and PostgreSQL" : " and the worker"}.\n`);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(`[start] failed: ${startFailureLine(error)}`);
     await shutdown(1);
   }
 }
 
-void main();
+main().catch(fail);

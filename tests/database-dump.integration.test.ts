@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { POST as mpesaCallback } from "@/app/api/webhooks/mpesa/[token]/route";
+import { legacyBlindIndex } from "@/lib/crypto/blind-index";
 import { disconnectAll } from "@/lib/db/clients";
+import { env } from "@/lib/env";
 import { getMember, listMembers } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
@@ -9,8 +11,10 @@ import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { stkCallbackBody } from "@/lib/schemas/mpesa-callbacks";
 import { startMpesaPayment } from "@/lib/services/mpesa-payments";
 import { stripeCredential } from "@/lib/payments/credentials";
+import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { createDonor } from "@/lib/services/donors";
 import { createMember } from "@/lib/services/members";
+import { createLocation, createProgram } from "@/lib/services/programs";
 import { recordPayment } from "@/lib/services/payments";
 import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
@@ -59,6 +63,22 @@ const RECEIPT = { receiptNumber: "SKL7QX2M9P", phone: "+254711222333" };
 const STRIPE = { secretKey: "sk_test_harambeeDumpFixtureNotAKey", webhookSecret: "whsec_harambeeDumpFixture" };
 const STK_PHONE = "+254712349876";
 const DARAJA = { shortcode: "174379", passkey: "dump-fixture-passkey", consumerKey: "dump-fixture-key", consumerSecret: "dump-fixture-secret" };
+
+/** Every blind-index value in a pg_dump (each `*_index` column of every COPY block), with where it sits. */
+function dumpedIndexes(dump: string) {
+  return [...dump.matchAll(/^COPY public\.(\w+) \(([^)]*)\) FROM stdin;\n([\s\S]*?)^\\\.$/gm)].flatMap(([, table, header, body]) => {
+    const columns = header!.split(", ").map((c) => c.replaceAll('"', ""));
+    return body!
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => Object.fromEntries(line.split("\t").map((v, i) => [columns[i]!, v === "\\N" ? null : v])))
+      .flatMap((row) =>
+        Object.entries(row)
+          .filter(([column, value]) => column.endsWith("_index") && value !== null)
+          .map(([column, value]) => ({ organizationId: row.organization_id, at: `${table}.${column}`, value: value! })),
+      );
+  });
+}
 
 describe("a dump of the whole database", () => {
   test("[M2.4] [B2.1] pg_dump holds none of the seeded NIN, BVN, phone, email, address, welfare note, donor, receipt (manual or from a real STK callback), payer phone or credential; the app still shows them", async () => {
@@ -120,5 +140,48 @@ describe("a dump of the whole database", () => {
     expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(NOTE);
     expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ payerPhone: RECEIPT.phone });
     expect(await stripeCredential(club.id)).toEqual(STRIPE);
+  });
+  test("[M2.4] [M4.2] the same phone, NIN, BVN and email in a club and in an NGO share no blind-index value anywhere in the dump; each still finds its own person, and the payment's phone its member", async () => {
+    const person = { firstName: "Adaeze", lastName: "Nwosu", nin: "71234509876", bvn: "22476813590", phone: "+2348035550147", email: "adaeze.nwosu@example.ng" };
+    const club = await createTestOrganization("dump-club");
+    const ngo = await createTestOrganization("dump-ngo", "NGO");
+    // In the club a member who pays dues by M-Pesa from her phone; in the NGO the same woman enrolled by a field team.
+    const member = await createMember(club.actors.ADMIN, person);
+    const { invoice } = await createTestInvoice(club);
+    await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "TQB44LM0ZX", phone: person.phone, amount: "100", paidOn: "2026-11-21" });
+    const enrolled = await createMember(ngo.actors.ADMIN, { ...person, phone: "+234 803 555 0147", nin: "712-3450-9876" });
+    const program = await createProgram(ngo.actors.OWNER, { name: "Cash transfers" });
+    const location = await createLocation(ngo.actors.OWNER, { programId: program.id, name: "Ikeja" });
+    await createBeneficiary(ngo.actors.OWNER, { locationId: location.id, firstName: person.firstName, lastName: person.lastName, householdSize: 4 });
+
+    const dump = execFileSync(server.pgDump, ["--dbname", server.ownerUrl, "--no-owner"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const indexes = dumpedIndexes(dump);
+    const of = (organizationId: string) => indexes.filter((i) => i.organizationId === organizationId);
+    const inClub = of(club.id);
+    const inNgo = of(ngo.id);
+    // Both organisations hold the person's four identifiers as indexes, and the club the payment's receipt and phone too.
+    expect(new Set(inClub.map((i) => i.at))).toEqual(new Set(["member.email_index", "member.phone_index", "member.nin_index", "member.bvn_index", "payment.mpesa_receipt_index", "payment.payer_phone_index"]));
+    expect(new Set(inNgo.map((i) => i.at))).toEqual(new Set(["member.email_index", "member.phone_index", "member.nin_index", "member.bvn_index"]));
+
+    // Not one value in common between the two organisations, whatever column it sits in.
+    const ngoValues = new Set(inNgo.map((i) => i.value));
+    expect(inClub.filter((i) => ngoValues.has(i.value))).toEqual([]);
+    // Nor anywhere else in the dump: each value occurs exactly where its own organisation's rows hold it.
+    for (const { value } of [...inClub, ...inNgo]) expect(dump.split(value).length - 1, value).toBe(indexes.filter((i) => i.value === value).length);
+    // And the old global index of these values, the same in every organisation, is nowhere.
+    const { keyring } = env();
+    const legacy = (["nin", "bvn", "phone", "email"] as const).map((kind) => legacyBlindIndex(keyring, kind, person[kind])!);
+    expect(legacy.filter((value) => dump.includes(value))).toEqual([]);
+
+    // Within the club the payment's phone index is its member's: that match still works.
+    const clubPhone = (at: string) => inClub.find((i) => i.at === at)!.value;
+    expect(clubPhone("payment.payer_phone_index")).toBe(clubPhone("member.phone_index"));
+    const paid = await findPaymentByMpesaReceipt(club.actors.TREASURER, "tqb44lm0zx");
+    expect((await listMembers(club.actors.TREASURER, { search: paid!.payerPhone! })).map((m) => m.id)).toEqual([member.id]);
+    // Search and the one-per-NIN rule work inside each organisation, however the value is typed.
+    expect((await listMembers(club.actors.VIEWER, { search: "712 3450 9876" })).map((m) => m.id)).toEqual([member.id]);
+    expect((await listMembers(ngo.actors.VIEWER, { search: person.nin })).map((m) => m.id)).toEqual([enrolled.id]);
+    expect((await listMembers(ngo.actors.VIEWER, { search: person.phone })).map((m) => m.id)).toEqual([enrolled.id]);
+    await expect(createMember(ngo.actors.ADMIN, { firstName: "Someone", lastName: "Else", nin: person.nin })).rejects.toMatchObject({ code: "CONFLICT", fieldErrors: { nin: [expect.any(String)] } });
   });
 });

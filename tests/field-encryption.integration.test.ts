@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { computeBlindIndex } from "@/lib/crypto/blind-index";
 import { ENCRYPTED_FIELDS, indexFieldName } from "@/lib/crypto/fields";
 import { FieldDecryptionError } from "@/lib/crypto/cipher";
 import { disconnectAll } from "@/lib/db/clients";
 import { FieldEncryptionUsageError } from "@/lib/db/field-encryption";
 import { withCiphertext } from "@/lib/db/platform";
 import { withTenant } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
 import { getMember } from "@/lib/queries/members";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import { findDonorsByEmail } from "@/lib/queries/donors";
@@ -25,7 +27,7 @@ let club: TestOrganization;
 let owner: pg.Client;
 
 const CIPHERTEXT = /^v1\.[A-Za-z0-9-]+\.[A-Za-z0-9_-]{38,}$/;
-const HMAC = /^[A-Za-z0-9_-]{43}$/;
+const HMAC = /^v2\.[A-Za-z0-9_-]{43}$/;
 const digits = () => String(Math.floor(1e10 + Math.random() * 9e10));
 
 const person = () => ({
@@ -166,6 +168,15 @@ describe("the extension refuses what cannot work on ciphertext", () => {
     await expect(
       withTenant(club.id, (tx) => tx.organization.update({ where: { id: club.id }, data: { members: { create: { firstName: "Nested", lastName: "Write", nin: "12345678901" } } } })),
     ).rejects.toBeInstanceOf(FieldEncryptionUsageError);
+  });
+
+  test("[M4.2] a blind-indexed field is written only with its organisation named, so its index is under that organisation's key; naming another organisation updates nothing", async () => {
+    const { id } = await createMember(club.actors.ADMIN, person());
+    const other = await createTestOrganization("crypto-other");
+    await expect(withTenant(club.id, (tx) => tx.member.update({ where: { id }, data: { phone: "+254700000001" } }))).rejects.toThrow(/needs organizationId/);
+    await expect(withTenant(club.id, (tx) => tx.member.update({ where: { id, organizationId: other.id }, data: { phone: "+254700000001" } }))).rejects.toMatchObject({ code: "P2025" });
+    await withTenant(club.id, (tx) => tx.member.update({ where: { id, organizationId: club.id }, data: { phone: "+254700000001" } }));
+    expect((await row("member", id)).phone_index).toBe(computeBlindIndex(env().keyring, club.id, "phone", "+254700000001"));
   });
 
   test("[M2.4] the database itself refuses plaintext in every declared encrypted column and blind index", async () => {

@@ -187,7 +187,7 @@ const SAMPLES: Record<string, Sample> = {
     return [TEST_ACTOR, { email: `da-${randomBytes(4).toString("hex")}@harambee.test`, name: "DA", password: TEST_PASSWORD, districtCode: "D-AUDIT" }];
   },
   "keys.rotate": async () => [platformSystemActor("keys:rotate", ["platform:keys"]), { keyId: "dev", rotated: { "Member.email": 1 }, remaining: 0 }],
-  "keys.reindex": async () => [platformSystemActor("keys:rotate", ["platform:keys"]), { rotated: { "Member.email": 1 }, remaining: 0 }],
+  "keys.reindex": async () => [platformSystemActor("keys:reindex", ["platform:keys"]), { rotated: { "Member.email": 1 }, remaining: 0, legacy: 0 }],
 
   "auth.login": async (o) => [await samplePerson(o), { userAgent: "vitest" }],
   "auth.login_failed": async (o) => [{ organizationId: o.id, userId: null, label: "unknown account", ip: "198.51.100.31" }, {}],

@@ -4,7 +4,7 @@ import { disconnectAll } from "@/lib/db/clients";
 import { calendarDateOf } from "@/lib/dues/calendar-date";
 import { INVOICE_STATES, invoiceState } from "@/lib/dues/invoice-state";
 import { issueDuesInvoices } from "@/lib/jobs/dues-invoices";
-import { seedDemo } from "@/prisma/seed";
+import { DEMO_ORGANIZATIONS, seedDemo } from "@/prisma/seed";
 import { DEMO_DUES } from "@/prisma/seed-dues";
 import { connectAs } from "./support/database";
 
@@ -102,5 +102,24 @@ describe("[P3] the demo seed shows money in both clubs", () => {
     const before = await count();
     await issueDuesInvoices();
     expect(await count()).toBe(before);
+  });
+
+  test("[M2.4] every blind index the demo seed writes is in the per-organisation form: a fresh database needs no keys:reindex", async () => {
+    const slugs = DEMO_ORGANIZATIONS.map((o) => o.slug);
+    const columns = { member: ["nin_index", "bvn_index", "phone_index", "email_index"], donor: ["email_index"], payment: ["mpesa_receipt_index", "payer_phone_index"] };
+    const forms = { legacy: 0, v2: 0 };
+    for (const [table, names] of Object.entries(columns)) {
+      for (const column of names) {
+        const { rows } = await owner.query<{ legacy: number; v2: number }>(
+          `SELECT count(*) FILTER (WHERE t.${column} NOT LIKE 'v2.%')::int AS legacy, count(*) FILTER (WHERE t.${column} LIKE 'v2.%')::int AS v2
+             FROM ${table} t JOIN organization o ON o.id = t.organization_id WHERE o.slug = ANY($1)`,
+          [slugs],
+        );
+        forms.legacy += rows[0]!.legacy;
+        forms.v2 += rows[0]!.v2;
+      }
+    }
+    expect(forms.legacy).toBe(0);
+    expect(forms.v2).toBeGreaterThan(100);
   });
 });

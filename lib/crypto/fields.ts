@@ -15,6 +15,9 @@ export type EncryptedField = { readonly index?: IndexKind };
  *   CHECK ("totp_secret" ~ '^v1\.[A-Za-z0-9-]{1,32}\.[A-Za-z0-9_-]{38,}$')
  * (tests/field-encryption.integration.test.ts proves every declared column has one).
  * The model needs a string `id` primary key: it is part of the associated data.
+ * An indexed field's model needs `organizationId` too: its index is keyed per
+ * organisation (lib/crypto/blind-index.ts), and its column a CHECK
+ * `'^v2\.[A-Za-z0-9_-]{43}$'` (a new column holds no index of the older, global form).
  */
 export const ENCRYPTED_FIELDS = {
   Member: {

@@ -22,7 +22,18 @@ function plainValue(model: string, field: string, value: unknown): string | null
   throw new FieldEncryptionUsageError(`${model}.${field} is encrypted: write a string or null`);
 }
 
-function sealRow(keyring: Keyring, model: string, fields: Fields, data: Row, rowId: string): Row {
+/**
+ * The organisation whose index key a row's blind indexes use: `organizationId`
+ * in the data of a create, in the `where` of an update. An update naming the
+ * wrong organisation matches no row, so the id cannot index a row under
+ * another organisation's key.
+ */
+function indexScopeOf(model: string, source: unknown): string {
+  if (isObject(source) && typeof source.organizationId === "string") return source.organizationId;
+  throw new FieldEncryptionUsageError(`${model}: writing a blind-indexed field needs organizationId (in \`data\` to create, in \`where\` to update)`);
+}
+
+function sealRow(keyring: Keyring, model: string, fields: Fields, data: Row, rowId: string, scopeSource: unknown): Row {
   const sealed: Row = { ...data };
   for (const [field, spec] of Object.entries(fields)) {
     if (spec.index && indexFieldName(field) in data) {
@@ -31,7 +42,7 @@ function sealRow(keyring: Keyring, model: string, fields: Fields, data: Row, row
     if (data[field] === undefined) continue;
     const value = plainValue(model, field, data[field]);
     sealed[field] = value === null ? null : encryptField(keyring, value, { model, field, rowId });
-    if (spec.index) sealed[indexFieldName(field)] = value === null ? null : computeBlindIndex(keyring, spec.index, value);
+    if (spec.index) sealed[indexFieldName(field)] = value === null ? null : computeBlindIndex(keyring, indexScopeOf(model, scopeSource), spec.index, value);
   }
   return sealed;
 }
@@ -43,7 +54,7 @@ function sealCreate(keyring: Keyring, model: string, fields: Fields, data: Row):
   if (!touches(fields, data)) return data;
   // The row id is part of the associated data, so it is fixed before encrypting.
   const id = typeof data.id === "string" ? data.id : randomUUID();
-  return sealRow(keyring, model, fields, { ...data, id }, id);
+  return sealRow(keyring, model, fields, { ...data, id }, id, data);
 }
 
 function rowIdOf(model: string, where: unknown): string {
@@ -95,12 +106,12 @@ export function sealWriteArgs(keyring: Keyring, schema: SchemaMap, model: string
       return { ...args, data: (Array.isArray(args.data) ? args.data : [args.data]).map((row: Row) => sealCreate(keyring, model, fields, row)) };
     case "update":
       if (!touches(fields, args.data)) return args;
-      return { ...args, data: sealRow(keyring, model, fields, args.data as Row, rowIdOf(model, args.where)) };
+      return { ...args, data: sealRow(keyring, model, fields, args.data as Row, rowIdOf(model, args.where), args.where) };
     case "upsert":
       return {
         ...args,
         create: sealCreate(keyring, model, fields, args.create as Row),
-        update: touches(fields, args.update) ? sealRow(keyring, model, fields, args.update as Row, rowIdOf(model, args.where)) : args.update,
+        update: touches(fields, args.update) ? sealRow(keyring, model, fields, args.update as Row, rowIdOf(model, args.where), args.where) : args.update,
       };
     case "updateMany":
     case "updateManyAndReturn":

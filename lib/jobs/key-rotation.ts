@@ -1,4 +1,4 @@
-import { computeBlindIndex } from "../crypto/blind-index";
+import { computeBlindIndex, INDEX_VERSION_PREFIX } from "../crypto/blind-index";
 import { ciphertextKeyId, ciphertextPrefix, decryptField, encryptField, FieldDecryptionError } from "../crypto/cipher";
 import { ENCRYPTED_FIELDS, indexFieldName, type EncryptedField } from "../crypto/fields";
 import type { Keyring } from "../crypto/keyring";
@@ -25,9 +25,12 @@ import { recordKeyRotation, recordReindex } from "../services/keys";
  * A row edited in between matches nothing and is left alone: the edit wins,
  * and if it was written under an old key the next pass takes it.
  *
- * With `reindex` the same machinery recomputes the blind indexes instead,
- * under the keyring's BLIND_INDEX_KEY (after that key has changed): every row
- * with an indexed value is read, and the ones whose index differs rewritten.
+ * With `reindex` the same machinery recomputes the blind indexes instead
+ * (`npm run keys:reindex`), each under its row's organisation's index key:
+ * "legacy" takes the rows still holding an index in the global pre-v2 form
+ * (pending exactly while one is left, so resumable like rotation), "all"
+ * reads every row with an indexed value and rewrites the indexes that differ
+ * (after BLIND_INDEX_KEY has changed, when no stored value tells).
  */
 type Row = Record<string, string | Date | null>;
 type Delegate = {
@@ -45,13 +48,15 @@ const MODELS = Object.entries(ENCRYPTED_FIELDS) as [string, Record<string, Encry
  */
 const PRE_ENCRYPTION = new Set(["Member.email", "Member.phone"]);
 
+const hasField = (model: string, field: string) =>
+  runtimeDataModelOf(ciphertextDbClient()).models[model]?.fields.some((f) => f.name === field) ?? false;
+
 /**
  * Prisma bumps `updatedAt` on every update; rotation is not an edit, so it
  * writes the old value back, and only if it still holds: an edit of any other
  * column in between also makes the swap miss.
  */
-const hasUpdatedAt = (model: string) =>
-  runtimeDataModelOf(ciphertextDbClient()).models[model]?.fields.some((f) => f.name === "updatedAt") ?? false;
+const hasUpdatedAt = (model: string) => hasField(model, "updatedAt");
 
 function delegate(tx: PlatformTx, model: string): Delegate {
   return (tx as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
@@ -62,11 +67,16 @@ const notUnder = (field: string, prefix: string) => ({ AND: [{ [field]: { starts
 
 const pendingWhere = (fields: string[], keyring: Keyring) => ({ OR: fields.map((f) => notUnder(f, ciphertextPrefix(keyring.currentKeyId))) });
 
+/** Rows with any of `fields` indexed in the legacy (global, unprefixed) form. */
+const legacyIndexWhere = (fields: string[]) => ({ OR: fields.map((f) => notUnder(indexFieldName(f), INDEX_VERSION_PREFIX)) });
+
 export type RotationFailure = { model: string; field: string; rowId: string; reason: string; keyId: string | null };
 
 export type RotationReport = {
   /** values re-encrypted by "Model.field" (with `reindex`: indexes rewritten, by "Model.fieldIndex") */
   rotated: Record<string, number>;
+  /** with `reindex`: indexes still in the legacy global form when the run ended */
+  legacy: number;
   /** rows skipped because they changed between read and write (a concurrent edit won) */
   skipped: number;
   /** values that could not be read: unknown key, tampered, or plaintext without --adopt-plaintext */
@@ -80,8 +90,8 @@ export type RotationOptions = {
   batchSize?: number;
   /** encrypt plaintext left in the PRE_ENCRYPTION columns instead of reporting it */
   adoptPlaintext?: boolean;
-  /** recompute blind indexes under the keyring's blind-index key; ciphertext is left as it is */
-  reindex?: boolean;
+  /** recompute blind indexes (of rows with a legacy index, or of all rows); ciphertext is left as it is */
+  reindex?: "legacy" | "all";
   onProgress?: (progress: { model: string; done: number; total: number }) => void;
 };
 
@@ -93,8 +103,14 @@ function rowOutcome(model: string, row: Row, data: Row, expected: Row, rotated: 
   return { data, expected, rotated };
 }
 
+/** The organisation whose index key the row's blind indexes use (every indexed model has one). */
+function rowScope(model: string, row: Row): string {
+  if (typeof row.organizationId !== "string") throw new Error(`keys: ${model} row ${String(row.id)} has no organizationId to index under`);
+  return row.organizationId;
+}
+
 /** The blind indexes of one row that differ from what the keyring computes (for `reindex`). */
-function reindexRow(keyring: Keyring, model: string, row: Row, failures: RotationFailure[]): RowOutcome {
+export function reindexRow(keyring: Keyring, model: string, row: Row, failures: RotationFailure[]): RowOutcome {
   const data: Row = {};
   const expected: Row = {};
   const rotated: string[] = [];
@@ -103,7 +119,7 @@ function reindexRow(keyring: Keyring, model: string, row: Row, failures: Rotatio
     if (typeof stored !== "string") continue;
     let index: string | null;
     try {
-      index = computeBlindIndex(keyring, spec.index!, decryptField(keyring, stored, { model, field, rowId: String(row.id) }));
+      index = computeBlindIndex(keyring, rowScope(model, row), spec.index!, decryptField(keyring, stored, { model, field, rowId: String(row.id) }));
     } catch (error) {
       if (!(error instanceof FieldDecryptionError)) throw error;
       failures.push({ model, field, rowId: String(row.id), reason: error.reason, keyId: error.keyId });
@@ -136,7 +152,7 @@ export function reencryptRow(keyring: Keyring, model: string, row: Row, options:
     let plaintext: string;
     if (keyId === null && options.adoptPlaintext && PRE_ENCRYPTION.has(`${model}.${field}`)) {
       plaintext = stored;
-      if (spec.index) data[indexFieldName(field)] = computeBlindIndex(keyring, spec.index, stored);
+      if (spec.index) data[indexFieldName(field)] = computeBlindIndex(keyring, rowScope(model, row), spec.index, stored);
     } else {
       try {
         plaintext = decryptField(keyring, stored, context);
@@ -177,13 +193,32 @@ export async function pendingCounts(keyring: Keyring): Promise<Record<string, nu
   return valueCounts((field) => notUnder(field, ciphertextPrefix(keyring.currentKeyId)));
 }
 
+/** Blind indexes still in the legacy global form, by "Model.fieldIndex" (every organisation). */
+async function legacyIndexCounts(): Promise<Record<string, number>> {
+  return withCiphertext(async (tx) => {
+    const counts: Record<string, number> = {};
+    for (const [model] of MODELS) {
+      for (const field of Object.keys(indexedFields(model))) {
+        counts[`${model}.${indexFieldName(field)}`] = await delegate(tx, model).count({ where: notUnder(indexFieldName(field), INDEX_VERSION_PREFIX) });
+      }
+    }
+    return counts;
+  });
+}
+
 async function rotateModel(model: string, options: RotationOptions, report: RotationReport): Promise<void> {
   const { keyring, batchSize = 500 } = options;
   const fields = Object.keys(options.reindex ? indexedFields(model) : ENCRYPTED_FIELDS[model as keyof typeof ENCRYPTED_FIELDS]);
   if (fields.length === 0) return;
-  // Reindexing reads every row with an indexed value: whether its index is current takes the HMAC to tell.
-  const where = options.reindex ? { OR: fields.map((f) => ({ [f]: { startsWith: "" } })) } : pendingWhere(fields, keyring);
-  const read = [...fields, ...(options.reindex ? fields.map(indexFieldName) : []), ...(hasUpdatedAt(model) ? ["updatedAt"] : [])];
+  // Reindexing "all" reads every row with an indexed value: whether its index is current takes the HMAC to tell.
+  const where =
+    options.reindex === "all" ? { OR: fields.map((f) => ({ [f]: { startsWith: "" } })) } : options.reindex === "legacy" ? legacyIndexWhere(fields) : pendingWhere(fields, keyring);
+  const read = [
+    ...fields,
+    ...(options.reindex ? fields.map(indexFieldName) : []),
+    ...(hasField(model, "organizationId") ? ["organizationId"] : []),
+    ...(hasUpdatedAt(model) ? ["updatedAt"] : []),
+  ];
   const select = Object.fromEntries(["id", ...read].map((f) => [f, true]));
   const total = await withCiphertext((tx) => delegate(tx, model).count({ where }));
   if (total === 0) return;
@@ -222,20 +257,21 @@ async function rotateModel(model: string, options: RotationOptions, report: Rota
  * hold the run forever; it is reported as remaining).
  */
 export async function rotateKeys(options: RotationOptions): Promise<RotationReport> {
-  const report: RotationReport = { rotated: {}, skipped: 0, failures: [], remaining: 0 };
+  const report: RotationReport = { rotated: {}, skipped: 0, failures: [], remaining: 0, legacy: 0 };
   for (let pass = 0; pass < 3; pass++) {
     const skippedBefore = report.skipped;
     report.failures = [];
     for (const [model] of MODELS) await rotateModel(model, options, report);
     if (report.skipped === skippedBefore) break;
   }
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
   // A reindexed value that could not be read keeps its stale index; counting them needs no second scan.
-  report.remaining = options.reindex ? report.failures.length : Object.values(await pendingCounts(options.keyring)).reduce((a, b) => a + b, 0);
-  const total = Object.values(report.rotated).reduce((a, b) => a + b, 0);
-  if (total > 0) {
-    const operator = platformSystemActor("keys:rotate", ["platform:keys"]);
+  report.remaining = options.reindex ? report.failures.length : sum(await pendingCounts(options.keyring));
+  if (options.reindex) report.legacy = sum(await legacyIndexCounts());
+  if (sum(report.rotated) > 0) {
+    const operator = platformSystemActor(options.reindex ? "keys:reindex" : "keys:rotate", ["platform:keys"]);
     const done = { rotated: report.rotated, remaining: report.remaining };
-    await (options.reindex ? recordReindex(operator, done) : recordKeyRotation(operator, { ...done, keyId: options.keyring.currentKeyId }));
+    await (options.reindex ? recordReindex(operator, { ...done, legacy: report.legacy }) : recordKeyRotation(operator, { ...done, keyId: options.keyring.currentKeyId }));
   }
   return report;
 }

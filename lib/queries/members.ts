@@ -2,7 +2,7 @@ import { z } from "zod";
 import { can } from "../authz/capabilities";
 import { scope } from "../authz/scope";
 import type { Actor } from "../authz/actor";
-import { searchIndex } from "../db/search-index";
+import { indexMatch } from "../db/search-index";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 
@@ -16,12 +16,12 @@ const detailFields = { ...listFields, nin: true, bvn: true, dateOfBirth: true, a
  * their blind indexes, since the values are encrypted — an exact email, phone
  * (with country code), NIN or BVN however it is spaced or dashed.
  */
-function searchConditions(search: string) {
+function searchConditions(organizationId: string, search: string) {
   const identifier = /^[\d\s()+.-]+$/.test(search);
-  const email = search.includes("@") ? searchIndex("email", search) : null;
-  const phone = identifier ? searchIndex("phone", search) : null;
-  const nin = identifier ? searchIndex("nin", search) : null;
-  const bvn = identifier ? searchIndex("bvn", search) : null;
+  const email = search.includes("@") ? indexMatch(organizationId, "email", search) : null;
+  const phone = identifier ? indexMatch(organizationId, "phone", search) : null;
+  const nin = identifier ? indexMatch(organizationId, "nin", search) : null;
+  const bvn = identifier ? indexMatch(organizationId, "bvn", search) : null;
   return [
     { firstName: { contains: search, mode: "insensitive" as const } },
     { lastName: { contains: search, mode: "insensitive" as const } },
@@ -45,7 +45,7 @@ export async function listMembers(
       where: {
         ...where,
         ...(options.includeArchived ? {} : { status: "ACTIVE" }),
-        ...(search === null ? { id: { in: [] } } : search ? { OR: searchConditions(search) } : {}),
+        ...(search === null ? { id: { in: [] } } : search ? { OR: searchConditions(actor.organizationId, search) } : {}),
       },
       orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
       take: PAGE_SIZE,

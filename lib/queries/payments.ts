@@ -1,13 +1,13 @@
 import { can } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
-import { searchIndex } from "../db/search-index";
+import { indexMatch } from "../db/search-index";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
 
 /** The payment with this M-Pesa receipt number, found through the blind index (the value is encrypted); null when none. */
 export async function findPaymentByMpesaReceipt(actor: Actor, receiptNumber: string) {
   if (!can(actor, "dues:read")) throw notFoundError();
-  const mpesaReceiptIndex = searchIndex("mpesa-receipt", receiptNumber);
+  const mpesaReceiptIndex = indexMatch(actor.organizationId, "mpesa-receipt", receiptNumber);
   if (!mpesaReceiptIndex) return null;
   return withTenant(actor.organizationId, (tx) =>
     tx.payment.findFirst({

@@ -1,6 +1,6 @@
 import { auditDiff } from "../audit/redact";
 import { scope } from "../authz/scope";
-import { searchIndex } from "../db/search-index";
+import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, notFoundError } from "../errors";
 import { archiveMemberInput, createMemberInput, linkMemberLoginInput, updateMemberInput, type MemberFields } from "../schemas/members";
@@ -26,15 +26,16 @@ const DUPLICATE = {
 
 /**
  * One member per NIN (and per BVN) in an organisation, found through the blind
- * index; the unique index (organization_id, nin_index) settles races. Other
- * organisations are invisible here (RLS), so the same NIN is allowed there.
+ * index (either form, while `keys:reindex` has not run); the unique index
+ * (organization_id, nin_index) settles races. Other organisations are
+ * invisible here (RLS), so the same NIN is allowed there.
  */
-async function assertIdentifiersFree(tx: TenantTx, input: Pick<MemberFields, "nin" | "bvn">, exceptId?: string) {
+async function assertIdentifiersFree(tx: TenantTx, organizationId: string, input: Pick<MemberFields, "nin" | "bvn">, exceptId?: string) {
   const other = exceptId ? { NOT: { id: exceptId } } : {};
   for (const field of ["nin", "bvn"] as const) {
     const value = input[field];
-    if (!value) continue;
-    const index = searchIndex(field, value);
+    const index = value ? indexMatch(organizationId, field, value) : null;
+    if (!index) continue;
     const where = field === "nin" ? { ninIndex: index, ...other } : { bvnIndex: index, ...other };
     if (await tx.member.findFirst({ where, select: { id: true } })) throw conflictError(DUPLICATE[field], { [field]: [DUPLICATE[field]] });
   }
@@ -47,7 +48,7 @@ export const createMember = defineMutation({
   capability: "members:write",
   input: createMemberInput,
   run: async (tx, input, actor) => {
-    await assertIdentifiersFree(tx, input);
+    await assertIdentifiersFree(tx, actor.organizationId, input);
     const member = await tx.member
       .create({
         data: { ...input, organizationId: actor.organizationId, createdById: actor.userId },
@@ -70,8 +71,8 @@ export const updateMember = defineMutation({
     // A foreign id reads as missing: the scope names the tenant, and RLS hides other tenants' rows.
     const before = await tx.member.findFirst({ where: { id, ...scope(actor, "member") }, select: editable });
     if (!before) throw notFoundError();
-    await assertIdentifiersFree(tx, changes, id);
-    const after = await tx.member.update({ where: { id }, data: changes, select: editable }).catch(duplicateIdentifier);
+    await assertIdentifiersFree(tx, actor.organizationId, changes, id);
+    const after = await tx.member.update({ where: { id, organizationId: actor.organizationId }, data: changes, select: editable }).catch(duplicateIdentifier);
     return {
       result: { id, ...after },
       audit: { summary: "Member details edited", targetType: "Member", targetId: id, ...auditDiff("Member", before, after) },

@@ -126,7 +126,7 @@ async function settlePending(tx: TenantTx, organizationId: string, checkoutReque
   const { status, paidAt, ...fields } = settlement;
   const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status, paidAt } });
   if (count === 0) throw conflictError(ALREADY_SETTLED);
-  await tx.payment.update({ where: { id: payment.id }, data: fields, select: { id: true } }).catch(onUniqueViolation({ mpesa_receipt_index: ["receiptNumber", RECEIPT_TAKEN] }));
+  await tx.payment.update({ where: { id: payment.id, organizationId }, data: fields, select: { id: true } }).catch(onUniqueViolation({ mpesa_receipt_index: ["receiptNumber", RECEIPT_TAKEN] }));
   const paidAfter = paidBefore + (status === "SUCCEEDED" ? payment.amountMinor : 0);
   const unset = { status: "PENDING", mpesaReceipt: null, rawPayload: null, failureReason: null, paidAt: null };
   const diff = auditDiff("Payment", unset, { ...unset, ...settlement });

@@ -1,6 +1,6 @@
 import { auditDiff } from "../audit/redact";
 import { normalizePhone } from "../crypto/normalize";
-import { searchIndex } from "../db/search-index";
+import { indexMatch } from "../db/search-index";
 import { parseMoney } from "../dues/money";
 import { conflictError, invalidError, notFoundError } from "../errors";
 import { recordPaymentInput } from "../schemas/dues";
@@ -33,7 +33,8 @@ export const recordPayment = defineMutation({
     const phone = input.phone ? normalizePhone(input.phone) : null;
     if (input.phone && !phone) throw invalidError("Please correct the highlighted fields.", { phone: ["Enter the phone number with its country code"] });
     const mpesa = input.method === "MPESA";
-    if (mpesa && (await tx.payment.findFirst({ where: { organizationId, mpesaReceiptIndex: searchIndex("mpesa-receipt", input.reference) }, select: { id: true } }))) {
+    const receiptIndex = mpesa ? indexMatch(organizationId, "mpesa-receipt", input.reference) : null;
+    if (receiptIndex && (await tx.payment.findFirst({ where: { organizationId, mpesaReceiptIndex: receiptIndex }, select: { id: true } }))) {
       throw conflictError(DUPLICATE_RECEIPT, { reference: [DUPLICATE_RECEIPT] });
     }
     const payment = await tx.payment
