@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { actionBodyRefusal, isActionPost } from "./lib/http/action-body";
 import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from "./lib/security/headers";
 import { crossSiteRefusal } from "./lib/security/origin";
 import { parseHost } from "./lib/tenancy/host";
@@ -10,7 +11,8 @@ import { parseHost } from "./lib/tenancy/host";
  * anything looks it up (promise M6.8). Pages, actions and handlers authorize
  * again; this only routes.
  *
- * On the way it refuses cross-site state-changing requests (M6.3) and puts
+ * On the way it refuses cross-site state-changing requests (M6.3) and
+ * server-action bodies Next could not decode (lib/http/action-body.ts), and puts
  * the security headers on every response, with a fresh CSP nonce that Next
  * reads from the request's policy and stamps on its own scripts (M6.4).
  */
@@ -39,14 +41,21 @@ function route(request: NextRequest, forwarded: { request: { headers: Headers } 
   return NextResponse.rewrite(url, forwarded);
 }
 
-export function middleware(request: NextRequest): Response {
+/** Every request but an action post: routed and stamped at once, without waiting on anything. */
+export function routeRequest(request: NextRequest, refusal?: Response | null): Response {
   const csp = contentSecurityPolicy(createNonce(), production);
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
-  const response = route(request, { request: { headers } });
+  const response = refusal ?? route(request, { request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   for (const [name, value] of staticSecurityHeaders(production)) response.headers.set(name, value);
   return response;
+}
+
+export function middleware(request: NextRequest): Response | Promise<Response> {
+  // An action's body is read only once it is known to come from our own pages (M6.3).
+  if (!isActionPost(request, request.nextUrl.pathname) || crossSiteRefusal(request)) return routeRequest(request);
+  return actionBodyRefusal(request).then((refusal) => routeRequest(request, refusal));
 }
 
 export const config = {

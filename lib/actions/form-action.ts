@@ -1,16 +1,19 @@
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { notFound, redirect } from "next/navigation";
 import type { Actor, PlatformActor } from "../authz/actor";
 import { currentMember } from "../context/request";
 import { currentPlatformAdmin } from "../context/platform";
-import { AppError } from "../errors";
+import { AppError, invalidError } from "../errors";
 import { logError } from "../log";
+import { formFields } from "../schemas/text";
 import type { FormAction, FormState } from "./form-state";
 
 /**
  * The one shape of a server action: resolve who acts (signed out → sign-in),
- * hand the form's fields to one service, then revalidate, redirect or
- * answer. Errors the user caused come back as a message and field messages
+ * pass every field through the text rule (lib/schemas/text.ts: normalised,
+ * or refused beside the field before any service runs), hand the fields to
+ * one service, then revalidate, redirect or answer. Errors the user caused come back as a message and field messages
  * and change nothing; not-found becomes the 404 page (missing, foreign and
  * forbidden look the same, M4.4); anything else is ours, logged under a
  * reference and shown without internals (M6.7).
@@ -46,6 +49,13 @@ export function formInput(form: FormData): FormInput {
   return input;
 }
 
+/** The fields after the text rule; a refused one is the form's error, beside that field. */
+function normalizedFields(input: FormInput): FormInput {
+  const checked = formFields.safeParse(input);
+  if (checked.success) return checked.data;
+  throw invalidError("Please correct the highlighted fields.", z.flattenError(checked.error).fieldErrors as Record<string, string[]>);
+}
+
 function typedBack(input: FormInput): Record<string, string> {
   return Object.fromEntries(Object.entries(input).filter((e): e is [string, string] => typeof e[1] === "string" && !SECRET_FIELD.test(e[0])));
 }
@@ -72,7 +82,7 @@ export function formAction<S, R, D = undefined>(
     const input = formInput(form);
     let result: R;
     try {
-      result = await service(who, input);
+      result = await service(who, normalizedFields(input));
     } catch (error) {
       return refusal<D>(error, input);
     }

@@ -8,7 +8,7 @@ import { chainOf, latestCheckpoint, type Checkpoint } from "../audit/checkpoints
 import { verifyChain, type ChainVerdict } from "../audit/verify";
 import { env } from "../env";
 import { objectStore } from "../storage";
-import type { AuditFilter } from "../schemas/audit";
+import { filterMatchesNothing, type AuditFilter } from "../schemas/audit";
 
 const PAGE_SIZE = 50;
 const EXPORT_BATCH = 1_000;
@@ -47,6 +47,7 @@ const isUuid = (value: string) => z.uuid().safeParse(value).success;
 function whereOf(filter: AuditFilter) {
   const { actor, action, target, from, to } = filter;
   const day = 86_400_000;
+  if (filterMatchesNothing(filter)) return { id: { in: [] } };
   return {
     ...(actor ? { OR: [{ actorLabel: { contains: actor, mode: "insensitive" as const } }, ...(isUuid(actor) ? [{ actorId: actor }] : [])] } : {}),
     ...(action ? { action: { startsWith: action } } : {}),
