@@ -108,7 +108,7 @@ describe("deploy.sh", () => {
     try {
       const envFile = path.join(dir, "env");
       writeFileSync(envFile, "APP_ROOT_DOMAIN=harambee.test\nTLS_CERT=/nonexistent/cert.pem\nTLS_KEY=/nonexistent/key.pem\nDATABASE_URL=postgres://127.0.0.1:1/none\nSTORAGE_DIR=/tmp/elsewhere\n");
-      const run = spawnSync(deployScript, [], { encoding: "utf8", env: { PATH: process.env.PATH, HARAMBEE_ENV_FILE: envFile } as NodeJS.ProcessEnv });
+      const run = spawnSync(deployScript, [], { encoding: "utf8", env: { PATH: process.env.PATH, NODE_ENV: "production", HARAMBEE_ENV_FILE: envFile } });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain("set STORAGE_DIR=/var/lib/harambee/storage");
       expect(run.stdout).not.toContain("== npm ci");
