@@ -2,7 +2,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { notFound, redirect } from "next/navigation";
 import type { Actor, PlatformActor } from "../authz/actor";
-import { currentMember } from "../context/request";
+import { currentMember, thisRequestId } from "../context/request";
+import { withRequestId } from "../context/request-id";
 import { currentPlatformAdmin } from "../context/platform";
 import { AppError, invalidError } from "../errors";
 import { logError } from "../log";
@@ -16,7 +17,8 @@ import type { FormAction, FormState } from "./form-state";
  * one service, then revalidate, redirect or answer. Errors the user caused come back as a message and field messages
  * and change nothing; not-found becomes the 404 page (missing, foreign and
  * forbidden look the same, M4.4); anything else is ours, logged under a
- * reference and shown without internals (M6.7).
+ * reference and shown without internals (M6.7). It runs under the request's
+ * id, so every line it logs carries it.
  *
  *   export const createMemberAction = memberAction(createMember, { revalidate: "/members", redirectTo: (m) => `/members/${m.id}` });
  */
@@ -77,20 +79,27 @@ export function formAction<S, R, D = undefined>(
   service: (subject: S, input: FormInput) => Promise<R>,
   options: ActionOptions<R, D> = {},
 ): FormAction<D> {
-  return async (_previous, form) => {
-    const who = await subject();
-    const input = formInput(form);
-    let result: R;
-    try {
-      result = await service(who, normalizedFields(input));
-    } catch (error) {
-      return refusal<D>(error, input);
-    }
-    if (options.revalidate) revalidatePath(resolve(options.revalidate, result, input));
-    await options.after?.(result);
-    if (options.redirectTo) redirect(resolve(options.redirectTo, result, input));
-    return { ok: true, message: options.success && resolve(options.success, result, input), data: options.data?.(result) };
-  };
+  return async (_previous, form) => withRequestId(await thisRequestId(), () => act(subject, service, options, form));
+}
+
+async function act<S, R, D>(
+  subject: () => Promise<S>,
+  service: (subject: S, input: FormInput) => Promise<R>,
+  options: ActionOptions<R, D>,
+  form: FormData,
+): Promise<FormState<D>> {
+  const who = await subject();
+  const input = formInput(form);
+  let result: R;
+  try {
+    result = await service(who, normalizedFields(input));
+  } catch (error) {
+    return refusal<D>(error, input);
+  }
+  if (options.revalidate) revalidatePath(resolve(options.revalidate, result, input));
+  await options.after?.(result);
+  if (options.redirectTo) redirect(resolve(options.redirectTo, result, input));
+  return { ok: true, message: options.success && resolve(options.success, result, input), data: options.data?.(result) };
 }
 
 /** An action of a signed-in member of the organisation on its host, past two-factor. */

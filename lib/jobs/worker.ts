@@ -1,12 +1,14 @@
 import type PgBoss from "pg-boss";
 import { logError, logEvent } from "../log";
-import { startQueue, stopQueue } from "./queue";
+import { withRequestId } from "../context/request-id";
+import { JOB_REQUEST_ID, startQueue, stopQueue } from "./queue";
 import type { JobDefinition } from "./registry";
 
 /**
  * The worker: this process's queue as the platform role, a queue, a handler
  * and (when the job has one) a cron schedule per job. One JSON line per job
- * started, finished or failed, with the job's name and id, never its data.
+ * started, finished or failed, with the job's name and id, never its data;
+ * a job enqueued during a request runs under that request's id.
  */
 export type RunningWorker = {
   /** Stops fetching; jobs in flight get up to `timeoutMs` to finish (then pg-boss fails them for retry). */
@@ -46,12 +48,18 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
 }
 
 // pg-boss hands its handler a batch; the default batch is one job.
-async function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
+function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
+  const { [JOB_REQUEST_ID]: requestId, ...data } = task.data as Record<string, unknown>;
+  const run = () => runTask(job, task, data);
+  return typeof requestId === "string" ? withRequestId(requestId, run) : run();
+}
+
+async function runTask(job: JobDefinition, task: PgBoss.JobWithMetadata<object>, data: object): Promise<void> {
   const fields = { job: job.name, jobId: task.id, attempt: task.retryCount + 1 };
   const started = Date.now();
   logEvent("info", "job.started", fields);
   try {
-    await job.run(task.data);
+    await job.run(data);
   } catch (error) {
     logError("job.failed", error, { ...fields, ms: Date.now() - started });
     throw error;
