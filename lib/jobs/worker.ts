@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { logError, logEvent } from "../log";
 import { withRequestId } from "../context/request-id";
+import { startHeartbeat, type Heartbeat } from "./heartbeat";
 import { JOB_REQUEST_ID, startQueue, stopQueue } from "./queue";
 import type { JobDefinition } from "./registry";
 
@@ -8,7 +9,8 @@ import type { JobDefinition } from "./registry";
  * The worker: this process's queue as the platform role, a queue, a handler
  * and (when the job has one) a cron schedule per job. One JSON line per job
  * started, finished or failed, with the job's name and id, never its data;
- * a job enqueued during a request runs under that request's id.
+ * a job enqueued during a request runs under that request's id. Its
+ * heartbeat (./heartbeat.ts) tells /api/health it is alive.
  */
 export type RunningWorker = {
   /** Stops fetching; jobs in flight get up to `timeoutMs` to finish (then pg-boss fails them for retry). */
@@ -21,6 +23,7 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
   if (repeated.length) throw new Error(`jobs defined twice: ${repeated.join(", ")}`);
 
   const boss = await startQueue("platform");
+  let heartbeat: Heartbeat;
   try {
     for (const job of jobs) {
       const queue = { name: job.name, ...job.options };
@@ -34,6 +37,7 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
     for (const { name } of await boss.getSchedules()) {
       if (!jobs.some((job) => job.name === name && job.schedule)) await boss.unschedule(name);
     }
+    heartbeat = await startHeartbeat();
   } catch (error) {
     await stopQueue();
     throw error;
@@ -41,7 +45,11 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
   logEvent("info", "worker.started", { jobs: names });
   return {
     stop: async (timeoutMs) => {
-      await stopQueue(timeoutMs);
+      try {
+        await heartbeat.stop();
+      } finally {
+        await stopQueue(timeoutMs);
+      }
       logEvent("info", "worker.stopped");
     },
   };

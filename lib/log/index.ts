@@ -18,12 +18,21 @@ import { REDACT_PATHS, REDACTED, scrubFields, scrubText } from "./redaction";
  */
 const LEVEL_LABEL = /^\{"level":"(\w+)"/;
 
+let fileFailed = false;
+
 const destination = {
   write(line: string): void {
     (LEVEL_LABEL.exec(line)?.[1] === "error" ? process.stderr : process.stdout).write(line);
     const file = process.env.LOG_FILE;
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator's own setting, not input
-    if (file) appendFileSync(file, line);
+    if (!file || fileFailed) return;
+    try {
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- the operator's own setting, not input
+      appendFileSync(file, line);
+    } catch (error) {
+      // A log file that cannot be written must not fail the request that logged: say so once, keep stdout.
+      fileFailed = true;
+      process.stderr.write(`log: cannot append to LOG_FILE (${(error as Error).message}); logging to stdout only\n`);
+    }
   },
 };
 
