@@ -6,7 +6,7 @@ import { REDACT_PATHS, REDACTED, scrubFields, scrubText } from "./redaction";
 
 /**
  * Structured JSON logs (pino), one line per event: `level`, `at`, `message`,
- * the process id, the current request id (`requestId`, lib/context/request-id.ts)
+ * the current request id (`requestId`, lib/context/request-id.ts)
  * and the caller's fields. Callers pass codes and ids, never personal data;
  * what slips through anyway is redacted by field name and scrubbed by shape
  * (./redaction.ts, promise M10.1). Errors are reduced to their name, message
@@ -40,7 +40,7 @@ const logger = pino(
   {
     level: process.env.LOG_LEVEL ?? "info",
     messageKey: "message",
-    base: { pid: process.pid },
+    base: undefined,
     timestamp: () => `,"at":"${new Date().toISOString()}"`,
     formatters: {
       level: (label) => ({ level: label }),
