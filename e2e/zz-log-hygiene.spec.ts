@@ -39,6 +39,9 @@ test("[M10.1] the e2e run's server logs are JSON lines, each request's with its 
   });
   expect(failed.status).toBe(500);
   expect(failed.headers["x-request-id"]).toBe("zz-log-hygiene-0001");
+  // A page that fails: the reference the user is shown (Next's digest) is the id its line is logged under.
+  await page.goto(`http://localhost:${PORT}/fault`);
+  const reference = await page.getByTestId("error-reference").innerText();
 
   const text = readFileSync(logFile(), "utf8");
   const lines = text.split("\n").filter(Boolean);
@@ -51,6 +54,9 @@ test("[M10.1] the e2e run's server logs are JSON lines, each request's with its 
   expect(requests.length).toBeGreaterThan(10);
   expect(requests.filter((line) => typeof line.requestId !== "string")).toEqual([]);
   expect(parsed.filter((line) => line.requestId === "zz-log-hygiene-0001").map((line) => line.message)).toEqual(["request", "route handler failed"]);
+
+  const pageFailure = parsed.find((line) => line.id === reference);
+  expect(pageFailure).toMatchObject({ level: "error", message: "request failed", path: "/fault", requestId: expect.any(String) });
 
   const secrets = [...seededValues(), ...cookies.map((cookie) => cookie.value)];
   expect(secrets.length).toBeGreaterThan(200);

@@ -31,6 +31,14 @@ describe("[M10.1] the log scrubber: personal data and credentials never reach a 
     expect(scrubText(text)).toBe(text);
   });
 
+  test("[M6.7] the reference a user was shown survives as the line's id, even Next's all-digit digest", async () => {
+    const { lines } = await captureLogLines(async () => {
+      logError("request failed", new Error("boom"), {}, "2739104856");
+      return Promise.resolve();
+    });
+    expect(lines).toEqual([expect.objectContaining({ level: "error", id: "2739104856" })]);
+  });
+
   test("a line's fields are redacted by name and scrubbed by shape, message and error included, under the request id", async () => {
     const { lines } = await captureLogLines(async () =>
       withRequestId("req-12345678", () => {

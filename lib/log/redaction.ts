@@ -52,10 +52,13 @@ export function scrubText(text: string): string {
     .replace(OPAQUE, (run) => (looksRandom(run) ? "[token]" : run));
 }
 
-/** Every string in a log line's fields, scrubbed; depth-limited, as a line's fields are small. */
+// Correlation ids we made or were shown to the user: Next's error digest is all digits and must survive as is.
+const CORRELATION_IDS = new Set(["id", "requestId", "jobId"]);
+
+/** Every string in a log line's fields, scrubbed (but the line's own correlation ids); depth-limited, as a line's fields are small. */
 export function scrubFields(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return scrubText(value);
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((item) => scrubFields(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubFields(item, depth + 1)]));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, depth === 0 && CORRELATION_IDS.has(key) ? item : scrubFields(item, depth + 1)]));
 }
