@@ -3,6 +3,7 @@ import type { Keyring } from "../crypto/keyring";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
 import { fieldEncryption } from "./field-encryption";
+import { endTenantReads } from "./tenant-reads";
 
 /**
  * Two database roles, two clients. `appDb` connects as harambee_app (RLS
@@ -56,9 +57,10 @@ export function swapAppDb(client: PrismaClient | undefined): PrismaClient | unde
 }
 
 export async function disconnectAll(): Promise<void> {
-  await Promise.all(
-    [globalClients.harambeeApp, globalClients.harambeePlatform, globalClients.harambeeCiphertext].map((c) => c?.$disconnect()),
-  );
+  await Promise.all([
+    ...[globalClients.harambeeApp, globalClients.harambeePlatform, globalClients.harambeeCiphertext].map((c) => c?.$disconnect()),
+    endTenantReads(),
+  ]);
   globalClients.harambeeApp = undefined;
   globalClients.harambeePlatform = undefined;
   globalClients.harambeeCiphertext = undefined;

@@ -1,7 +1,7 @@
 import { memberRequest } from "@/lib/context/request";
 import { notFoundError } from "@/lib/errors";
 import { routeHandler } from "@/lib/http/route-handler";
-import { auditCsv } from "@/lib/queries/audit";
+import { auditCsv } from "@/lib/queries/audit-csv";
 import { auditFilterInput } from "@/lib/schemas/audit";
 import { readQuery } from "@/lib/schemas/query";
 import { recordAuditExport } from "@/lib/services/audit-exports";
