@@ -227,7 +227,7 @@ describe("restore", () => {
 });
 
 describe("the restore drill", () => {
-  test("[M8.4] npm run drill: backup, restore into a fresh database, row counts equal the manifest, every chain verifies with the manifest's head, health ok; timed", () => {
+  test("[M8.4] [M8.3] npm run drill: backup, restore into a fresh database, row counts equal the manifest, every chain verifies with the manifest's head, health ok; timed", () => {
     const env = { ...process.env, STORAGE_DIR: storeDir, BACKUP_AGE_RECIPIENT: recipient, AGE_IDENTITY: identity };
     const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/drill.ts"], { cwd: root, env, encoding: "utf8" });
     expect(run.stderr).toBe("");
