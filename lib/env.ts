@@ -39,6 +39,8 @@ const schema = z.object({
   // Audit checkpoints (lib/crypto/checkpoint-key.ts): Ed25519, derived from AUTH_SECRET outside production.
   AUDIT_CHECKPOINT_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
+  // Connections per database role in each process (lib/db/clients.ts); unset, sized for the machine's cores.
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().max(100).optional(),
   HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
   // Rate limits (lib/ratelimit, docs/AUTH.md): Upstash REST, else a TCP Redis, else in-process (not in production).
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
@@ -65,6 +67,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema> & {
   appDatabaseUrl: string;
   platformDatabaseUrl: string;
+  databasePoolSize: number;
   keyring: Keyring;
   auditKeys: AuditKeyring;
   checkpointSigner: CheckpointSigner;
@@ -113,6 +116,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     ...env,
     appDatabaseUrl,
     platformDatabaseUrl,
+    databasePoolSize: env.DATABASE_POOL_SIZE ?? 10,
     keyring,
     auditKeys: parseAuditKeys(env, keyring),
     checkpointSigner: parseCheckpointSigner(env),

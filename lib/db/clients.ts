@@ -24,8 +24,8 @@ const globalClients = globalThis as unknown as {
  * extension changes no types (plaintext strings in and out), hence the cast.
  * Without one it reads and writes the stored form as is.
  */
-export function connect(connectionString: string, keyring: Keyring | null): PrismaClient {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+export function connect(connectionString: string, keyring: Keyring | null, poolSize = env().databasePoolSize): PrismaClient {
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
   return keyring ? (client.$extends(fieldEncryption(keyring)) as unknown as PrismaClient) : client;
 }
 
