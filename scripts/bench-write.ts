@@ -11,8 +11,8 @@
  *   defineMutation `createDonor`: the above plus the audit entry, over as many
  *                  organisations as clients, and all in one organisation
  *
- * at 1, 8 and 32 clients for BENCH_CELL_SECONDS each (default 3), with each
- * rate's ratio to pgbench's. Then a profile of one mutation at a time (every
+ * at 1, 8 and 32 clients, BENCH_ROUNDS rounds (default 3) of BENCH_CELL_SECONDS
+ * (default 2) per cell, the median of each cell and its ratio to pgbench's. Then a profile of one mutation at a time (every
  * statement it sends, timed), the pool size, `synchronous_commit` and the
  * server's settings. Afterwards every chain is checked: no forks, no gaps, and
  * `npm run audit:verify`'s code passes; the script fails otherwise.
@@ -28,7 +28,8 @@ import { withBenchDatabase } from "./bench-database";
 import { ratePerSecond, timeRuns } from "./lib/bench-timing";
 
 const CLIENTS = [1, 8, 32] as const;
-const CELL_SECONDS = Number(process.env.BENCH_CELL_SECONDS ?? 3);
+const CELL_SECONDS = Number(process.env.BENCH_CELL_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PGBENCH = process.env.PGBENCH ?? "/usr/lib/postgresql/15/bin/pgbench";
 const PROFILED = 200;
 
@@ -39,13 +40,19 @@ async function main() {
     const started = performance.now();
     const load = os.loadavg()[0];
     const bench = await setUp(ownerUrl);
-    const rows: Row[] = [];
-    for (const layer of bench.layers) {
-      const rates: number[] = [];
-      for (const clients of CLIENTS) rates.push(await layer.rate(clients));
-      rows.push({ label: layer.label, rates });
-      console.error(`measured: ${layer.label}`);
+    // The machine is shared and its load moves by the second: every column is
+    // measured ROUNDS times, the layers taking turns (reversed each round), and
+    // each cell reports its median, so the ratios compare like with like.
+    const samples = bench.layers.map(() => CLIENTS.map(() => [] as number[]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [c, clients] of CLIENTS.entries()) {
+        const order = bench.layers.map((_, i) => i);
+        if ((round + c) % 2) order.reverse();
+        for (const i of order) samples[i][c].push(await bench.layers[i].rate(clients));
+      }
+      console.error(`round ${round + 1} of ${ROUNDS} measured`);
     }
+    const rows = bench.layers.map((layer, i) => ({ label: layer.label, rates: samples[i].map(median) }));
     const profile = await bench.profile();
     const chains = await bench.check();
     await bench.close();
@@ -56,11 +63,17 @@ async function main() {
   });
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 async function setUp(ownerUrl: string) {
   // Imported after withBenchDatabase has set the environment: the clients read it once.
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("../lib/db/generated/client");
-  const { appDb, connect, swapAppDb } = await import("../lib/db/clients");
+  const { connect, swapAppDb } = await import("../lib/db/clients");
   const { withTenant } = await import("../lib/db/tenant");
   const { createDonor } = await import("../lib/services/donors");
   const { createOrganization } = await import("../lib/services/organizations");
@@ -216,18 +229,36 @@ async function setUp(ownerUrl: string) {
 
     const pools: string[] = [];
     const current = swapAppDb(undefined);
-    for (const size of [4, 10, 32]) {
+    for (const size of [5, 10, 32]) {
       const client = connect(env().appDatabaseUrl, env().keyring, size);
       swapAppDb(client);
-      const one = mutation((w) => w);
-      await warm(one, 32);
-      pools.push(`pool ${size}: ${(await ratePerSecond(32, CELL_SECONDS, one)).toFixed(0)}/s`);
+      const spread = mutation((w) => w);
+      await warm(spread, 32);
+      const oneOrg = await ratePerSecond(32, CELL_SECONDS, mutation(() => 0));
+      pools.push(`pool ${size}: ${(await ratePerSecond(32, CELL_SECONDS, spread)).toFixed(0)}/s over 32 organisations, ${oneOrg.toFixed(0)}/s in one`);
       swapAppDb(undefined);
       await client.$disconnect();
     }
     swapAppDb(current);
-    appDb();
-    out.push(`defineMutation, 32 clients over 32 organisations, by app pool size: ${pools.join(", ")} (the app uses ${env().databasePoolSize})`);
+    out.push(`\ndefineMutation, 32 clients, by app pool size (the app uses ${env().databasePoolSize}):\n  ${pools.join("\n  ")}`);
+
+    out.push(`\nA neighbour's mutations while 32 writers fill one organisation (pool ${env().databasePoolSize}):`);
+    for (const cap of [null, 2]) {
+      const turns = cap ? inTurns(cap) : (fn: () => Promise<unknown>) => fn();
+      let storming = true;
+      const storm = ratePerSecond(32, CELL_SECONDS, (w) => turns(() => createDonor(actors[0], donor(w)))).finally(() => (storming = false));
+      const latencies: number[] = [];
+      while (storming) {
+        const t0 = performance.now();
+        await createDonor(actors[5], donor(0));
+        latencies.push(performance.now() - t0);
+      }
+      const rate = await storm;
+      latencies.sort((a, b) => a - b);
+      out.push(
+        `  ${cap ? `at most ${cap} of the organisation's mutations in flight in the process` : "no limit in the process"}: storm ${rate.toFixed(0)}/s; neighbour p50 ${latencies[Math.floor(latencies.length / 2)].toFixed(1)} ms, p95 ${latencies[Math.floor(latencies.length * 0.95)].toFixed(1)} ms`,
+      );
+    }
 
     const settings = await owner.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections', 'wal_buffers', 'full_page_writes', 'max_wal_size') ORDER BY name`,
@@ -262,9 +293,26 @@ async function setUp(ownerUrl: string) {
   return { layers, profile, check, close };
 }
 
+/** card-settlements' per-organisation turns, for the comparison: at most `cap` calls run at once, the rest wait in memory. */
+function inTurns(cap: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= cap) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
 function printTable(rows: Row[], load: number) {
   const peer = rows[0].rates;
-  console.log(`\nInserts per second, ${CELL_SECONDS} s per cell (ratio to pgbench in the same column); load average ${load.toFixed(2)} on ${os.cpus().length} shared cores`);
+  console.log(`\nInserts per second, median of ${ROUNDS} rounds of ${CELL_SECONDS} s per cell (ratio to pgbench in the same column); load average ${load.toFixed(2)} on ${os.cpus().length} shared cores`);
   console.log(`${"".padEnd(36)}${CLIENTS.map((c) => `${c} client${c > 1 ? "s" : ""}`.padStart(20)).join("")}`);
   for (const row of rows) {
     const cells = row.rates.map((r, i) => `${r.toFixed(0)} (${((r / peer[i]) * 100).toFixed(1)}%)`.padStart(20));

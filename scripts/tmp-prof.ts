@@ -1,0 +1,22 @@
+import { withBenchDatabase } from "./bench-database";
+import { ratePerSecond } from "./lib/bench-timing";
+void withBenchDatabase(async () => {
+  const { createDonor } = await import("../lib/services/donors");
+  const { createOrganization } = await import("../lib/services/organizations");
+  const { platformSystemActor, systemActor } = await import("../lib/authz/actor");
+  const system = platformSystemActor("bench", ["platform:provision"]);
+  const orgs: string[] = [];
+  for (let i = 0; i < 32; i++) orgs.push((await createOrganization(system, { slug: `w-${i}`, name: `W ${i}`, kind: "CLUB" })).id);
+  const actors = orgs.map((o) => systemActor(o, "x@bench.test", ["donations:write"]));
+  const one = (w: number) => createDonor(actors[w], { name: "Donor W", email: `d${w}@bench.test` });
+  await ratePerSecond(32, 2, one);
+  const { Session } = await import("node:inspector/promises");
+  const s = new Session(); s.connect();
+  await s.post("Profiler.enable"); await s.post("Profiler.start");
+  const cpu0 = process.cpuUsage();
+  const r = await ratePerSecond(32, Number(process.env.SECS ?? 5), one);
+  const cpu = process.cpuUsage(cpu0);
+  const { profile } = await s.post("Profiler.stop");
+  (await import("node:fs")).writeFileSync("/tmp/writepath.cpuprofile", JSON.stringify(profile));
+  console.log(`rate ${r.toFixed(0)}/s, cpu ${((cpu.user + cpu.system) / 1000 / (r * Number(process.env.SECS ?? 5))).toFixed(2)} ms per mutation`);
+});
