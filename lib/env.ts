@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { KeyObject } from "node:crypto";
 import { z } from "zod";
 import { parseCheckpointSigner, parseCheckpointVerifyKeys, type CheckpointSigner } from "./crypto/checkpoint-key";
@@ -116,7 +117,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     ...env,
     appDatabaseUrl,
     platformDatabaseUrl,
-    databasePoolSize: env.DATABASE_POOL_SIZE ?? 10,
+    // Postgres's rule of thumb (cores × 2 + 1): more connections than that only queue inside the server (npm run bench:write).
+    databasePoolSize: env.DATABASE_POOL_SIZE ?? 2 * availableParallelism() + 1,
     keyring,
     auditKeys: parseAuditKeys(env, keyring),
     checkpointSigner: parseCheckpointSigner(env),
