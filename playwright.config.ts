@@ -56,6 +56,8 @@ export default defineConfig({
     env: {
       PORT: String(port),
       HARAMBEE_DATA_DIR: process.env.E2E_DATA_DIR,
+      // Every JSON log line of the server and its worker, for e2e/zz-log-hygiene.spec.ts to read.
+      LOG_FILE: path.join(process.env.E2E_DATA_DIR, "server.log"),
       EMBEDDED_PG_PORT: String(port + 10_000),
       APP_ROOT_DOMAIN: "localhost",
       DATABASE_URL: "",

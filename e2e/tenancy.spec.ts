@@ -76,8 +76,8 @@ test("tenant pages exist only on tenant hosts, and the public site only on the a
   expect((await rawRequest({ host: `localhost:${PORT}`, path: "/" })).status).toBe(200);
 });
 
-test("GET /api/health reports the database", async () => {
+test("GET /api/health reports the database, the worker and the migrations", async () => {
   const response = await rawRequest({ host: `localhost:${PORT}`, path: "/api/health" });
   expect(response.status).toBe(200);
-  expect(JSON.parse(response.body)).toEqual({ status: "ok", db: "ok" });
+  expect(JSON.parse(response.body)).toEqual({ status: "ok", db: "ok", jobs: "ok", migrations: "ok" });
 });

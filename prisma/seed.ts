@@ -50,6 +50,17 @@ function demoPeople(kind: "CLUB" | "NGO", count: number) {
   });
 }
 
+/**
+ * An organisation's 30 demo members: names, emails and phones, and for the
+ * NGO (Nigerian members) an 11-digit NIN and BVN each. Exported so the e2e
+ * log check (e2e/zz-log-hygiene.spec.ts) can look for every one of them.
+ */
+export function demoMembers(kind: "CLUB" | "NGO") {
+  return demoPeople(kind, 30).map((person, i) =>
+    kind === "NGO" ? { ...person, nin: String(20_000_000_000 + i * 104_729), bvn: String(22_000_000_000 + i * 130_003) } : person,
+  );
+}
+
 const titleCase = (role: RoleName) => role.charAt(0) + role.slice(1).toLowerCase().replace("_", " ");
 
 /** Login key of a role: FIELD_MANAGER → "field-manager". */
@@ -80,7 +91,7 @@ export async function seedDemo(): Promise<void> {
     }
     const owner = memberActor({ organizationId: org.id, ...people.owner, ip: null });
     const memberIds: string[] = [];
-    for (const person of demoPeople(spec.kind, 30)) memberIds.push((await createMember(owner, person)).id);
+    for (const person of demoMembers(spec.kind)) memberIds.push((await createMember(owner, person)).id);
     if (units) await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
     if (spec.kind === "CLUB") {
       const { stripe, daraja } = demoPaymentCredentials(process.env.AUTH_SECRET!, spec.slug);

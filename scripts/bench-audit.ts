@@ -6,9 +6,11 @@
  *     over 32 organisations, beside the same number of bare single-row inserts
  *     (same writers, same tenant transaction, no lock, no chain);
  *  2. verification of a 1,000,000-entry chain (`npm run audit:verify`'s code)
- *     in entries/s, beside reading the same rows without hashing them;
- *  3. peak RSS of exporting 1,000,000 entries as CSV (the export route's code
- *     path, in a child process), beside exporting 10,000.
+ *     in entries/s, beside the verifier it replaced (one thread, keyset
+ *     batches), a bare COPY of the same columns and a count(*);
+ *  3. peak RSS of exporting 1,000,000 entries as CSV in a child process — the
+ *     export route's path, and the stream alone — beside exporting 10,000,
+ *     and where the baseline goes (bare tsx, Prisma imported, Prisma queried).
  *
  * Runs on a fresh embedded PostgreSQL it starts and removes itself.
  */
@@ -145,13 +147,35 @@ async function fillChain(owner: pg.Client, organizationId: string, entries: numb
   }
 }
 
-type Verify = { entries: number; seconds: number; readSeconds: number; verdict: string };
+type Verify = {
+  entries: number;
+  /** Before this issue: one thread, keyset batches of decoded rows (verifyChain + chainReader). */
+  keysetSeconds: number;
+  /** Now: `npm run audit:verify`'s code, seq ranges in worker threads, COPY windows. */
+  seconds: number;
+  /** Peers: count(*) of the chain, and a bare COPY of the same columns, bytes dropped. */
+  countSeconds: number;
+  copySeconds: number;
+  verdict: string;
+  ranges: number;
+};
 type ExportRss = { entries: number; maxRssMb: number; seconds: number };
+type Exports = { routeBig: ExportRss; routeSmall: ExportRss; streamBig: ExportRss; streamSmall: ExportRss; baseline: Record<string, number> };
 
-async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: { big: ExportRss; small: ExportRss } }> {
+const seconds = async (fn: () => Promise<unknown>) => {
+  const started = performance.now();
+  await fn();
+  return (performance.now() - started) / 1000;
+};
+
+async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: Exports }> {
   const { createOrganization } = await import("../lib/services/organizations");
   const { chainReader, verifyChains } = await import("./lib/audit-chains");
+  const { verifyChain } = await import("../lib/audit/verify");
+  const { to: copyTo } = await import("pg-copy-streams");
   const { env } = await import("../lib/env");
+  const { objectStore } = await import("../lib/storage");
+  const os = await import("node:os");
   const system = (await import("../lib/authz/actor")).platformSystemActor("bench", ["platform:provision"]);
   const big = await createOrganization(system, { slug: "chain-big", name: "Chain big", kind: "CLUB" });
   const small = await createOrganization(system, { slug: "chain-small", name: "Chain small", kind: "CLUB" });
@@ -164,50 +188,64 @@ async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: 
     await owner.query("VACUUM ANALYZE audit_entry");
     console.log(`filled ${(CHAIN + SMALL_CHAIN).toLocaleString("en")} entries in ${((performance.now() - filling) / 1000).toFixed(1)} s`);
 
-    // The peer: the same keyset batches read and dropped, no hashing.
-    const reading = performance.now();
-    const read = chainReader(owner, big.id);
-    let after: { seq: bigint; id: string } | null = null;
-    for (;;) {
-      const rows = await read(after, 5_000);
-      if (rows.length < 5_000) break;
-      after = { seq: rows[rows.length - 1].seq, id: rows[rows.length - 1].id };
-    }
-    const readSeconds = (performance.now() - reading) / 1000;
-
-    const verifying = performance.now();
-    const { objectStore } = await import("../lib/storage");
+    const keys = env().auditKeys.keys;
+    const countSeconds = await seconds(() => owner.query("SELECT count(*) FROM audit_entry WHERE organization_id = $1", [big.id]));
+    const copySeconds = await seconds(async () => {
+      const stream = owner.query(
+        copyTo(`COPY (SELECT seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash, key_id
+                        FROM audit_entry WHERE organization_id = '${big.id}' ORDER BY seq) TO STDOUT`),
+      );
+      for await (const chunk of stream) void chunk;
+    });
+    let keysetVerdict = "";
+    const keysetSeconds = await seconds(async () => {
+      const verdict = await verifyChain(chainReader(owner, big.id), { keys });
+      keysetVerdict = verdict.ok ? `intact through #${verdict.head?.seq}` : "broken";
+    });
     const checkpoints = { store: objectStore(), verifyKeys: env().checkpointVerifyKeys };
-    const [report] = await verifyChains(env().platformDatabaseUrl, { slug: "chain-big", keys: env().auditKeys.keys, checkpoints });
-    const seconds = (performance.now() - verifying) / 1000;
-    if (!report.ok) throw new Error(`the generated chain does not verify: ${report.line}`);
-    return {
-      verify: { entries: CHAIN, seconds, readSeconds, verdict: report.line },
-      exports: { big: await exportInChild(big.id, CHAIN + 1), small: await exportInChild(small.id, SMALL_CHAIN + 1) },
-    };
+    let report = { ok: false, line: "" };
+    const verifySeconds = await seconds(async () => {
+      [report] = await verifyChains(env().platformDatabaseUrl, { slug: "chain-big", keys, checkpoints });
+    });
+    if (!report.ok || !report.line.includes(keysetVerdict)) throw new Error(`the generated chain does not verify: ${report.line} / ${keysetVerdict}`);
+    const verify = { entries: CHAIN, keysetSeconds, seconds: verifySeconds, countSeconds, copySeconds, verdict: report.line, ranges: os.availableParallelism() };
+
+    const baseline: Record<string, number> = {};
+    for (const stage of ["tsx", "prisma-imported", "prisma-queried"]) baseline[stage] = (await child(["--rss", stage])).maxRssKb / 1024;
+    // The export route's path: its audit entry through the service (Prisma), then the stream; one more row than the chain.
+    const routeBig = await exportInChild(big.id, CHAIN + 1, "route");
+    const routeSmall = await exportInChild(small.id, SMALL_CHAIN + 1, "route");
+    // The stream alone, in a process that never loads Prisma (the entry recorded by the route run above).
+    const streamBig = await exportInChild(big.id, CHAIN + 1, "stream");
+    const streamSmall = await exportInChild(small.id, SMALL_CHAIN + 1, "stream");
+    return { verify, exports: { routeBig, routeSmall, streamBig, streamSmall, baseline } };
   } finally {
     await owner.end();
   }
 }
 
+async function child(args: string[]): Promise<{ rows: number; maxRssKb: number; seconds: number }> {
+  const { stdout } = await promisify(execFile)("npx", ["tsx", self, ...args], { env: process.env, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { rows: number; maxRssKb: number; seconds: number };
+}
+
 /** Runs the export in a fresh process (this file with --export) and reads its peak RSS. */
-async function exportInChild(organizationId: string, expectedRows: number): Promise<ExportRss> {
-  const { stdout } = await promisify(execFile)("npx", ["tsx", self, "--export", organizationId], { env: process.env, maxBuffer: 1 << 20 });
-  const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as { rows: number; maxRssKb: number; seconds: number };
-  // The export's own entry is appended before it is read, hence one more row than the chain had.
+async function exportInChild(organizationId: string, expectedRows: number, mode: "route" | "stream"): Promise<ExportRss> {
+  const result = await child(["--export", organizationId, mode]);
   if (result.rows !== expectedRows) throw new Error(`exported ${result.rows} rows, expected ${expectedRows}`);
   return { entries: result.rows, maxRssMb: result.maxRssKb / 1024, seconds: result.seconds };
 }
 
-/** The child: the export route's code path (audit the export, then stream the CSV), bytes counted and dropped. */
-async function exportChild(organizationId: string) {
+/** The child: the export (route: audit the export, then stream the CSV; stream: the CSV only), bytes counted and dropped. */
+async function exportChild(organizationId: string, mode: string) {
   const { systemActor } = await import("../lib/authz/actor");
-  const { recordAuditExport } = await import("../lib/services/audit-exports");
-  const { auditCsv } = await import("../lib/queries/audit");
-  const { disconnectAll } = await import("../lib/db/clients");
   const actor = systemActor(organizationId, "bench-export", ["audit:read"]);
   const started = performance.now();
-  await recordAuditExport(actor, {});
+  if (mode === "route") {
+    const { recordAuditExport } = await import("../lib/services/audit-exports");
+    await recordAuditExport(actor, {});
+  }
+  const { auditCsv } = await import("../lib/queries/audit-csv");
   const reader = auditCsv(actor, {}).getReader();
   let lines = 0;
   for (;;) {
@@ -215,29 +253,47 @@ async function exportChild(organizationId: string) {
     if (done) break;
     for (const byte of value) if (byte === 10) lines += 1;
   }
-  await disconnectAll();
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ rows: lines - 1, maxRssKb: process.resourceUsage().maxRSS, seconds }));
+  process.exit(0);
 }
 
-function print(appends: Record<"oneOrg" | "spread" | "bare", Rate>, verify: Verify, exports: { big: ExportRss; small: ExportRss }) {
+/** The child: where the baseline goes — a bare tsx process, with the Prisma client imported, and after its first query. */
+async function rssChild(stage: string) {
+  if (stage !== "tsx") {
+    const { appDb } = await import("../lib/db/clients");
+    if (stage === "prisma-queried") await appDb().$queryRaw`SELECT 1`;
+  }
+  console.log(JSON.stringify({ rows: 0, maxRssKb: process.resourceUsage().maxRSS, seconds: 0 }));
+  process.exit(0);
+}
+
+function print(appends: Record<"oneOrg" | "spread" | "bare", Rate>, verify: Verify, exports: Exports) {
   const line = (label: string, r: Rate) =>
     `${label.padEnd(44)} ${String(r.count).padStart(6)} in ${r.seconds.toFixed(2).padStart(6)} s = ${r.perSecond.toFixed(0).padStart(6)}/s   ${(r.perSecond / appends.bare.perSecond).toFixed(2)}× bare`;
   console.log(`\nappends, ${WRITERS} concurrent writers (one connection each), ${APPENDS_PER_WRITER} each:`);
   console.log(line("bare single-row inserts (peer)", appends.bare));
   console.log(line("chained appends, all in 1 organisation", appends.oneOrg));
   console.log(line(`chained appends, 1 organisation per writer`, appends.spread));
-  console.log(`\nverification of a ${verify.entries.toLocaleString("en")}-entry chain: ${verify.seconds.toFixed(2)} s = ${(verify.entries / verify.seconds).toFixed(0)} entries/s`);
-  console.log(`  reading the same rows without hashing (peer): ${verify.readSeconds.toFixed(2)} s; verify / read = ${(verify.seconds / verify.readSeconds).toFixed(2)}×`);
+  const per = (s: number) => `${s.toFixed(2).padStart(6)} s = ${(verify.entries / s).toFixed(0).padStart(7)} entries/s`;
+  console.log(`\nverification of a ${verify.entries.toLocaleString("en")}-entry chain (${verify.ranges} cores):`);
+  console.log(`  before: one thread, keyset batches of decoded rows   ${per(verify.keysetSeconds)}`);
+  console.log(`  now: npm run audit:verify (seq ranges, COPY windows)  ${per(verify.seconds)}   ${(verify.keysetSeconds / verify.seconds).toFixed(2)}× faster`);
+  console.log(`  peer: bare COPY of the same columns, bytes dropped    ${per(verify.copySeconds)}   verify / COPY = ${(verify.seconds / verify.copySeconds).toFixed(2)}×`);
+  console.log(`  peer: SELECT count(*) of the chain                   ${verify.countSeconds.toFixed(2).padStart(6)} s`);
   console.log(`  ${verify.verdict}`);
   console.log(`\nCSV export, peak RSS of the exporting process:`);
-  console.log(`  ${exports.big.entries.toLocaleString("en")} entries: ${exports.big.maxRssMb.toFixed(0)} MB in ${exports.big.seconds.toFixed(1)} s`);
-  console.log(`  ${exports.small.entries.toLocaleString("en")} entries (peer): ${exports.small.maxRssMb.toFixed(0)} MB in ${exports.small.seconds.toFixed(1)} s`);
-  console.log(`  ratio ${(exports.big.maxRssMb / exports.small.maxRssMb).toFixed(2)}× for ${(exports.big.entries / exports.small.entries).toFixed(0)}× the entries`);
+  for (const [stage, mb] of Object.entries(exports.baseline)) console.log(`  baseline ${stage.padEnd(16)} ${mb.toFixed(0)} MB`);
+  const rss = (label: string, e: ExportRss) => console.log(`  ${label.padEnd(48)} ${e.entries.toLocaleString("en").padStart(10)} entries: ${e.maxRssMb.toFixed(0)} MB in ${e.seconds.toFixed(1)} s`);
+  rss("route path (record through Prisma, then stream)", exports.routeBig);
+  rss("route path (peer: 100× fewer)", exports.routeSmall);
+  rss("the stream alone (no Prisma in the process)", exports.streamBig);
+  rss("the stream alone (peer: 100× fewer)", exports.streamSmall);
 }
 
 const at = process.argv.indexOf("--export");
-void (at === -1 ? main() : exportChild(process.argv[at + 1])).catch((error: unknown) => {
+const rssAt = process.argv.indexOf("--rss");
+void (at !== -1 ? exportChild(process.argv[at + 1], process.argv[at + 2]) : rssAt !== -1 ? rssChild(process.argv[rssAt + 1]) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { NextRequest, NextResponse } from "next/server";
-import { middleware } from "../middleware";
+import { routeRequest } from "../middleware";
 import { parseHost } from "../lib/tenancy/host";
 
 /**
@@ -40,5 +40,5 @@ function measure(name: string, run: (request: NextRequest) => Response, iteratio
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 60_000);
 const peer = measure("routing only (peer, skeleton)", routingOnly, iterations);
-const ours = measure("security middleware (this build)", middleware, iterations);
+const ours = measure("security middleware (this build)", routeRequest, iterations);
 console.log(`ratio: the security middleware takes ${(ours / peer).toFixed(2)}× the routing-only time (+${(ours - peer).toFixed(2)} µs per request)`);

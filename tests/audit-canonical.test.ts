@@ -46,4 +46,21 @@ describe("the canonical encoding", () => {
     expect(canonicalJson({ when: new Date("2026-01-02T03:04:05.006Z") })).toBe('{"when":"2026-01-02T03:04:05.006Z"}');
     expect(canonicalJson(undefined)).toBe("null");
   });
+
+  test("[M5.4] the hashed body written out field by field is exactly canonicalJson of the twelve hashed members, whatever they hold", () => {
+    const key = createSecretKey(Buffer.alloc(32, 9));
+    const variants = [
+      ENTRY,
+      { ...ENTRY, organizationId: null, actorId: null, ip: null, targetType: null, targetId: null, before: null, after: null, seq: 12_345_678_901_234n },
+      { ...ENTRY, actorLabel: 'quote " backslash \\ newline \n tab \t é 🎉 \u2028', summary: "</script>", after: { z: [1, { b: 2, a: "ü" }], A: undefined } },
+      { ...ENTRY, before: undefined, after: undefined, targetId: undefined } as unknown as typeof ENTRY,
+    ];
+    for (const entry of variants) {
+      const hashed = Object.fromEntries(
+        (["organizationId", "seq", "at", "actorId", "actorLabel", "ip", "action", "summary", "targetType", "targetId", "before", "after"] as const).map((k) => [k, entry[k]]),
+      );
+      const body = canonicalJson({ ...hashed, seq: entry.seq.toString(), before: entry.before ?? null, after: entry.after ?? null });
+      expect(entryHash(key, GENESIS_HASH, entry)).toBe(createHmac("sha256", key).update(GENESIS_HASH + body).digest("hex"));
+    }
+  });
 });

@@ -158,6 +158,45 @@ describe("audit:verify names the first broken entry of a tampered chain", () => 
   });
 });
 
+describe("a long chain is verified in seq ranges, each in its own worker thread, meeting at one hash", () => {
+  // Three ranges over a nine-entry chain: [1–3], [4–6], [7–the end].
+  const inRanges = (slug: string) => verifyChains(env().platformDatabaseUrl, { ...verifying(slug), ranges: 3, minRangeEntries: 1 });
+
+  test("[M5.4] an untouched chain verifies in ranges with the same head as read whole", async () => {
+    const org = await organizationWithChain(9);
+    const [split] = await inRanges(org.slug);
+    const [whole] = await verifyChains(env().platformDatabaseUrl, verifying(org.slug));
+    expect(split.ok).toBe(true);
+    expect(split.line).toMatch(/intact through #9 — 9 entries checked in /);
+    expect(split.line.split(", head ")[1]).toBe(whole.line.split(", head ")[1]);
+  });
+
+  test("[M5.4] an edit inside the middle range, a deleted first entry of a range, a broken link where two ranges meet: each named at its seq", async () => {
+    const edited = await organizationWithChain(9);
+    await asOwnerRewriting(["UPDATE audit_entry SET summary = 'Nothing happened' WHERE organization_id = $1 AND seq = 5"], [[edited.id]]);
+    expect((await inRanges(edited.slug))[0].line).toMatch(/broken at #5: content does not match its hash/);
+
+    const deleted = await organizationWithChain(9);
+    await asOwnerRewriting(["DELETE FROM audit_entry WHERE organization_id = $1 AND seq = 4"], [[deleted.id]]);
+    expect((await inRanges(deleted.slug))[0].line).toContain("broken at #4: entry missing (expected seq 4, found seq 5)");
+
+    const relinked = await organizationWithChain(9);
+    await asOwnerRewriting(["UPDATE audit_entry SET prev_hash = $2 WHERE organization_id = $1 AND seq = 7"], [[relinked.id, "e".repeat(64)]]);
+    expect((await inRanges(relinked.slug))[0].line).toContain(`broken at #7: prev_hash does not link to the previous entry (expected ${await hashAt(relinked.id, 6)}, found ${"e".repeat(64)})`);
+  });
+
+  test("[M5.4] a tail cut after the checkpoint is found in ranges too, and an entry numbered below 1 is read", async () => {
+    const cut = await organizationWithChain(9);
+    await checkpointAuditChains();
+    await asOwnerRewriting(["DELETE FROM audit_entry WHERE organization_id = $1 AND seq > 7"], [[cut.id]]);
+    expect((await inRanges(cut.slug))[0].line).toContain("broken at #8: chain ends before its signed checkpoint: entries were cut (expected seq 9, found last seq 7)");
+
+    const below = await organizationWithChain(9);
+    await asOwnerRewriting(["UPDATE audit_entry SET seq = 0 WHERE organization_id = $1 AND seq = 9"], [[below.id]]);
+    expect((await inRanges(below.slug))[0].line).toContain("broken at #1: entry out of order or duplicated (expected seq 1, found seq 0)");
+  });
+});
+
 describe("the platform chain", () => {
   test("[M5.4] verifying every chain includes the platform's, which platform actions keep intact", async () => {
     await organizationWithChain(1);

@@ -231,7 +231,7 @@ describe("bad input: the right status, and nothing written", () => {
     const { outcome, lines } = await captureLogLines(() => deliver(d, options));
     expect(outcome).toEqual({ status: "fulfilled", value: { status: 400, body: { error: "Invalid Stripe signature", fieldErrors: {} } } });
     expect(await counts()).toEqual(before);
-    expect(lines).toContainEqual({ level: "warn", at: expect.any(String), message: "stripe webhook refused", organizationId: club.id, reason });
+    expect(lines).toContainEqual({ level: "warn", at: expect.any(String), requestId: expect.any(String), message: "stripe webhook refused", organizationId: club.id, reason });
     // No personal data or payload in the log line.
     expect(JSON.stringify(lines)).not.toContain(d.payload.slice(0, 40));
   };

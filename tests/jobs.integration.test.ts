@@ -19,7 +19,8 @@ import { migrate, MIGRATIONS_DIR } from "../scripts/migrate";
 import { applyMigrations } from "../scripts/lib/schema-engine";
 import { connectAs, tenantTables } from "./support/database";
 import { createTestOrganization } from "./support/organizations";
-import { captureStderr } from "./support/stderr";
+import { captureLogLines, captureStderr } from "./support/stderr";
+import { withRequestId } from "@/lib/context/request-id";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const RUNTIME_ROLES = ["harambee_app", "harambee_platform"];
@@ -213,6 +214,21 @@ describe("the worker and enqueue (lib/jobs)", () => {
       ["job.finished", "test.echo"],
     ]);
     expect(output.join("")).not.toContain("org-1");
+    await worker.stop();
+  });
+
+  test("[M10.1] a job enqueued during a request runs under the request's id: its log lines carry it, its data does not", async () => {
+    const echo = recordingJob("test.traced");
+    const worker = await startWorker([echo.job]);
+    const { lines } = await captureLogLines(async () => {
+      const id = await withRequestId("req-traced-0001", () => enqueue("test.traced", { organizationId: "org-2" }));
+      expect(await echo.nextRun()).toEqual({ organizationId: "org-2" });
+      await finished(id!);
+    });
+    expect(lines.filter((l) => l.job === "test.traced").map((l) => [l.message, l.requestId])).toEqual([
+      ["job.started", "req-traced-0001"],
+      ["job.finished", "req-traced-0001"],
+    ]);
     await worker.stop();
   });
 

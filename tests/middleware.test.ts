@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, test } from "vitest";
-import { middleware } from "@/middleware";
+import { routeRequest } from "@/middleware";
 
 const request = (host: string, path = "/") => new NextRequest(`http://${host}${path}`, { headers: { host } });
 
@@ -10,7 +10,7 @@ describe("middleware routes by Host alone", () => {
     for (const key of ["DATABASE_URL", "APP_DATABASE_URL", "PLATFORM_DATABASE_URL"]) delete process.env[key];
     try {
       for (const host of ["evil.example", "127.0.0.1:3000", "www.localhost", "kilimani.localhost.evil.example"]) {
-        expect(middleware(request(host, "/members")).status, host).toBe(404);
+        expect(routeRequest(request(host, "/members")).status, host).toBe(404);
       }
     } finally {
       Object.assign(process.env, saved);
@@ -18,13 +18,13 @@ describe("middleware routes by Host alone", () => {
   });
 
   test("a tenant host is served by the tenant tree as it is; the apex is rewritten into the public site", () => {
-    expect(middleware(request("kilimani.localhost:3000", "/members")).headers.get("x-middleware-next")).toBe("1");
-    expect(middleware(request("localhost:3000", "/")).headers.get("x-middleware-rewrite")).toBe("http://localhost:3000/site");
+    expect(routeRequest(request("kilimani.localhost:3000", "/members")).headers.get("x-middleware-next")).toBe("1");
+    expect(routeRequest(request("localhost:3000", "/")).headers.get("x-middleware-rewrite")).toBe("http://localhost:3000/site");
   });
 
   test("apex-only areas and the internal site prefix are 404 on tenant hosts; tenant pages 404 on the apex", () => {
-    expect(middleware(request("kilimani.localhost", "/admin")).status).toBe(404);
-    expect(middleware(request("kilimani.localhost", "/site/anything")).status).toBe(404);
-    expect(middleware(request("localhost", "/site")).status).toBe(404);
+    expect(routeRequest(request("kilimani.localhost", "/admin")).status).toBe(404);
+    expect(routeRequest(request("kilimani.localhost", "/site/anything")).status).toBe(404);
+    expect(routeRequest(request("localhost", "/site")).status).toBe(404);
   });
 });

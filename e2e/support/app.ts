@@ -56,7 +56,7 @@ export async function freshCode(email: string, newSecret?: string): Promise<stri
 export type RawResponse = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
 /** Plain HTTP to 127.0.0.1 with any Host header (Node's resolver does not know *.localhost). */
-export function rawRequest(options: { host: string; path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+export function rawRequest(options: { host: string; path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: "127.0.0.1", port: PORT, path: options.path, method: options.method ?? "GET", headers: { host: options.host, ...options.headers } },

@@ -21,7 +21,8 @@ function secrets(): Secrets {
 }
 
 let configured = false;
-function serverDatabase(): Secrets {
+/** Points this process at the e2e server's database and keys, so services called here write as the server would. */
+export function serverDatabase(): Secrets {
   const s = secrets();
   if (!configured) {
     Object.assign(process.env, {

@@ -23,15 +23,16 @@ export function actionId(file: string, name: string): string {
 /** Every action takes (previousState, formData) (lib/actions/form-state.ts): the fields are the form's. */
 export type ActionCall = { fields: Record<string, string> };
 
-export function postAction(options: { host: string; path: string; cookie?: string; id: string; call: ActionCall }): Promise<RawResponse> {
+export function postAction(options: { host: string; path: string; cookie?: string; id: string; call: { fields: Record<string, string | Buffer> } }): Promise<RawResponse> {
   const boundary = `----harambee${Math.random().toString(16).slice(2)}`;
-  const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const body =
-    Object.entries(options.call.fields)
-      .map(([name, value]) => part(`_1_${name}`, value))
-      .join("") +
-    part("0", '[null,"$K1"]') +
-    `--${boundary}--\r\n`;
+  // Bytes, so a field may carry exactly what a hand-made request could (e2e/fuzz.spec.ts), not only what a string encodes to.
+  const part = (name: string, value: string | Buffer) =>
+    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from("\r\n")]);
+  const body = Buffer.concat([
+    ...Object.entries(options.call.fields).map(([name, value]) => part(`_1_${name}`, value)),
+    part("0", '[null,"$K1"]'),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
   return rawRequest({
     host: options.host,
     path: options.path,

@@ -1,19 +1,24 @@
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { notFound, redirect } from "next/navigation";
 import type { Actor, PlatformActor } from "../authz/actor";
-import { currentMember } from "../context/request";
+import { currentMember, thisRequestId } from "../context/request";
+import { withRequestId } from "../context/request-id";
 import { currentPlatformAdmin } from "../context/platform";
-import { AppError } from "../errors";
+import { AppError, invalidError } from "../errors";
 import { logError } from "../log";
+import { formFields } from "../schemas/text";
 import type { FormAction, FormState } from "./form-state";
 
 /**
  * The one shape of a server action: resolve who acts (signed out → sign-in),
- * hand the form's fields to one service, then revalidate, redirect or
- * answer. Errors the user caused come back as a message and field messages
+ * pass every field through the text rule (lib/schemas/text.ts: normalised,
+ * or refused beside the field before any service runs), hand the fields to
+ * one service, then revalidate, redirect or answer. Errors the user caused come back as a message and field messages
  * and change nothing; not-found becomes the 404 page (missing, foreign and
  * forbidden look the same, M4.4); anything else is ours, logged under a
- * reference and shown without internals (M6.7).
+ * reference and shown without internals (M6.7). It runs under the request's
+ * id, so every line it logs carries it.
  *
  *   export const createMemberAction = memberAction(createMember, { revalidate: "/members", redirectTo: (m) => `/members/${m.id}` });
  */
@@ -46,6 +51,13 @@ export function formInput(form: FormData): FormInput {
   return input;
 }
 
+/** The fields after the text rule; a refused one is the form's error, beside that field. */
+function normalizedFields(input: FormInput): FormInput {
+  const checked = formFields.safeParse(input);
+  if (checked.success) return checked.data;
+  throw invalidError("Please correct the highlighted fields.", z.flattenError(checked.error).fieldErrors as Record<string, string[]>);
+}
+
 function typedBack(input: FormInput): Record<string, string> {
   return Object.fromEntries(Object.entries(input).filter((e): e is [string, string] => typeof e[1] === "string" && !SECRET_FIELD.test(e[0])));
 }
@@ -67,20 +79,27 @@ export function formAction<S, R, D = undefined>(
   service: (subject: S, input: FormInput) => Promise<R>,
   options: ActionOptions<R, D> = {},
 ): FormAction<D> {
-  return async (_previous, form) => {
-    const who = await subject();
-    const input = formInput(form);
-    let result: R;
-    try {
-      result = await service(who, input);
-    } catch (error) {
-      return refusal<D>(error, input);
-    }
-    if (options.revalidate) revalidatePath(resolve(options.revalidate, result, input));
-    await options.after?.(result);
-    if (options.redirectTo) redirect(resolve(options.redirectTo, result, input));
-    return { ok: true, message: options.success && resolve(options.success, result, input), data: options.data?.(result) };
-  };
+  return async (_previous, form) => withRequestId(await thisRequestId(), () => act(subject, service, options, form));
+}
+
+async function act<S, R, D>(
+  subject: () => Promise<S>,
+  service: (subject: S, input: FormInput) => Promise<R>,
+  options: ActionOptions<R, D>,
+  form: FormData,
+): Promise<FormState<D>> {
+  const who = await subject();
+  const input = formInput(form);
+  let result: R;
+  try {
+    result = await service(who, normalizedFields(input));
+  } catch (error) {
+    return refusal<D>(error, input);
+  }
+  if (options.revalidate) revalidatePath(resolve(options.revalidate, result, input));
+  await options.after?.(result);
+  if (options.redirectTo) redirect(resolve(options.redirectTo, result, input));
+  return { ok: true, message: options.success && resolve(options.success, result, input), data: options.data?.(result) };
 }
 
 /** An action of a signed-in member of the organisation on its host, past two-factor. */

@@ -37,36 +37,33 @@ export type HashedFields = {
   after: unknown;
 };
 
-/** The hashed members in canonical (code-unit) order, each with its encoded key. */
-const HASHED_KEYS = (
-  ["organizationId", "seq", "at", "actorId", "actorLabel", "ip", "action", "summary", "targetType", "targetId", "before", "after"] as const
-)
-  .slice()
-  .sort()
-  .map((key) => [key, `${JSON.stringify(key)}:`] as const);
-
 /**
  * The canonical JSON of exactly the hashed fields: the same string
- * canonicalJson gives for an object of those twelve members, built without
- * sorting them per entry (verification hashes a million entries). The fields
- * are picked one by one, so a stored row (with its id, key id, prev_hash and
- * hash beside them) hashes the same as the entry did when it was appended.
+ * canonicalJson gives for an object of those twelve members (tests pin it),
+ * written out in canonical (code-unit) key order so that verifying a million
+ * entries sorts and copies nothing per entry. The fields are picked one by
+ * one, so a stored row (with its id, key id, prev_hash and hash beside them)
+ * hashes the same as the entry did when it was appended.
  */
-function entryBody(entry: HashedFields): string {
-  const values: Record<(typeof HASHED_KEYS)[number][0], unknown> = {
-    ...entry,
-    seq: entry.seq.toString(),
-    at: entry.at.toISOString(),
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-  };
-  let body = "";
-  for (const [key, encodedKey] of HASHED_KEYS) {
-    if (values[key] === undefined) continue;
-    body += `${body ? "," : ""}${encodedKey}${canonicalJson(values[key])}`;
-  }
-  return `{${body}}`;
+function entryBody(e: HashedFields): string {
+  const body =
+    member("action", e.action) +
+    member("actorId", e.actorId) +
+    member("actorLabel", e.actorLabel) +
+    `,"after":${canonicalJson(e.after ?? null)}` +
+    `,"at":"${e.at.toISOString()}"` +
+    `,"before":${canonicalJson(e.before ?? null)}` +
+    member("ip", e.ip) +
+    member("organizationId", e.organizationId) +
+    `,"seq":"${e.seq.toString()}"` +
+    member("summary", e.summary) +
+    member("targetId", e.targetId) +
+    member("targetType", e.targetType);
+  return `{${body.slice(1)}}`;
 }
+
+/** One string-or-null member, dropped when undefined as canonicalJson drops it. */
+const member = (key: string, value: string | null | undefined) => (value === undefined ? "" : `,"${key}":${JSON.stringify(value)}`);
 
 /**
  * HMAC-SHA256 under the audit key of prev_hash ‖ canonical entry: without the

@@ -10,6 +10,7 @@ import { resolveSession, type ActiveSession } from "../queries/sessions";
 import { auth } from "./auth";
 import { mustUseTwoFactor } from "../authz/capabilities";
 import { memberActor, type Actor, type SessionSubject } from "../authz/actor";
+import { acceptRequestId, REQUEST_ID_HEADER } from "./request-id";
 
 /**
  * Everything about the current request, resolved once (React cache): the
@@ -98,3 +99,6 @@ export const tenantVisitor = async (): Promise<{ organizationId: string; ip: str
   const { org, ip } = await tenantRequest();
   return { organizationId: org.id, ip };
 };
+
+/** This request's id as middleware stamped it (lib/context/request-id.ts), for code Next calls directly: actions, pages. */
+export const thisRequestId = cache(async (): Promise<string> => acceptRequestId((await headers()).get(REQUEST_ID_HEADER)));

@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import { env } from "../env";
+import { currentRequestId } from "../context/request-id";
 import { logError } from "../log";
 
 /**
@@ -13,6 +14,9 @@ import { logError } from "../log";
  * its id but not read, change or delete any job (scripts/lib/job-schema.ts).
  */
 export const JOB_SCHEMA = "pgboss";
+
+/** The job data's field for the id of the request that enqueued it; the worker logs the job under it and hands `run` the rest. */
+export const JOB_REQUEST_ID = "_requestId";
 
 export type QueueRole = "platform" | "app";
 
@@ -83,12 +87,14 @@ export async function stopQueue(timeoutMs = 30_000): Promise<void> {
  * or from a job (the worker's queue). Returns its id, or null when the
  * queue's policy or a `singletonKey` turned it away as a duplicate. A queue
  * that does not exist (no worker has run that job yet) is an error, where
- * pg-boss alone would drop the job and return null too.
+ * pg-boss alone would drop the job and return null too. Enqueued while a
+ * request runs, the job carries the request's id (JOB_REQUEST_ID).
  */
 export async function enqueue(name: string, data: object, options: EnqueueOptions = {}): Promise<string | null> {
   try {
     const boss = await (open?.boss ?? startQueue("app"));
-    const id = await boss.send(name, data, options);
+    const requestId = currentRequestId();
+    const id = await boss.send(name, requestId ? { ...data, [JOB_REQUEST_ID]: requestId } : data, options);
     if (id === null && !(await boss.getQueue(name))) throw new Error(`no job queue named "${name}": the worker creates it when it starts with that job`);
     return id;
   } catch (error) {

@@ -1,12 +1,16 @@
 import type PgBoss from "pg-boss";
 import { logError, logEvent } from "../log";
-import { startQueue, stopQueue } from "./queue";
+import { withRequestId } from "../context/request-id";
+import { startHeartbeat, type Heartbeat } from "./heartbeat";
+import { JOB_REQUEST_ID, startQueue, stopQueue } from "./queue";
 import type { JobDefinition } from "./registry";
 
 /**
  * The worker: this process's queue as the platform role, a queue, a handler
  * and (when the job has one) a cron schedule per job. One JSON line per job
- * started, finished or failed, with the job's name and id, never its data.
+ * started, finished or failed, with the job's name and id, never its data;
+ * a job enqueued during a request runs under that request's id. Its
+ * heartbeat (./heartbeat.ts) tells /api/health it is alive.
  */
 export type RunningWorker = {
   /** Stops fetching; jobs in flight get up to `timeoutMs` to finish (then pg-boss fails them for retry). */
@@ -19,6 +23,7 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
   if (repeated.length) throw new Error(`jobs defined twice: ${repeated.join(", ")}`);
 
   const boss = await startQueue("platform");
+  let heartbeat: Heartbeat;
   try {
     for (const job of jobs) {
       const queue = { name: job.name, ...job.options };
@@ -32,6 +37,7 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
     for (const { name } of await boss.getSchedules()) {
       if (!jobs.some((job) => job.name === name && job.schedule)) await boss.unschedule(name);
     }
+    heartbeat = await startHeartbeat();
   } catch (error) {
     await stopQueue();
     throw error;
@@ -39,19 +45,29 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
   logEvent("info", "worker.started", { jobs: names });
   return {
     stop: async (timeoutMs) => {
-      await stopQueue(timeoutMs);
+      try {
+        await heartbeat.stop();
+      } finally {
+        await stopQueue(timeoutMs);
+      }
       logEvent("info", "worker.stopped");
     },
   };
 }
 
 // pg-boss hands its handler a batch; the default batch is one job.
-async function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
+function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
+  const { [JOB_REQUEST_ID]: requestId, ...data } = task.data as Record<string, unknown>;
+  const run = () => runTask(job, task, data);
+  return typeof requestId === "string" ? withRequestId(requestId, run) : run();
+}
+
+async function runTask(job: JobDefinition, task: PgBoss.JobWithMetadata<object>, data: object): Promise<void> {
   const fields = { job: job.name, jobId: task.id, attempt: task.retryCount + 1 };
   const started = Date.now();
   logEvent("info", "job.started", fields);
   try {
-    await job.run(task.data);
+    await job.run(data);
   } catch (error) {
     logError("job.failed", error, { ...fields, ms: Date.now() - started });
     throw error;

@@ -3,15 +3,13 @@ import { can } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { notFoundError } from "../errors";
-import { auditCsvHeader, auditCsvRow } from "../audit/csv";
 import { chainOf, latestCheckpoint, type Checkpoint } from "../audit/checkpoints";
 import { verifyChain, type ChainVerdict } from "../audit/verify";
 import { env } from "../env";
 import { objectStore } from "../storage";
-import type { AuditFilter } from "../schemas/audit";
+import { filterMatchesNothing, type AuditFilter } from "../schemas/audit";
 
 const PAGE_SIZE = 50;
-const EXPORT_BATCH = 1_000;
 
 const entryFields = {
   id: true,
@@ -47,6 +45,7 @@ const isUuid = (value: string) => z.uuid().safeParse(value).success;
 function whereOf(filter: AuditFilter) {
   const { actor, action, target, from, to } = filter;
   const day = 86_400_000;
+  if (filterMatchesNothing(filter)) return { id: { in: [] } };
   return {
     ...(actor ? { OR: [{ actorLabel: { contains: actor, mode: "insensitive" as const } }, ...(isUuid(actor) ? [{ actorId: actor }] : [])] } : {}),
     ...(action ? { action: { startsWith: action } } : {}),
@@ -70,46 +69,6 @@ export async function listAuditEntries(actor: Actor, filter: AuditFilter, before
   );
   const entries = rows.slice(0, PAGE_SIZE);
   return { entries, next: rows.length > PAGE_SIZE ? entries[entries.length - 1].seq : null };
-}
-
-/**
- * The filtered trail as CSV, newest first, pulled one batch at a time as the
- * client reads: each batch is its own short tenant transaction, so neither
- * memory nor a transaction grows with the trail (promise M5.3).
- */
-export function auditCsv(actor: Actor, filter: AuditFilter): ReadableStream<Uint8Array> {
-  assertReader(actor);
-  const encoder = new TextEncoder();
-  const where = whereOf(filter);
-  let before: bigint | null = null;
-  let started = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(auditCsvHeader()));
-          return;
-        }
-        const cursor = before;
-        const rows = await withTenant(actor.organizationId, (tx) =>
-          tx.auditEntry.findMany({
-            where: { ...where, ...(cursor ? { seq: { lt: cursor } } : {}) },
-            orderBy: { seq: "desc" },
-            take: EXPORT_BATCH,
-            select: entryFields,
-          }),
-        );
-        if (rows.length > 0) {
-          before = rows[rows.length - 1].seq;
-          controller.enqueue(encoder.encode(rows.map(auditCsvRow).join("")));
-        }
-        if (rows.length < EXPORT_BATCH) controller.close();
-      },
-    },
-    // One batch ahead at most: the stream waits for the client before reading more.
-    { highWaterMark: 1 },
-  );
 }
 
 /** Reads the organisation's chain in (seq, id) order through the tenant transaction. */

@@ -15,15 +15,18 @@ const listFields = {
 } as const;
 
 /** Beneficiaries in the actor's reach (promise M4.3), by surname; search matches first or last name. */
-export async function listBeneficiaries(actor: Actor, options: { search?: string; after?: string } = {}) {
+export async function listBeneficiaries(actor: Actor, options: { search?: string | null; after?: string } = {}) {
   const where = scope(actor, "beneficiary");
-  const search = options.search?.trim();
+  // null: a term no stored value can hold (lib/schemas/text.ts queryText), so nothing matches.
+  const search = options.search === null ? null : options.search?.trim();
   const after = options.after && z.uuid().safeParse(options.after).success ? options.after : undefined;
   return withTenant(actor.organizationId, (tx) =>
     tx.beneficiary.findMany({
       where: {
         ...where,
-        ...(search
+        ...(search === null
+          ? { id: { in: [] } }
+          : search
           ? {
               OR: [
                 { firstName: { contains: search, mode: "insensitive" } },

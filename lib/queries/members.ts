@@ -35,16 +35,17 @@ function searchConditions(organizationId: string, search: string) {
 /** The member register, by surname; search by name, email, phone, NIN or BVN. */
 export async function listMembers(
   actor: Actor,
-  options: { search?: string; includeArchived?: boolean; after?: string } = {},
+  options: { search?: string | null; includeArchived?: boolean; after?: string } = {},
 ) {
   const where = scope(actor, "member");
-  const search = options.search?.trim();
+  // null: a term no stored value can hold (lib/schemas/text.ts queryText), so nothing matches.
+  const search = options.search === null ? null : options.search?.trim();
   return withTenant(actor.organizationId, (tx) =>
     tx.member.findMany({
       where: {
         ...where,
         ...(options.includeArchived ? {} : { status: "ACTIVE" }),
-        ...(search ? { OR: searchConditions(actor.organizationId, search) } : {}),
+        ...(search === null ? { id: { in: [] } } : search ? { OR: searchConditions(actor.organizationId, search) } : {}),
       },
       orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
       take: PAGE_SIZE,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queryText } from "./text";
 
 /** Beneficiary form and service input, shared by forms, actions, services and tests. */
 export const beneficiaryFields = z.object({
@@ -13,3 +14,6 @@ export const beneficiaryFields = z.object({
 
 export const createBeneficiaryInput = beneficiaryFields.extend({ locationId: z.uuid("Choose a location") });
 export const updateBeneficiaryInput = beneficiaryFields.extend({ id: z.uuid("Unknown beneficiary") });
+
+/** The beneficiary list's query string (lib/schemas/query.ts): a search term. */
+export const beneficiaryListQuery = z.object({ q: queryText(200) });

@@ -36,3 +36,9 @@ export const arrearsCursorInput = z
   .optional()
   .catch(undefined);
 export type ArrearsCursor = NonNullable<z.infer<typeof arrearsCursorInput>>;
+
+/** The invoice list's whole query string (lib/schemas/query.ts): filters and cursor. */
+export const invoicePageQuery = invoiceFilterInput.extend({ after: invoiceCursorInput });
+
+/** The arrears list's query string: its cursor. */
+export const arrearsPageQuery = z.object({ after: arrearsCursorInput });

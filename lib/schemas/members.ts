@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { digitsOnly, normalizePhone } from "../crypto/normalize";
 import { optionalEmail, optionalText } from "./fields";
+import { queryText } from "./text";
 
 /** Member form and service input, shared by forms, actions, services and tests. */
 
@@ -34,6 +35,9 @@ export const updateMemberInput = memberFields.extend({ id: z.uuid("Unknown membe
 export const archiveMemberInput = z.object({ id: z.uuid("Unknown member") });
 
 export type MemberFields = z.infer<typeof memberFields>;
+
+/** The member list's query string (lib/schemas/query.ts): a search term, and whether archived members show. */
+export const memberListQuery = z.object({ q: queryText(200), archived: z.literal("1").optional().catch(undefined) });
 
 /** Ties a member record to the login of the same person (or unties it: empty userId). */
 export const linkMemberLoginInput = z.object({

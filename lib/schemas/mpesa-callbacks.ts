@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizePhone } from "../crypto/normalize";
 import { fromNairobiTimestamp } from "../payments/daraja-time";
+import { holdable } from "./text";
 
 /**
  * What Daraja POSTs to an STK push's CallBackURL once the payer has answered
@@ -30,32 +31,35 @@ export type StkCallback = {
 const metadataItem = z.object({ Name: z.string(), Value: z.union([z.string(), z.number()]).optional() });
 export type StkMetadataItem = z.infer<typeof metadataItem>;
 
-export const stkCallbackBody = z
-  .object({
-    Body: z.object({
-      stkCallback: z.object({
-        MerchantRequestID: z.string().min(1),
-        CheckoutRequestID: z.string().min(1),
-        ResultCode: z.number().int(),
-        ResultDesc: z.string(),
-        CallbackMetadata: z.object({ Item: z.array(metadataItem) }).optional(),
+// Through the text rule: a callback carrying text the database cannot hold is malformed (400), never a failed write.
+export const stkCallbackBody = holdable(
+  z
+    .object({
+      Body: z.object({
+        stkCallback: z.object({
+          MerchantRequestID: z.string().min(1),
+          CheckoutRequestID: z.string().min(1),
+          ResultCode: z.number().int(),
+          ResultDesc: z.string(),
+          CallbackMetadata: z.object({ Item: z.array(metadataItem) }).optional(),
+        }),
       }),
+    })
+    .transform(({ Body: { stkCallback: callback } }, ctx): StkCallback => {
+      const payment = callback.ResultCode === 0 ? stkPaymentFromMetadata(callback.CallbackMetadata?.Item ?? []) : null;
+      if (callback.ResultCode === 0 && !payment) {
+        ctx.issues.push({ code: "custom", message: "A successful callback must carry Amount and MpesaReceiptNumber", path: ["Body", "stkCallback", "CallbackMetadata"], input: callback });
+        return z.NEVER;
+      }
+      return {
+        merchantRequestId: callback.MerchantRequestID,
+        checkoutRequestId: callback.CheckoutRequestID,
+        resultCode: callback.ResultCode,
+        resultDesc: callback.ResultDesc,
+        payment,
+      };
     }),
-  })
-  .transform(({ Body: { stkCallback: callback } }, ctx): StkCallback => {
-    const payment = callback.ResultCode === 0 ? stkPaymentFromMetadata(callback.CallbackMetadata?.Item ?? []) : null;
-    if (callback.ResultCode === 0 && !payment) {
-      ctx.issues.push({ code: "custom", message: "A successful callback must carry Amount and MpesaReceiptNumber", path: ["Body", "stkCallback", "CallbackMetadata"], input: callback });
-      return z.NEVER;
-    }
-    return {
-      merchantRequestId: callback.MerchantRequestID,
-      checkoutRequestId: callback.CheckoutRequestID,
-      resultCode: callback.ResultCode,
-      resultDesc: callback.ResultDesc,
-      payment,
-    };
-  });
+);
 
 /**
  * The payment in a callback's metadata, read by item name: Safaricom does not

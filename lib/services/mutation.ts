@@ -4,6 +4,7 @@ import type { Actor } from "../authz/actor";
 import { can, type Capability } from "../authz/capabilities";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { invalidError, notFoundError } from "../errors";
+import { holdable } from "../schemas/text";
 import { inTurn } from "./organization-turns";
 
 /**
@@ -44,16 +45,18 @@ type AuditedDefinition<S extends z.ZodType, Sub extends Subject, Tx, R> = {
 };
 
 /**
- * authorize → validate → transaction → run → one audit entry on each chain
+ * authorize → validate (the text rule, then the schema) → transaction → run → one audit entry on each chain
  * the change names (null: the platform's), in that transaction → commit.
  * A forbidden subject gets the same not-found as a missing object (M4.4);
  * `run` must say what to audit, so no change can skip the trail (M5.1).
  */
 export function defineAudited<S extends z.ZodType, Sub extends Subject, Tx extends TenantTx, R>(def: AuditedDefinition<S, Sub, Tx, R>) {
   if (mutationRegistry.has(def.action)) throw new Error(`Mutation ${def.action} is defined twice`);
+  // Whoever calls (an action, a webhook, a job), no text the database cannot hold gets past here.
+  const input = holdable(def.input);
   const mutate = async (subject: Sub, raw: unknown): Promise<R> => {
     if (def.capability && !(subject.capabilities && can({ capabilities: subject.capabilities }, def.capability))) throw notFoundError();
-    const parsed = def.input.safeParse(raw);
+    const parsed = input.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
       throw invalidError("Please correct the highlighted fields.", fieldErrors);

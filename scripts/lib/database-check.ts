@@ -54,7 +54,8 @@ function databaseFailure(error: unknown, url: URL): StartFailure {
   if (/timeout/i.test(message ?? "")) {
     return new StartFailure(`no answer from ${where} (DATABASE_URL) within ${CONNECT_TIMEOUT_MS / 1000} s: check the host, the port and any firewall, or ${fix}`);
   }
-  if (/terminated unexpectedly/i.test(message ?? "")) {
+  // A peer that hangs up on the startup packet: pg reports a reset or an early end, depending on timing.
+  if (code === "ECONNRESET" || /terminated unexpectedly/i.test(message ?? "")) {
     return new StartFailure(`${where} (DATABASE_URL) closed the connection at once: is a PostgreSQL server listening there? Otherwise ${fix}`);
   }
   return new StartFailure(`cannot use DATABASE_URL (${where}): ${(message ?? String(error)).split("\n")[0]}; ${fix}`);

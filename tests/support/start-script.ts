@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import { newCheckpointKeyPair } from "../../lib/crypto/checkpoint-key";
 import { expect } from "vitest";
 
 /**
@@ -48,6 +49,8 @@ export function productionSecrets(): Record<string, string> {
     PLATFORM_DB_PASSWORD: key(),
     FIELD_ENCRYPTION_KEYS: `k1:${key()}`,
     BLIND_INDEX_KEY: key(),
+    AUDIT_KEYS: `a1:${key()}`,
+    AUDIT_CHECKPOINT_KEY: newCheckpointKeyPair().privateKey,
     // A shared rate-limit store is required in production; nothing connects to it before the database.
     REDIS_URL: "redis://127.0.0.1:9",
   };

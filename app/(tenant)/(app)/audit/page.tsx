@@ -5,12 +5,11 @@ import { PageHeader } from "@/app/_components/page-header";
 import { memberRequest } from "@/lib/context/request";
 import { latestAuditCheckpoint, listAuditEntries, verifyAuditChain } from "@/lib/queries/audit";
 import { describeVerdict } from "@/lib/audit/verify";
-import { auditCursorInput, auditFilterInput, type AuditFilter } from "@/lib/schemas/audit";
+import { auditPageQuery, filterMatchesNothing, type AuditFilter } from "@/lib/schemas/audit";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 
 export const metadata: Metadata = { title: "Audit trail" };
-
-type Search = Record<string, string | string[] | undefined>;
 
 const FILTERS: { name: keyof AuditFilter; label: string; type: "text" | "date"; placeholder?: string }[] = [
   { name: "actor", label: "Actor", type: "text", placeholder: "email or id" },
@@ -30,13 +29,11 @@ function queryOf(filter: AuditFilter, extra: Record<string, string> = {}): strin
 
 const json = (value: unknown) => (value === null || value === undefined ? "—" : JSON.stringify(value, null, 2));
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const search = await searchParams;
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { before, verify, ...filter } = readQuery(auditPageQuery, await searchParams);
   const { actor } = await memberRequest();
-  const filter = auditFilterInput.parse(search);
-  const before = auditCursorInput.parse(search.before);
   const [{ entries, next }, verdict, checkpoint] = await notFoundOnAppError(() =>
-    Promise.all([listAuditEntries(actor, filter, before), search.verify === "1" ? verifyAuditChain(actor) : null, latestAuditCheckpoint(actor)]),
+    Promise.all([listAuditEntries(actor, filter, before), verify ? verifyAuditChain(actor) : null, latestAuditCheckpoint(actor)]),
   );
   return (
     <section>
@@ -48,9 +45,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               Verify chain
             </button>
           </form>
-          <a href={`/audit/export${queryOf(filter)}`} className="btn" download>
-            Export CSV
-          </a>
+          {filterMatchesNothing(filter) ? null : (
+            <a href={`/audit/export${queryOf(filter)}`} className="btn" download>
+              Export CSV
+            </a>
+          )}
         </div>
       </PageHeader>
       {verdict ? (

@@ -6,13 +6,14 @@ import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { countBeneficiaries, listBeneficiaries } from "@/lib/queries/beneficiaries";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
+import { beneficiaryListQuery } from "@/lib/schemas/beneficiaries";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Beneficiaries" };
 
-export default async function BeneficiariesPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
-  const { q } = await searchParams;
+export default async function BeneficiariesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { q: search } = readQuery(beneficiaryListQuery, await searchParams);
   const { actor } = await memberRequest();
-  const search = typeof q === "string" ? q : undefined;
   const [beneficiaries, total] = await notFoundOnAppError(() =>
     Promise.all([listBeneficiaries(actor, { search }), countBeneficiaries(actor)]),
   );

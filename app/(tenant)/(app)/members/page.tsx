@@ -6,15 +6,15 @@ import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { listMembers } from "@/lib/queries/members";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
+import { memberListQuery } from "@/lib/schemas/members";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Members" };
 
-export default async function MembersPage({ searchParams }: { searchParams: Promise<{ q?: string; archived?: string }> }) {
-  const { q, archived } = await searchParams;
+export default async function MembersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { q, archived } = readQuery(memberListQuery, await searchParams);
   const { actor } = await memberRequest();
-  const members = await notFoundOnAppError(() =>
-    listMembers(actor, { search: typeof q === "string" ? q : undefined, includeArchived: archived === "1" }),
-  );
+  const members = await notFoundOnAppError(() => listMembers(actor, { search: q, includeArchived: archived === "1" }));
   return (
     <section>
       <PageHeader title="Members">

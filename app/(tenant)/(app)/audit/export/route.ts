@@ -1,8 +1,9 @@
 import { memberRequest } from "@/lib/context/request";
 import { notFoundError } from "@/lib/errors";
 import { routeHandler } from "@/lib/http/route-handler";
-import { auditCsv } from "@/lib/queries/audit";
+import { auditCsv } from "@/lib/queries/audit-csv";
 import { auditFilterInput } from "@/lib/schemas/audit";
+import { readQuery } from "@/lib/schemas/query";
 import { recordAuditExport } from "@/lib/services/audit-exports";
 
 /**
@@ -14,7 +15,7 @@ export const GET = routeHandler(async (request: Request) => {
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw notFoundError();
   const { org, actor } = await memberRequest();
-  const filter = auditFilterInput.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const filter = readQuery(auditFilterInput, new URL(request.url).searchParams);
   await recordAuditExport(actor, filter);
   const day = new Date().toISOString().slice(0, 10);
   return new Response(auditCsv(actor, filter), {

@@ -6,14 +6,15 @@ import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { memberRequest } from "@/lib/context/request";
 import { formatMoney } from "@/lib/dues/money";
 import { listArrears } from "@/lib/queries/dues";
-import { arrearsCursorInput } from "@/lib/schemas/invoice-filters";
+import { arrearsPageQuery } from "@/lib/schemas/invoice-filters";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Arrears" };
 
-export default async function ArrearsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const search = await searchParams;
+export default async function ArrearsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { after } = readQuery(arrearsPageQuery, await searchParams);
   const { actor } = await memberRequest();
-  const { rows, totals, next } = await notFoundOnAppError(() => listArrears(actor, arrearsCursorInput.parse(search.after)));
+  const { rows, totals, next } = await notFoundOnAppError(() => listArrears(actor, after));
   return (
     <section>
       <PageHeader title="Arrears">

@@ -7,11 +7,10 @@ import { memberRequest } from "@/lib/context/request";
 import { INVOICE_STATE_LABELS, INVOICE_STATES } from "@/lib/dues/invoice-state";
 import { formatMoney } from "@/lib/dues/money";
 import { listInvoices, listPlans, periodLabel } from "@/lib/queries/dues";
-import { invoiceCursorInput, invoiceFilterInput, type InvoiceFilter } from "@/lib/schemas/invoice-filters";
+import { invoicePageQuery, type InvoiceFilter } from "@/lib/schemas/invoice-filters";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Dues invoices" };
-
-type Search = Record<string, string | string[] | undefined>;
 
 /** The query string of the current filters, for the next page and the export link. */
 function queryOf(filter: InvoiceFilter, extra: Record<string, string> = {}): string {
@@ -21,11 +20,9 @@ function queryOf(filter: InvoiceFilter, extra: Record<string, string> = {}): str
   return query ? `?${query}` : "";
 }
 
-export default async function InvoicesPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const search = await searchParams;
+export default async function InvoicesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const { after, ...filter } = readQuery(invoicePageQuery, await searchParams);
   const { actor } = await memberRequest();
-  const filter = invoiceFilterInput.parse(search);
-  const after = invoiceCursorInput.parse(search.after);
   const [{ invoices, next }, plans] = await notFoundOnAppError(() => Promise.all([listInvoices(actor, filter, after), listPlans(actor)]));
   return (
     <section>

@@ -2,6 +2,7 @@ import { AuthError } from "next-auth";
 import { signIn } from "@/lib/context/auth";
 import { tenantRequest } from "@/lib/context/request";
 import { backOffResponse, seeOther } from "@/lib/http/back-off";
+import { formBody } from "@/lib/http/form-body";
 import { routeHandler } from "@/lib/http/route-handler";
 import { safeNext } from "@/lib/security/safe-next";
 import { admitLogin } from "@/lib/services/login-limits";
@@ -13,8 +14,8 @@ import { admitLogin } from "@/lib/services/login-limits";
  */
 export const POST = routeHandler(async (request) => {
   const { org, ip } = await tenantRequest();
-  const form = await request.formData();
-  const field = (name: string) => (typeof form.get(name) === "string" ? (form.get(name) as string) : "");
+  const form = await formBody(request);
+  const field = (name: string) => form[name] ?? "";
   const next = safeNext(field("next"));
   const admitted = await admitLogin({ organizationId: org.id, ip, email: field("email") });
   if (!admitted.ok) return backOffResponse(admitted, { title: "Please wait before signing in again", back: "/login", backLabel: "Back to sign in" });
