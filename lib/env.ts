@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { KeyObject } from "node:crypto";
 import { z } from "zod";
 import { parseCheckpointSigner, parseCheckpointVerifyKeys, type CheckpointSigner } from "./crypto/checkpoint-key";
@@ -39,6 +40,8 @@ const schema = z.object({
   // Audit checkpoints (lib/crypto/checkpoint-key.ts): Ed25519, derived from AUTH_SECRET outside production.
   AUDIT_CHECKPOINT_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_PUBLIC_KEYS: z.string().optional(),
+  // Connections per database role in each process (lib/db/clients.ts); unset, sized for the machine's cores.
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().max(100).optional(),
   HARAMBEE_FAULT_INJECTION: z.enum(["0", "1"]).default("0"),
   // Rate limits (lib/ratelimit, docs/AUTH.md): Upstash REST, else a TCP Redis, else in-process (not in production).
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
@@ -65,6 +68,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema> & {
   appDatabaseUrl: string;
   platformDatabaseUrl: string;
+  databasePoolSize: number;
   keyring: Keyring;
   auditKeys: AuditKeyring;
   checkpointSigner: CheckpointSigner;
@@ -113,6 +117,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     ...env,
     appDatabaseUrl,
     platformDatabaseUrl,
+    // Postgres's rule of thumb (cores × 2 + 1): more connections than that only queue inside the server (npm run bench:write).
+    databasePoolSize: env.DATABASE_POOL_SIZE ?? 2 * availableParallelism() + 1,
     keyring,
     auditKeys: parseAuditKeys(env, keyring),
     checkpointSigner: parseCheckpointSigner(env),

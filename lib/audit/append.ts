@@ -1,5 +1,6 @@
-import type { JsonInput, TenantTx } from "../db/tenant";
-import { lockAuditChain } from "../db/tenant";
+import { randomUUID } from "node:crypto";
+import { insertAuditRow, lockChainHead } from "../db/audit-chain";
+import type { TenantTx } from "../db/tenant";
 import { env } from "../env";
 import { GENESIS_HASH, entryHash } from "./canonical";
 
@@ -18,7 +19,8 @@ export type AuditRecord = {
  * Appends one entry to a chain (an organisation's, or the platform's when
  * `organizationId` is null) inside the caller's transaction, so the entry
  * commits or rolls back with the change it records. Its hash is an HMAC under
- * the current audit key, whose id it stores.
+ * the current audit key, whose id it stores. Two round trips: the chain's
+ * lock with its head (lib/db/audit-chain.ts), then the entry.
  */
 export async function appendAudit(
   tx: TenantTx,
@@ -26,12 +28,7 @@ export async function appendAudit(
   actor: AuditActor,
   record: AuditRecord,
 ): Promise<{ seq: bigint; hash: string }> {
-  await lockAuditChain(tx, organizationId ?? "platform");
-  const last = await tx.auditEntry.findFirst({
-    where: { organizationId },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
+  const last = await lockChainHead(tx, organizationId);
   const prevHash = last?.hash ?? GENESIS_HASH;
   const fields = {
     organizationId,
@@ -49,15 +46,6 @@ export async function appendAudit(
   };
   const { currentKeyId, keys } = env().auditKeys;
   const hash = entryHash(keys.get(currentKeyId)!, prevHash, fields);
-  await tx.auditEntry.create({
-    data: {
-      ...fields,
-      before: (fields.before ?? undefined) as JsonInput | undefined,
-      after: (fields.after ?? undefined) as JsonInput | undefined,
-      prevHash,
-      hash,
-      keyId: currentKeyId,
-    },
-  });
+  await insertAuditRow(tx, { id: randomUUID(), ...fields, prevHash, hash, keyId: currentKeyId });
   return { seq: fields.seq, hash };
 }

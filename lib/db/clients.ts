@@ -1,9 +1,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import type { Keyring } from "../crypto/keyring";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
 import { fieldEncryption } from "./field-encryption";
 import { endTenantReads } from "./tenant-reads";
+import { TenantScopedClient } from "./tenant-scope";
 
 /**
  * Two database roles, two clients. `appDb` connects as harambee_app (RLS
@@ -25,8 +27,10 @@ const globalClients = globalThis as unknown as {
  * extension changes no types (plaintext strings in and out), hence the cast.
  * Without one it reads and writes the stored form as is.
  */
-export function connect(connectionString: string, keyring: Keyring | null): PrismaClient {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+export function connect(connectionString: string, keyring: Keyring | null, poolSize = env().databasePoolSize): PrismaClient {
+  // Connections that can carry a tenant transaction's tenant with its BEGIN (lib/db/tenant-scope.ts).
+  const pool = new pg.Pool({ connectionString, max: poolSize, Client: TenantScopedClient });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return keyring ? (client.$extends(fieldEncryption(keyring)) as unknown as PrismaClient) : client;
 }
 

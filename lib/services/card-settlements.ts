@@ -315,29 +315,6 @@ export async function stripeEndpoint(slug: string, { fresh = false } = {}): Prom
   return endpoint;
 }
 
-/**
- * One organisation's settlements take turns in this process, two at a time:
- * its audit chain serialises them in the database anyway, and a delivery
- * waiting here holds no pooled connection and no lock, where one waiting in
- * the database holds both (and, under a storm, starves the club's pages).
- */
-const IN_FLIGHT_PER_ORGANISATION = 2;
-const turns = new Map<string, { running: number; waiting: (() => void)[] }>();
-
-async function inTurn<T>(organizationId: string, fn: () => Promise<T>): Promise<T> {
-  let queue = turns.get(organizationId);
-  if (!queue) turns.set(organizationId, (queue = { running: 0, waiting: [] }));
-  if (queue.running >= IN_FLIGHT_PER_ORGANISATION) await new Promise<void>((resolve) => queue.waiting.push(resolve));
-  else queue.running += 1;
-  try {
-    return await fn();
-  } finally {
-    const next = queue.waiting.shift();
-    if (next) next();
-    else if (--queue.running === 0) turns.delete(organizationId);
-  }
-}
-
 const SETTLEMENTS = {
   paid: recordCardPayment,
   pending: recordCardPaymentPending,
@@ -369,7 +346,7 @@ export async function receiveStripeEvent(organizationId: string, event: Stripe.E
   try {
     const settle = SETTLEMENTS[fact.kind];
     const input = { eventId: event.id, eventType: event.type, fact };
-    await inTurn(organizationId, () => settle(stripeActor(organizationId), input));
+    await settle(stripeActor(organizationId), input);
     return "applied";
   } catch (error) {
     if (error instanceof NoChange) return error.reason;

@@ -5,6 +5,7 @@ import { can, type Capability } from "../authz/capabilities";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { invalidError, notFoundError } from "../errors";
 import { holdable } from "../schemas/text";
+import { inTurn } from "./organization-turns";
 
 /**
  * The one way state changes. Three wrappers, one core:
@@ -107,12 +108,15 @@ export type Mutation<S extends z.ZodType, R> = ((actor: Actor, raw: unknown) => 
   input: S;
 };
 
-/** A member's change in their organisation: its tenant transaction (RLS), its chain. */
+/**
+ * A member's change in their organisation: its tenant transaction (RLS), its
+ * chain; the organisation's changes take turns in the process (organization-turns.ts).
+ */
 export function defineMutation<S extends z.ZodType, R>(def: MutationDefinition<S, R>): Mutation<S, R> {
   return defineAudited<S, Actor, TenantTx, R>({
     ...def,
     kind: "tenant",
-    transaction: (actor, fn) => withTenant(actor.organizationId, fn),
+    transaction: (actor, fn) => inTurn(actor.organizationId, () => withTenant(actor.organizationId, fn)),
     run: async (tx, input, actor) => ({ ...(await def.run(tx, input, actor)), chains: [actor.organizationId] }),
   });
 }

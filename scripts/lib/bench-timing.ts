@@ -14,3 +14,23 @@ export async function timeRuns(fn: () => Promise<number>, { warmup, iterations }
   samples.sort((a, b) => a - b);
   return { rows, p50: samples[Math.floor(samples.length * 0.5)], p95: samples[Math.floor(samples.length * 0.95)] };
 }
+
+/**
+ * Completed calls per second when `clients` callers each call `fn` back to
+ * back for `seconds` (a closed loop: each waits for its previous call); a call
+ * still running at the deadline is waited for and counted.
+ */
+export async function ratePerSecond(clients: number, seconds: number, fn: (client: number) => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < deadline) {
+        await fn(client);
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
