@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { computeBlindIndex, legacyBlindIndex } from "@/lib/crypto/blind-index";
@@ -17,6 +16,7 @@ import { connectAs } from "./support/database";
 import { createTestInvoice } from "./support/dues";
 import { useFreshDatabase } from "./support/fresh-database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
+import { runScript } from "./support/script-process";
 
 /**
  * Moving a database written under the one global blind index to
@@ -44,18 +44,7 @@ afterAll(async () => {
 });
 
 function reindexCommand(args: string[], onLine?: (line: string, kill: () => void) => void) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-    // tsx's own CLI would run the script in a grandchild that a kill leaves running: load tsx into one process instead.
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/keys-reindex.ts", ...args], { env: { ...process.env, DATABASE_URL: ownerUrl } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      for (const line of String(chunk).split("\n").filter(Boolean)) onLine?.(line, () => child.kill("SIGKILL"));
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runScript("keys-reindex", args, { ...process.env, DATABASE_URL: ownerUrl }, onLine);
 }
 
 const INDEX_COLUMNS: Record<string, [column: string, field: string, kind: IndexKind][]> = {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { POST as mpesaCallback } from "@/app/api/webhooks/mpesa/[token]/route";
@@ -32,6 +31,7 @@ import { createTestOrganization, type TestOrganization } from "./support/organiz
 import { serveRoute, type RouteServer } from "./support/route-server";
 import { captureStderr } from "./support/stderr";
 import type pg from "pg";
+import { runScript } from "./support/script-process";
 
 /**
  * Key rotation over a database of its own (every row in it is ours), with the
@@ -69,25 +69,13 @@ function command(
   keys: [string, string][],
   { onLine, blindIndexKey = DEV.blindIndexKey }: { onLine?: (line: string, kill: () => void) => void; blindIndexKey?: string } = {},
 ) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-    // tsx's own CLI would run the script in a grandchild that a kill leaves running: load tsx into one process instead.
-    const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}.ts`, ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: ownerUrl,
-        FIELD_ENCRYPTION_KEYS: keys.map(([id, key]) => `${id}:${key}`).join(","),
-        BLIND_INDEX_KEY: blindIndexKey,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      for (const line of String(chunk).split("\n").filter(Boolean)) onLine?.(line, () => child.kill("SIGKILL"));
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const env = {
+    ...process.env,
+    DATABASE_URL: ownerUrl,
+    FIELD_ENCRYPTION_KEYS: keys.map(([id, key]) => `${id}:${key}`).join(","),
+    BLIND_INDEX_KEY: blindIndexKey,
+  };
+  return runScript(script, args, env, onLine);
 }
 
 /** The key id of every stored encrypted value in the database, by table.column. */

@@ -32,6 +32,26 @@ export type AuditRow = {
   keyId: string;
 };
 
+/** Prisma's select for a whole stored entry, as the chain's readers (the audit page, the checkpoint job) need it. */
+export const AUDIT_ROW_SELECT = {
+  id: true,
+  organizationId: true,
+  seq: true,
+  at: true,
+  actorId: true,
+  actorLabel: true,
+  ip: true,
+  action: true,
+  summary: true,
+  targetType: true,
+  targetId: true,
+  before: true,
+  after: true,
+  prevHash: true,
+  hash: true,
+  keyId: true,
+} as const satisfies Record<keyof AuditRow, true>;
+
 /**
  * Writes one chained entry as one INSERT without RETURNING: the append's
  * second and last statement under the chain lock. `at` goes as ISO-8601 with

@@ -1,5 +1,6 @@
 import { chainOf, checkpointObjectKey, latestCheckpoint, signCheckpoint } from "../audit/checkpoints";
 import { describeVerdict, verifyChain, type ChainReader } from "../audit/verify";
+import { AUDIT_ROW_SELECT } from "../db/audit-chain";
 import { withPlatform } from "../db/platform";
 import { env } from "../env";
 import { logEvent } from "../log";
@@ -19,24 +20,6 @@ export type CheckpointSummary = { written: number; unchanged: number; empty: num
 
 const READ_BATCH = 2_000;
 
-const entryFields = {
-  id: true,
-  organizationId: true,
-  seq: true,
-  at: true,
-  actorId: true,
-  actorLabel: true,
-  ip: true,
-  action: true,
-  summary: true,
-  targetType: true,
-  targetId: true,
-  before: true,
-  after: true,
-  prevHash: true,
-  hash: true,
-  keyId: true,
-} as const;
 
 function chainReader(organizationId: string | null): ChainReader {
   return (after, limit) =>
@@ -46,7 +29,7 @@ function chainReader(organizationId: string | null): ChainReader {
         where: { organizationId, ...(after ? { seq: { gte: after.seq }, OR: [{ seq: { gt: after.seq } }, { id: { gt: after.id } }] } : {}) },
         orderBy: [{ seq: "asc" }, { id: "asc" }],
         take: limit,
-        select: entryFields,
+        select: AUDIT_ROW_SELECT,
       }),
     );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { can } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
+import { AUDIT_ROW_SELECT } from "../db/audit-chain";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { notFoundError } from "../errors";
 import { chainOf, latestCheckpoint, type Checkpoint } from "../audit/checkpoints";
@@ -11,24 +12,6 @@ import { filterMatchesNothing, type AuditFilter } from "../schemas/audit";
 
 const PAGE_SIZE = 50;
 
-const entryFields = {
-  id: true,
-  organizationId: true,
-  seq: true,
-  at: true,
-  actorId: true,
-  actorLabel: true,
-  ip: true,
-  action: true,
-  summary: true,
-  targetType: true,
-  targetId: true,
-  before: true,
-  after: true,
-  prevHash: true,
-  hash: true,
-  keyId: true,
-} as const;
 
 /** The organisation's own chain only: RLS hides the platform chain and every other organisation's. */
 function assertReader(actor: Actor) {
@@ -64,7 +47,7 @@ export async function listAuditEntries(actor: Actor, filter: AuditFilter, before
       where: { ...whereOf(filter), ...(before ? { seq: { lt: before } } : {}) },
       orderBy: { seq: "desc" },
       take: PAGE_SIZE + 1,
-      select: entryFields,
+      select: AUDIT_ROW_SELECT,
     }),
   );
   const entries = rows.slice(0, PAGE_SIZE);
@@ -78,7 +61,7 @@ function chainBatch(tx: TenantTx, after: { seq: bigint; id: string } | null, lim
     where: after ? { seq: { gte: after.seq }, OR: [{ seq: { gt: after.seq } }, { id: { gt: after.id } }] } : {},
     orderBy: [{ seq: "asc" }, { id: "asc" }],
     take: limit,
-    select: entryFields,
+    select: AUDIT_ROW_SELECT,
   });
 }
 
