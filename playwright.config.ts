@@ -70,6 +70,8 @@ export default defineConfig({
       RATE_LIMIT_LOGIN_ACCOUNT: "1000/900",
       RATE_LIMIT_RESET: "1000/3600",
       RATE_LIMIT_TOTP: "1000/300",
+      // The fuzz spec opens pay links hundreds of times from 127.0.0.1; the limit itself is tests/invoice-payments.integration.test.ts's.
+      RATE_LIMIT_PAY_LINK: "100000/600",
     },
     },
   ],

@@ -51,6 +51,10 @@ export async function startSecondServer(extraEnv: Record<string, string>): Promi
       AUTH_SECRET: secrets.authSecret,
       FIELD_ENCRYPTION_KEYS: secrets.fieldEncryptionKeys,
       BLIND_INDEX_KEY: secrets.blindIndexKey,
+      AUDIT_KEYS: secrets.auditKeys,
+      AUDIT_CHECKPOINT_KEY: secrets.auditCheckpointKey,
+      // Its worker signs the same chains as the main server's: one store for both.
+      STORAGE_DIR: path.join(process.env.E2E_DATA_DIR!, "storage"),
       APP_ROOT_DOMAIN: "localhost",
       ...extraEnv,
     },
