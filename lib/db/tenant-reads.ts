@@ -1,5 +1,6 @@
 import pg from "pg";
 import { env } from "../env";
+import { UUID } from "./tenant-scope";
 
 /**
  * The app role over plain node-postgres, for a long streaming read that
@@ -11,11 +12,12 @@ import { env } from "../env";
 const globalPool = globalThis as unknown as { harambeeTenantReads?: pg.Pool };
 
 export async function readAsTenant<T>(organizationId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  // Inlined (escaped) so BEGIN and the tenant travel in one round trip; an id is always a UUID.
+  if (!UUID.test(organizationId)) throw new Error("readAsTenant: the organization id is not a UUID");
   globalPool.harambeeTenantReads ??= new pg.Pool({ connectionString: env().appDatabaseUrl, max: 2 });
   const client = await globalPool.harambeeTenantReads.connect();
   try {
-    await client.query("BEGIN READ ONLY");
-    await client.query("SELECT set_config('app.org_id', $1, true)", [organizationId]);
+    await client.query(`BEGIN READ ONLY; SELECT set_config('app.org_id', ${client.escapeLiteral(organizationId)}, true)`);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

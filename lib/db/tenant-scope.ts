@@ -14,7 +14,7 @@ export type TenantScope = { organizationId: string; applied: boolean };
 
 export const tenantScope = new AsyncLocalStorage<TenantScope>();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type QueryConfig = { text?: unknown; values?: unknown[] };
 
