@@ -52,7 +52,8 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: "pipe",
+    // Its request lines would drown the report; LOG_FILE keeps every one, and a failed start still shows on stderr.
+    stdout: "ignore",
     env: {
       PORT: String(port),
       HARAMBEE_DATA_DIR: process.env.E2E_DATA_DIR,
