@@ -30,6 +30,19 @@ export type InvoiceRow = {
   state: InvoiceState;
 };
 
+/**
+ * The ledger's rule (lib/queries/ledger.ts) as SQL: per invoice, `paid` is its
+ * succeeded payments less its succeeded refunds; an invoice with no rows is absent.
+ */
+export function paidPerInvoice(organizationId: string): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT pm.invoice_id, SUM(CASE WHEN pm.kind = 'PAYMENT' THEN pm.amount_minor ELSE -pm.amount_minor END)::int AS paid
+      FROM payment pm
+     WHERE pm.organization_id = ${organizationId}::uuid AND pm.status = 'SUCCEEDED' AND pm.invoice_id IS NOT NULL
+     GROUP BY pm.invoice_id
+  )`;
+}
+
 function invoiceRows(organizationId: string, today: CalendarDate): Prisma.Sql {
   return Prisma.sql`(
     SELECT i.id, i.member_id, m.first_name, m.last_name, i.plan_id, p.name AS plan_name, i.period, i.due_on,
@@ -48,12 +61,7 @@ function invoiceRows(organizationId: string, today: CalendarDate): Prisma.Sql {
       JOIN dues_plan p ON p.organization_id = i.organization_id AND p.id = i.plan_id
       JOIN member m ON m.organization_id = i.organization_id AND m.id = i.member_id
       -- One grouped pass over the ledger, not a lookup per invoice: a filtered page evaluates every invoice's state.
-      LEFT JOIN (
-        SELECT pm.invoice_id, SUM(CASE WHEN pm.kind = 'PAYMENT' THEN pm.amount_minor ELSE -pm.amount_minor END)::int AS paid
-          FROM payment pm
-         WHERE pm.organization_id = ${organizationId}::uuid AND pm.status = 'SUCCEEDED' AND pm.invoice_id IS NOT NULL
-         GROUP BY pm.invoice_id
-      ) l ON l.invoice_id = i.id
+      LEFT JOIN ${paidPerInvoice(organizationId)} l ON l.invoice_id = i.id
      WHERE i.organization_id = ${organizationId}::uuid
   )`;
 }
