@@ -96,7 +96,7 @@ test("[P7] the charts render as SVG under the strict CSP, with nothing fetched f
   await page.goto(tenantUrl(SLUG, "/"));
 
   for (const key of ["dues-per-month", "arrears-by-age", "welfare-cases"]) {
-    const svg = page.getByTestId(`figure-${key}`).locator("svg.recharts-surface").first();
+    const svg = page.getByTestId(`figure-${key}`).locator(".recharts-wrapper > svg.recharts-surface").first();
     await expect(svg, key).toBeVisible();
     const box = (await svg.boundingBox())!;
     expect(box.width, key).toBeGreaterThan(100);
@@ -121,14 +121,14 @@ test("[P7] a member sees no figures, a program manager sees beneficiaries per lo
   await signIn(page, SLUG, "member@kilimani.test");
   await page.goto(tenantUrl(SLUG, "/"));
   await expect(page.getByTestId("role")).toHaveText("member");
-  await expect(page.locator("[data-testid^=figure-]")).toHaveCount(0);
+  await expect(page.locator("article[data-testid^=figure-]")).toHaveCount(0);
 
   await page.context().clearCookies();
   await signIn(page, "ikeja-relief", "program-manager@ikeja-relief.test");
   await page.goto(tenantUrl("ikeja-relief", "/"));
   const figure = page.getByTestId("figure-beneficiaries-per-location");
-  await expect(figure.locator("svg.recharts-surface")).toBeVisible();
-  await expect(page.locator("[data-testid^=figure-]")).toHaveCount(1);
+  await expect(figure.locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
+  await expect(page.locator("article[data-testid^=figure-]")).toHaveCount(1);
   const shown = await shownNumbers(page);
   const db = await connectOwner();
   try {
