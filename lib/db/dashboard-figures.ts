@@ -21,27 +21,30 @@ export type MonthlyDuesRow = { month: string; currency: string; invoiced_minor: 
  * less succeeded refunds on dues invoices, by the Nairobi month they were paid).
  */
 export async function selectDuesPerMonth(tx: TenantTx, organizationId: string, from: CalendarDate, today: CalendarDate): Promise<MonthlyDuesRow[]> {
+  // Rows are grouped by the start of their month and only the dozen groups are formatted: no per-row to_char.
   const rows = await tx.$queryRaw<{ month: string; currency: string; invoiced_minor: bigint; collected_minor: bigint }[]>`
     WITH bounds AS (
       SELECT ${from}::date AS start, (date_trunc('month', ${today}::date) + interval '1 month')::date AS stop
     ), invoiced AS (
-      SELECT to_char(i.due_on, 'YYYY-MM') AS month, i.currency, SUM(i.amount_minor)::bigint AS minor
+      SELECT date_trunc('month', i.due_on) AS month, i.currency, SUM(i.amount_minor)::bigint AS minor
         FROM dues_invoice i, bounds b
        WHERE i.organization_id = ${organizationId}::uuid AND i.status = 'OPEN' AND i.due_on >= b.start AND i.due_on < b.stop
        GROUP BY 1, 2
     ), collected AS (
-      SELECT to_char(COALESCE(p.paid_at, p.created_at) AT TIME ZONE ${BOOKS_TIME_ZONE}, 'YYYY-MM') AS month, p.currency,
+      SELECT date_trunc('month', COALESCE(p.paid_at, p.created_at), ${BOOKS_TIME_ZONE}) AS month, p.currency,
              SUM(CASE WHEN p.kind = 'PAYMENT' THEN p.amount_minor ELSE -p.amount_minor END)::bigint AS minor
         FROM payment p, bounds b
        WHERE p.organization_id = ${organizationId}::uuid AND p.status = 'SUCCEEDED' AND p.invoice_id IS NOT NULL
          AND COALESCE(p.paid_at, p.created_at) >= (b.start::timestamp AT TIME ZONE ${BOOKS_TIME_ZONE})
          AND COALESCE(p.paid_at, p.created_at) < (b.stop::timestamp AT TIME ZONE ${BOOKS_TIME_ZONE})
        GROUP BY 1, 2
+    ), months AS (
+      SELECT to_char(i.month, 'YYYY-MM') AS month, i.currency, i.minor AS invoiced, 0::bigint AS collected FROM invoiced i
+      UNION ALL
+      SELECT to_char(c.month AT TIME ZONE ${BOOKS_TIME_ZONE}, 'YYYY-MM'), c.currency, 0, c.minor FROM collected c
     )
-    SELECT COALESCE(i.month, c.month) AS month, COALESCE(i.currency, c.currency) AS currency,
-           COALESCE(i.minor, 0)::bigint AS invoiced_minor, COALESCE(c.minor, 0)::bigint AS collected_minor
-      FROM invoiced i FULL JOIN collected c ON c.month = i.month AND c.currency = i.currency
-     ORDER BY 1, 2`;
+    SELECT month, currency, SUM(invoiced)::bigint AS invoiced_minor, SUM(collected)::bigint AS collected_minor
+      FROM months GROUP BY 1, 2 ORDER BY 1, 2`;
   // Sums of int minor units stay far inside Number's exact integers (MAX_AMOUNT_MINOR).
   return rows.map((r) => ({ ...r, invoiced_minor: Number(r.invoiced_minor), collected_minor: Number(r.collected_minor) }));
 }

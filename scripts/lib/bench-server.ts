@@ -48,9 +48,10 @@ export async function withBenchServer(run: (server: BenchServer) => Promise<void
     // One JSON line per request on stdout: discarded, as a deployment's journald would take it off the hot path.
     stdio: ["ignore", "ignore", "pipe"],
     env: {
+      ...({} as NodeJS.ProcessEnv),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      NODE_ENV: "production",
+      // No NODE_ENV: start.ts serves in production mode itself, and seeds the demo only outside it.
       PORT: String(port),
       HARAMBEE_DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
