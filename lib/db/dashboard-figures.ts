@@ -1,5 +1,4 @@
 import type { CalendarDate } from "../dues/calendar-date";
-import { Prisma } from "./generated/client";
 import { paidPerInvoice } from "./invoice-states";
 import type { TenantTx } from "./tenant";
 
