@@ -56,14 +56,14 @@ describe.each(drivers)("object store: %s", (_name, fresh) => {
     ]);
   });
 
-  test("refuses to replace an object, and the original stays", async () => {
+  test("[M2.3] refuses to replace an object (a backup, a checkpoint), and the original stays", async () => {
     await store.create("once/a.txt", Buffer.from("original"));
     await expect(store.create("once/a.txt", Buffer.from("forged"))).rejects.toBeInstanceOf(ObjectExistsError);
     await expect(store.create("once/a.txt", Readable.from(["forged ", "by stream"]))).rejects.toBeInstanceOf(ObjectExistsError);
     expect((await store.read("once/a.txt")).toString()).toBe("original");
   });
 
-  test("of many writers racing for one key exactly one wins", async () => {
+  test("[M2.3] of many writers racing for one key exactly one wins", async () => {
     const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.create("race/head.jws", Buffer.from(`writer ${i}`))));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.filter((r) => r.status === "rejected" && r.reason instanceof ObjectExistsError)).toHaveLength(7);
@@ -99,7 +99,17 @@ describe.each(drivers)("object store: %s", (_name, fresh) => {
   });
 
   test("an empty store lists nothing", async () => {
-    expect(await (await fresh()).list("")).toEqual([]);
+    const empty = await fresh();
+    expect(await empty.list("")).toEqual([]);
+    expect(await empty.folders("")).toEqual([]);
+  });
+
+  test("lists the folders one level under a prefix, without walking into them", async () => {
+    for (const key of ["tree/0002/b/x.jws", "tree/0002/a/x.jws", "tree/0010/c/x.jws", "tree/top.jws", "treetop/0001/x.jws"]) await store.create(key, Buffer.from("x"));
+    expect(await store.folders("tree/")).toEqual(["0002", "0010"]);
+    expect(await store.folders("tree/0002/")).toEqual(["a", "b"]);
+    expect(await store.folders("tree/0002/a/")).toEqual([]);
+    expect(await store.folders("nowhere/")).toEqual([]);
   });
 
   test("npm run storage:check's probe finds it write-once, and leaves nothing behind", async () => {

@@ -18,6 +18,8 @@ export interface ObjectStore {
   readStream(key: string): Readable;
   /** Every object whose key starts with the prefix, in key order. */
   list(prefix: string): Promise<ObjectInfo[]>;
+  /** The names of the folders directly under `prefix` (a folder, ending in "/"), in order: one level, not their contents. */
+  folders(prefix: string): Promise<string[]>;
   /** Deletes an object (retention pruning); a missing one is not an error. */
   remove(key: string): Promise<void>;
 }

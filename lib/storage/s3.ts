@@ -170,6 +170,19 @@ export function s3ObjectStore(settings: S3Settings): ObjectStore {
       return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
 
+    async folders(prefix) {
+      const { sdk, client } = await connect();
+      const names: string[] = [];
+      const Prefix = settings.prefix + prefix;
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new sdk.ListObjectsV2Command({ Bucket, Prefix, Delimiter: "/", ContinuationToken }));
+        for (const common of page.CommonPrefixes ?? []) names.push(common.Prefix!.slice(Prefix.length, -1));
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      return names.sort();
+    },
+
     async remove(key) {
       const { sdk, client } = await connect();
       await client.send(new sdk.DeleteObjectCommand({ Bucket, Key: fullKey(key) }));
