@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { checkpointObjectKey } from "../lib/audit/checkpoints";
 import { parseAuditCsv, recomputeRowHash } from "../tests/support/audit-csv";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner, serverAuditKeys } from "./support/database";
@@ -88,7 +89,7 @@ test("[M5.4] the worker's checkpoint job signs the club's head outside the datab
     .toBeGreaterThanOrEqual(Number(head.seq));
   const shown = /checkpoint: #(\d+) .* hash ([0-9a-f]{64})/.exec((await line.textContent())!)!;
   // The page shows what the object store holds, signed: the object under that seq carries that hash.
-  const object = path.join(process.env.E2E_DATA_DIR!, "storage", "audit-checkpoints", head.id, `${shown[1].padStart(20, "0")}.jws`);
+  const object = path.join(process.env.E2E_DATA_DIR!, "storage", ...checkpointObjectKey(head.id, BigInt(shown[1])).split("/"));
   const payload = JSON.parse(Buffer.from(readFileSync(object, "utf8").split(".")[1], "base64url").toString());
   expect(payload).toMatchObject({ chain: head.id, seq: shown[1], hash: shown[2] });
 });
