@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { checkpointObjectKey } from "../lib/audit/checkpoints";
 import { parseAuditCsv, recomputeRowHash } from "../tests/support/audit-csv";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner, serverAuditKeys } from "./support/database";
@@ -16,6 +17,9 @@ test("[M5.3] [M5.4] [B3.4] an admin reads the trail, verifies the chain and down
   // Newest first: the sign-in that just happened heads the list.
   await expect(rows.first()).toContainText("auth.login");
   await expect(rows.first()).toContainText(`admin@${SLUG}.test`);
+  // It names the request that wrote it: the id that request's log lines carry.
+  await rows.first().locator("summary").click();
+  await expect(rows.first().getByTestId("audit-request-id")).toHaveText(/^request [A-Za-z0-9._:-]{8,64} \(the id on its log lines\)$/);
 
   // Each row opens to its before/after.
   await page.getByRole("link", { name: "Audit" }).click();
@@ -36,7 +40,7 @@ test("[M5.3] [M5.4] [B3.4] an admin reads the trail, verifies the chain and down
   expect(download.suggestedFilename()).toMatch(new RegExp(`^audit-${SLUG}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
   const rowsOut = parseAuditCsv(readFileSync((await download.path())!, "utf8"));
   // The export's own entry is written before the first row is read, so it heads the file.
-  expect(rowsOut[0]).toMatchObject({ action: "audit.export", actor_label: `admin@${SLUG}.test` });
+  expect(rowsOut[0]).toMatchObject({ action: "audit.export", actor_label: `admin@${SLUG}.test`, request_id: expect.stringMatching(/^[A-Za-z0-9._:-]{8,64}$/) });
   // Unfiltered and newest first: consecutive rows link, and every row's hash recomputes from its columns under the audit key.
   const keys = serverAuditKeys();
   for (const [i, row] of rowsOut.entries()) {
@@ -85,7 +89,7 @@ test("[M5.4] the worker's checkpoint job signs the club's head outside the datab
     .toBeGreaterThanOrEqual(Number(head.seq));
   const shown = /checkpoint: #(\d+) .* hash ([0-9a-f]{64})/.exec((await line.textContent())!)!;
   // The page shows what the object store holds, signed: the object under that seq carries that hash.
-  const object = path.join(process.env.E2E_DATA_DIR!, "storage", "audit-checkpoints", head.id, `${shown[1].padStart(20, "0")}.jws`);
+  const object = path.join(process.env.E2E_DATA_DIR!, "storage", ...checkpointObjectKey(head.id, BigInt(shown[1])).split("/"));
   const payload = JSON.parse(Buffer.from(readFileSync(object, "utf8").split(".")[1], "base64url").toString());
   expect(payload).toMatchObject({ chain: head.id, seq: shown[1], hash: shown[2] });
 });

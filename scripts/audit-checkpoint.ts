@@ -2,7 +2,8 @@
  * `npm run audit:checkpoint` — writes a signed checkpoint of every audit chain
  * whose head has moved since its last one, now (the worker does the same every
  * minute: lib/jobs/audit-checkpoints.ts). Objects go to the object store
- * (STORAGE_DIR) under audit-checkpoints/<chain>/<seq>.jws and are never
+ * (STORAGE_DIR or STORAGE_S3_BUCKET) under audit-checkpoints/<chain>/…/<seq>.jws
+ * (lib/audit/checkpoints.ts) and are never
  * replaced. Exit 1 when a chain was refused a checkpoint because it no longer
  * verifies from its previous one (the log line names the chain and entry).
  *

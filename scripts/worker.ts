@@ -2,7 +2,7 @@ import { disconnectAll } from "../lib/db/clients";
 import { JOBS } from "../lib/jobs";
 import { JobSchemaMissingError } from "../lib/jobs/queue";
 import { startWorker, type RunningWorker } from "../lib/jobs/worker";
-import { logError } from "../lib/log";
+import { flushErrorReports, logError } from "../lib/log";
 
 /**
  * `npm run worker`: runs every job of lib/jobs/index.ts as the platform role
@@ -41,11 +41,12 @@ async function main(): Promise<void> {
     worker
       .stop(STOP_TIMEOUT_MS)
       .then(() => disconnectAll())
+      .then(() => flushErrorReports())
       .then(
         () => process.exit(0),
         (error: unknown) => {
           logError("worker.stop_failed", error);
-          process.exit(1);
+          void flushErrorReports().finally(() => process.exit(1));
         },
       );
   };

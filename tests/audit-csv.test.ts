@@ -21,15 +21,15 @@ const entry = (actorLabel: string, summary: string) => {
     before: { note: 'says "hi", twice' },
     after: { b: 1, a: [2, { d: null, c: "x" }] },
   };
-  return { ...fields, prevHash: GENESIS_HASH, hash: entryHash(KEYS.get("a1")!, GENESIS_HASH, fields), keyId: "a1" };
+  return { ...fields, prevHash: GENESIS_HASH, hash: entryHash(KEYS.get("a1")!, GENESIS_HASH, fields), keyId: "a1", requestId: "req-7f3a9c21" };
 };
 
 describe("the audit CSV", () => {
-  test("[M5.3] a header row, then every hashed field, both hashes and the key id; quotes, commas and nulls survive", () => {
+  test("[M5.3] a header row, then every hashed field, both hashes, the key id and the (unhashed) request id; quotes, commas and nulls survive", () => {
     const e = entry("treasurer@kilimani.test", "Edited, with a comma");
     const [row] = parseAuditCsv(auditCsvHeader() + auditCsvRow(e));
     expect(auditCsvHeader()).toBe(`${AUDIT_CSV_COLUMNS.join(",")}\r\n`);
-    expect(row).toMatchObject({ seq: "7", at: "2026-11-30T09:53:34.991Z", actor_id: null, target_id: null, summary: "Edited, with a comma", key_id: "a1" });
+    expect(row).toMatchObject({ seq: "7", at: "2026-11-30T09:53:34.991Z", actor_id: null, target_id: null, summary: "Edited, with a comma", key_id: "a1", request_id: "req-7f3a9c21" });
     expect(row.after).toBe('{"a":[2,{"c":"x","d":null}],"b":1}');
     expect(recomputeRowHash(row, KEYS)).toBe(e.hash);
   });

@@ -139,7 +139,7 @@ describe("the checkpoint signing key (AUDIT_CHECKPOINT_KEY)", () => {
     const verifier = parseCheckpointVerifyKeys({ AUDIT_CHECKPOINT_PUBLIC_KEYS: pair.publicKey });
     const checkpoint = { chain: "platform", seq: 12n, hash: "a".repeat(64), at: new Date("2026-12-03T10:00:00.000Z") };
     const name = checkpointObjectKey("platform", 12n);
-    expect(name).toBe("audit-checkpoints/platform/00000000000000000012.jws");
+    expect(name).toBe("audit-checkpoints/platform/00000000000/000/000/00000000000000000012.jws");
     const jws = await signCheckpoint(signer, checkpoint);
     expect(await openCheckpoint(jws, verifier, name)).toEqual(checkpoint);
 

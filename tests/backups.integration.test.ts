@@ -11,12 +11,13 @@ import { disconnectAll } from "@/lib/db/clients";
 import { createDonor } from "@/lib/services/donors";
 import { createMember } from "@/lib/services/members";
 import { localObjectStore } from "@/lib/storage/local";
-import type { ObjectStore } from "@/lib/storage";
+import { objectStore, type ObjectStore } from "@/lib/storage";
 import { BACKUP_ROLE, migrate } from "../scripts/migrate";
 import { takeBackup } from "../scripts/lib/backup";
 import { backupStamp, dumpKey, manifestKey, readManifest, takeCensus, type Manifest } from "../scripts/lib/backup-manifest";
 import { restoreBackup, withDatabase } from "../scripts/lib/restore";
 import { runDrill } from "../scripts/lib/restore-drill";
+import { startS3Server, type S3Server } from "./support/s3-server";
 import { DEBIAN_PG_BIN, startDebianPostgres, type DebianPostgres } from "./support/debian-postgres";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 
@@ -277,4 +278,31 @@ describe("the restore drill", () => {
       `audit chain ${club.slug}: head #${BigInt(clubHead.seq!) - 1n} ${previous!.hash}, manifest says #${clubHead.seq} ${clubHead.hash}`,
     ]);
   }, 120_000);
+});
+
+describe("on an S3-compatible bucket", () => {
+  let s3: S3Server;
+  const bucket = "harambee-backups";
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    await s3.createBucket(bucket);
+  }, 60_000);
+  afterAll(() => s3?.stop());
+
+  test("[M2.3] [M8.4] npm run drill with STORAGE_S3_BUCKET: the backup goes to the bucket encrypted, comes back from it, and checks out", async () => {
+    const env = { ...process.env, ...s3.env(bucket), BACKUP_AGE_RECIPIENT: recipient, AGE_IDENTITY: identity };
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/drill.ts"], { cwd: root, env, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/drill: ok — backup \d{8}T\d{6}\.\d{3}Z restored and checked in \d+\.\d\d s/);
+
+    const bucketStore = objectStore(s3.env(bucket));
+    const keys = (await bucketStore.list("backups/")).map((o) => o.key);
+    expect(keys).toEqual([expect.stringMatching(/^backups\/\d{8}T\d{6}\.\d{3}Z\.dump\.age$/), expect.stringMatching(/\.manifest\.json$/)]);
+    const dump = await bucketStore.read(keys[0]!);
+    expect(dump.subarray(0, 21).toString()).toBe("age-encryption.org/v1");
+    expect(dump.includes(Buffer.from(PERSON.email))).toBe(false);
+    // The local directory was not written: the bucket is the target.
+    expect(await localObjectStore(process.env.STORAGE_DIR!).list("backups/")).toEqual([]);
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { currentRequestId } from "../context/request-id";
 import { insertAuditRow, lockChainHead } from "../db/audit-chain";
 import type { TenantTx } from "../db/tenant";
 import { env } from "../env";
@@ -20,7 +21,8 @@ export type AuditRecord = {
  * `organizationId` is null) inside the caller's transaction, so the entry
  * commits or rolls back with the change it records. Its hash is an HMAC under
  * the current audit key, whose id it stores. Two round trips: the chain's
- * lock with its head (lib/db/audit-chain.ts), then the entry.
+ * lock with its head (lib/db/audit-chain.ts), then the entry. The entry
+ * carries the current request's or job's id, outside its hash.
  */
 export async function appendAudit(
   tx: TenantTx,
@@ -46,6 +48,6 @@ export async function appendAudit(
   };
   const { currentKeyId, keys } = env().auditKeys;
   const hash = entryHash(keys.get(currentKeyId)!, prevHash, fields);
-  await insertAuditRow(tx, { id: randomUUID(), ...fields, prevHash, hash, keyId: currentKeyId });
+  await insertAuditRow(tx, { id: randomUUID(), ...fields, prevHash, hash, keyId: currentKeyId, requestId: currentRequestId() ?? null });
   return { seq: fields.seq, hash };
 }

@@ -12,9 +12,16 @@ import type { ChainHead } from "./verify";
  * differently, was cut or rewritten; without the signing key nobody can write
  * a checkpoint that verifies.
  *
- * Objects: audit-checkpoints/<chain>/<seq, 20 digits>.jws, where the chain is
- * the organisation's id or "platform". The zero-padded seq makes key order
- * seq order, so the newest checkpoint is the last key.
+ * Objects: audit-checkpoints/<chain>/<s[0:11]>/<s[11:14]>/<s[14:17]>/<s>.jws,
+ * where s is the seq in 20 zero-padded digits and the chain the organisation's
+ * id or "platform": folders of a thousand seqs, in folders of a thousand
+ * folders, so key order is seq order and no folder holds more than a thousand
+ * names however many checkpoints pile up (one a minute per active chain).
+ * The newest is found by walking down the last folder of each level (a few
+ * small listings), not by listing the chain. There is no "latest" pointer: the
+ * store is write-once, so a pointer could not move, and the walk costs as little.
+ * Before this layout the objects were audit-checkpoints/<chain>/<s>.jws; those
+ * still verify, and are looked at when the chain has no checkpoint in folders.
  */
 export type Checkpoint = ChainHead & { chain: string; at: Date };
 
@@ -23,7 +30,15 @@ const JWS_TYPE = "harambee-audit-checkpoint+jws";
 
 export const chainOf = (organizationId: string | null) => organizationId ?? "platform";
 
-export const checkpointObjectKey = (chain: string, seq: bigint) => `${CHECKPOINT_PREFIX}/${chain}/${seq.toString().padStart(20, "0")}.jws`;
+export function checkpointObjectKey(chain: string, seq: bigint): string {
+  const s = seq.toString().padStart(20, "0");
+  return `${CHECKPOINT_PREFIX}/${chain}/${s.slice(0, 11)}/${s.slice(11, 14)}/${s.slice(14, 17)}/${s}.jws`;
+}
+
+/** The flat name checkpoints had before the folders. */
+const legacyObjectKey = (chain: string, seq: bigint) => `${CHECKPOINT_PREFIX}/${chain}/${seq.toString().padStart(20, "0")}.jws`;
+
+const FOLDER_LEVELS = [/^\d{11}$/, /^\d{3}$/, /^\d{3}$/];
 
 const payloadSchema = z.object({
   chain: z.string().min(1),
@@ -60,7 +75,7 @@ export async function openCheckpoint(jws: string, verifyKeys: ReadonlyMap<string
   const parsed = payloadSchema.safeParse(parseJson(new TextDecoder().decode(payload)));
   if (!parsed.success) throw new InvalidCheckpointError("signed, but not a checkpoint");
   const checkpoint = { chain: parsed.data.chain, seq: BigInt(parsed.data.seq), hash: parsed.data.hash, at: new Date(parsed.data.at) };
-  if (checkpointObjectKey(checkpoint.chain, checkpoint.seq) !== objectKey) throw new InvalidCheckpointError(`signed for ${checkpoint.chain} #${checkpoint.seq}, stored elsewhere`);
+  if (checkpointObjectKey(checkpoint.chain, checkpoint.seq) !== objectKey && legacyObjectKey(checkpoint.chain, checkpoint.seq) !== objectKey) throw new InvalidCheckpointError(`signed for ${checkpoint.chain} #${checkpoint.seq}, stored elsewhere`);
   return checkpoint;
 }
 
@@ -79,18 +94,39 @@ export type LatestCheckpoint = {
   invalid: { objectKey: string; problem: string }[];
 };
 
-/** Walks a chain's checkpoints from the newest and stops at the first that verifies. */
-export async function latestCheckpoint(store: ObjectStore, chain: string, verifyKeys: ReadonlyMap<string, KeyObject>): Promise<LatestCheckpoint> {
-  const objects = await store.list(`${CHECKPOINT_PREFIX}/${chain}/`);
-  const invalid: LatestCheckpoint["invalid"] = [];
-  for (const { key } of objects.reverse()) {
-    try {
-      const checkpoint = await openCheckpoint((await store.read(key)).toString("utf8"), verifyKeys, key);
-      return { checkpoint: { ...checkpoint, objectKey: key }, invalid };
-    } catch (error) {
-      if (!(error instanceof InvalidCheckpointError)) throw error;
-      invalid.push({ objectKey: key, problem: error.message });
-    }
+/** The leaf folders of a chain's checkpoints, newest first, found level by level (each listing one level only). */
+async function* leafFoldersNewestFirst(store: ObjectStore, prefix: string, level = 0): AsyncGenerator<string> {
+  if (level === FOLDER_LEVELS.length) {
+    yield prefix;
+    return;
   }
-  return { checkpoint: null, invalid };
+  const names = (await store.folders(prefix)).filter((name) => FOLDER_LEVELS[level]!.test(name));
+  for (const name of names.reverse()) yield* leafFoldersNewestFirst(store, `${prefix}${name}/`, level + 1);
+}
+
+/**
+ * Walks a chain's checkpoints from the newest and stops at the first that
+ * verifies: the newest leaf folder's objects first, then older folders only
+ * while none verifies; then the flat objects of the layout before the folders.
+ */
+export async function latestCheckpoint(store: ObjectStore, chain: string, verifyKeys: ReadonlyMap<string, KeyObject>): Promise<LatestCheckpoint> {
+  const invalid: LatestCheckpoint["invalid"] = [];
+  const chainPrefix = `${CHECKPOINT_PREFIX}/${chain}/`;
+  async function firstValid(keys: string[]): Promise<LatestCheckpoint["checkpoint"]> {
+    for (const key of keys.reverse()) {
+      try {
+        return { ...(await openCheckpoint((await store.read(key)).toString("utf8"), verifyKeys, key)), objectKey: key };
+      } catch (error) {
+        if (!(error instanceof InvalidCheckpointError)) throw error;
+        invalid.push({ objectKey: key, problem: error.message });
+      }
+    }
+    return null;
+  }
+  for await (const folder of leafFoldersNewestFirst(store, chainPrefix)) {
+    const found = await firstValid((await store.list(folder)).map((o) => o.key));
+    if (found) return { checkpoint: found, invalid };
+  }
+  const flat = (await store.list(chainPrefix)).map((o) => o.key).filter((key) => !key.slice(chainPrefix.length).includes("/"));
+  return { checkpoint: await firstValid(flat), invalid };
 }

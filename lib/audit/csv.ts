@@ -4,7 +4,8 @@ import { canonicalJson, type HashedFields } from "./canonical";
  * The audit trail as CSV (RFC 4180, CRLF line ends): every field the hash
  * covers, plus prev_hash, hash and the audit key's id, so an auditor can check
  * the links offline and, holding the key, recompute each row's HMAC
- * (docs/AUDIT.md). An empty cell is null; before/after are canonical JSON.
+ * (docs/AUDIT.md), and last the id of the request or job that wrote the row
+ * (not hashed). An empty cell is null; before/after are canonical JSON.
  */
 export const AUDIT_CSV_COLUMNS = [
   "seq",
@@ -22,9 +23,10 @@ export const AUDIT_CSV_COLUMNS = [
   "prev_hash",
   "hash",
   "key_id",
+  "request_id",
 ] as const;
 
-export type CsvEntry = HashedFields & { prevHash: string; hash: string; keyId: string | null };
+export type CsvEntry = HashedFields & { prevHash: string; hash: string; keyId: string | null; requestId: string | null };
 
 /**
  * A cell a spreadsheet would run as a formula (= + - @ tab CR) gets a leading
@@ -58,6 +60,7 @@ export function auditCsvRow(entry: CsvEntry): string {
       entry.prevHash,
       entry.hash,
       entry.keyId,
+      entry.requestId,
     ]
       .map(csvCell)
       .join(",") + "\r\n"

@@ -30,6 +30,8 @@ export type AuditRow = {
   prevHash: string;
   hash: string;
   keyId: string;
+  /** Not hashed: which request or job wrote it (docs/AUDIT.md). */
+  requestId: string | null;
 };
 
 /** Prisma's select for a whole stored entry, as the chain's readers (the audit page, the checkpoint job) need it. */
@@ -50,6 +52,7 @@ export const AUDIT_ROW_SELECT = {
   prevHash: true,
   hash: true,
   keyId: true,
+  requestId: true,
 } as const satisfies Record<keyof AuditRow, true>;
 
 /**
@@ -59,7 +62,7 @@ export const AUDIT_ROW_SELECT = {
  */
 export async function insertAuditRow(tx: TenantTx, row: AuditRow): Promise<void> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-  await tx.$executeRaw`INSERT INTO audit_entry (id, organization_id, seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash, key_id)
+  await tx.$executeRaw`INSERT INTO audit_entry (id, organization_id, seq, at, actor_id, actor_label, ip, action, summary, target_type, target_id, before, after, prev_hash, hash, key_id, request_id)
     VALUES (${row.id}::uuid, ${row.organizationId}::uuid, ${row.seq}, ${row.at.toISOString()}::timestamptz, ${row.actorId}::uuid, ${row.actorLabel}, ${row.ip}, ${row.action}, ${row.summary},
-            ${row.targetType}, ${row.targetId}, ${json(row.before)}::jsonb, ${json(row.after)}::jsonb, ${row.prevHash}, ${row.hash}, ${row.keyId})`;
+            ${row.targetType}, ${row.targetId}, ${json(row.before)}::jsonb, ${json(row.after)}::jsonb, ${row.prevHash}, ${row.hash}, ${row.keyId}, ${row.requestId})`;
 }

@@ -55,11 +55,11 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
   };
 }
 
-// pg-boss hands its handler a batch; the default batch is one job.
+// pg-boss hands its handler a batch; the default batch is one job. A job runs under the id of the
+// request that enqueued it, or (a scheduled one) under its own job id, which its log lines and audit entries then share.
 function runOne(job: JobDefinition, task: PgBoss.JobWithMetadata<object>): Promise<void> {
   const { [JOB_REQUEST_ID]: requestId, ...data } = task.data as Record<string, unknown>;
-  const run = () => runTask(job, task, data);
-  return typeof requestId === "string" ? withRequestId(requestId, run) : run();
+  return withRequestId(typeof requestId === "string" ? requestId : task.id, () => runTask(job, task, data));
 }
 
 async function runTask(job: JobDefinition, task: PgBoss.JobWithMetadata<object>, data: object): Promise<void> {

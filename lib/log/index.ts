@@ -62,9 +62,20 @@ export function logEvent(level: "info" | "warn" | "error", message: string, fiel
 /**
  * Logs an unexpected error and returns the correlation id to show the user
  * (a fresh one, or the id the user was already shown, e.g. Next's digest).
+ * With SENTRY_DSN set it is also reported there, scrubbed the same way (./error-reporting.ts).
  */
 export function logError(message: string, error: unknown, fields: Record<string, unknown> = {}, id: string = randomUUID()): string {
   const detail = error instanceof Error ? { name: error.name, error: error.message, stack: error.stack } : { error: String(error) };
   logEvent("error", message, { id, ...fields, ...detail });
+  // Loaded only where a DSN is set, so a deployment without error reporting never loads the SDK.
+  if (process.env.SENTRY_DSN) {
+    const requestId = currentRequestId() ?? (typeof fields.requestId === "string" ? fields.requestId : undefined);
+    void import("./error-reporting").then(({ reportError }) => reportError(message, error, fields, id, requestId));
+  }
   return id;
+}
+
+/** Waits (at most `timeoutMs`) for error reports in flight (SENTRY_DSN): before a process exits. */
+export async function flushErrorReports(timeoutMs = 2_000): Promise<void> {
+  if (process.env.SENTRY_DSN) await (await import("./error-reporting")).flushErrorReports(timeoutMs);
 }

@@ -24,6 +24,11 @@ const SENSITIVE_KEYS = [
   "sessionToken",
 ];
 
+const SENSITIVE = new Set(SENSITIVE_KEYS.map((key) => key.toLowerCase()));
+
+/** Whether a field of this name is redacted whatever its value (at any depth, for error reports). */
+export const isSensitiveKey = (key: string) => SENSITIVE.has(key.toLowerCase());
+
 /** Each name at the top of a line and one level down (e.g. `data.email`, `headers.cookie`). */
 export const REDACT_PATHS = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`]);
 

@@ -60,7 +60,7 @@ export function auditCsv(actor: Actor, filter: AuditFilter): ReadableStream<Uint
           (
             await client.query<Row>(
               `SELECT seq::text AS seq, at, organization_id AS "organizationId", actor_id AS "actorId", actor_label AS "actorLabel", ip, action, summary,
-                      target_type AS "targetType", target_id AS "targetId", before, after, prev_hash AS "prevHash", hash, key_id AS "keyId"
+                      target_type AS "targetType", target_id AS "targetId", before, after, prev_hash AS "prevHash", hash, key_id AS "keyId", request_id AS "requestId"
                  FROM audit_entry ${clauses.length ? `WHERE ${clauses.join(" AND ")}` : ""}
                 ORDER BY audit_entry.seq DESC
                 LIMIT $${where.params.length + 1}`,

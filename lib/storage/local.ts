@@ -73,6 +73,17 @@ export function localObjectStore(root: string): ObjectStore {
       return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
 
+    async folders(prefix) {
+      const entries = await readdir(prefix ? fileOf(prefix.replace(/\/$/, "")) : base, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return [];
+        throw error;
+      });
+      return entries
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+    },
+
     async remove(key) {
       await unlink(fileOf(key)).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== "ENOENT") throw error;

@@ -12,10 +12,14 @@ export interface ObjectStore {
   describe(): string;
   /** Writes a new object; throws ObjectExistsError when the key is taken. */
   create(key: string, body: Buffer | Readable): Promise<{ bytes: number }>;
+  /** Rejects with code "ENOENT" when the key is missing (as a file read does). */
   read(key: string): Promise<Buffer>;
+  /** The stream errors with code "ENOENT" when the key is missing. */
   readStream(key: string): Readable;
   /** Every object whose key starts with the prefix, in key order. */
   list(prefix: string): Promise<ObjectInfo[]>;
+  /** The names of the folders directly under `prefix` (a folder, ending in "/"), in order: one level, not their contents. */
+  folders(prefix: string): Promise<string[]>;
   /** Deletes an object (retention pruning); a missing one is not an error. */
   remove(key: string): Promise<void>;
 }
@@ -25,6 +29,11 @@ export class ObjectExistsError extends Error {
     super(`object ${key} already exists`);
     this.name = "ObjectExistsError";
   }
+}
+
+/** The error a read of a missing object gives, whatever the driver: the one a missing file gives. */
+export function missingObject(key: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`object ${key} does not exist`), { code: "ENOENT" });
 }
 
 /** Keys are "/"-separated segments of letters, digits, dot, dash and underscore; no segment may be "." or "..". */

@@ -11,7 +11,7 @@ import { localSecrets } from "../secrets";
  *   DATABASE_URL          the owner connection (restore and drill create databases with it)
  *   BACKUP_DATABASE_URL   the backup role's connection; else DATABASE_URL as
  *                         harambee_backup with BACKUP_DB_PASSWORD
- *   STORAGE_DIR           the object store (lib/storage)
+ *   STORAGE_DIR or STORAGE_S3_*  the object store (lib/storage)
  *
  * Without DATABASE_URL: the running `npm start` demo's embedded database, with
  * the secrets kept in its data directory (HARAMBEE_DATA_DIR, default .data).
@@ -26,7 +26,7 @@ function withCredentials(url: string, user: string, password: string): string {
 }
 
 export async function backupSettings(source: NodeJS.ProcessEnv = process.env): Promise<BackupSettings> {
-  const store = objectStore({ STORAGE_DIR: source.STORAGE_DIR, HARAMBEE_DATA_DIR: source.HARAMBEE_DATA_DIR });
+  const store = objectStore(source);
   if (source.DATABASE_URL || source.BACKUP_DATABASE_URL) {
     const ownerUrl = source.DATABASE_URL ?? null;
     if (source.BACKUP_DATABASE_URL) return { ownerUrl, backupUrl: source.BACKUP_DATABASE_URL, store };

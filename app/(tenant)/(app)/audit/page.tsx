@@ -108,6 +108,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <pre className="overflow-x-auto rounded bg-gray-50 p-2 text-xs" aria-label="after">{json(e.after)}</pre>
                 </div>
                 <p className="mt-1 break-all text-xs text-gray-500">hash {e.hash}</p>
+                {e.requestId ? (
+                  <p className="break-all text-xs text-gray-500" data-testid="audit-request-id">
+                    request <code>{e.requestId}</code> (the id on its log lines)
+                  </p>
+                ) : null}
               </details>
             ),
           },
