@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { can } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
 import { verifyReceiptLink } from "../donations/receipt-link";
 import type { ReceiptDocument, StatementDocument } from "../donations/receipt-pdf";
+import { selectDonationsPerMonth } from "../db/donation-months";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { env } from "../env";
 import { notFoundError } from "../errors";
@@ -20,6 +22,13 @@ export const donationMethodLabel = (method: keyof typeof METHOD_LABELS) => METHO
 
 function reader(actor: Actor): void {
   if (!can(actor, "donations:read")) throw notFoundError();
+}
+
+/** An id from a URL: anything but a UUID names nothing (M4.4). */
+function idOf(raw: string): string {
+  const parsed = z.uuid().safeParse(raw);
+  if (!parsed.success) throw notFoundError();
+  return parsed.data;
 }
 
 const RECEIPT_FIELDS = { id: true, number: true, kind: true, issuedAt: true, amountMinor: true, currency: true, cancelsReceiptId: true, cancelledBy: { select: { number: true } } } as const;
@@ -54,7 +63,7 @@ export async function donorDetail(actor: Actor, donorId: string) {
   reader(actor);
   const donor = await withTenant(actor.organizationId, (tx) =>
     tx.donor.findFirst({
-      where: { id: donorId, organizationId: actor.organizationId },
+      where: { id: idOf(donorId), organizationId: actor.organizationId },
       select: {
         id: true,
         name: true,
@@ -111,7 +120,7 @@ async function receiptDocumentIn(tx: TenantTx, organizationId: string, receiptId
 /** A receipt's document for a signed-in reader; not found otherwise. */
 export async function receiptDocument(actor: Actor, receiptId: string): Promise<ReceiptDocument> {
   reader(actor);
-  const document = await withTenant(actor.organizationId, (tx) => receiptDocumentIn(tx, actor.organizationId, receiptId));
+  const document = await withTenant(actor.organizationId, (tx) => receiptDocumentIn(tx, actor.organizationId, idOf(receiptId)));
   if (!document) throw notFoundError();
   return document;
 }
@@ -149,13 +158,15 @@ export async function receiptForEmail(organizationId: string, receiptId: string)
  * A donor's gifts received in a calendar year (UTC), each with its current
  * receipt, and the totals per currency: the annual statement (page and PDF).
  */
-export async function annualStatement(actor: Actor, donorId: string, year: number): Promise<StatementDocument & { donorId: string }> {
+export async function annualStatement(actor: Actor, donorId: string, yearText: string): Promise<StatementDocument & { donorId: string }> {
   reader(actor);
+  if (!/^(19|20)\d{2}$/.test(yearText)) throw notFoundError();
+  const year = Number(yearText);
   const from = new Date(Date.UTC(year, 0, 1));
   const to = new Date(Date.UTC(year + 1, 0, 1));
   const donor = await withTenant(actor.organizationId, (tx) =>
     tx.donor.findFirst({
-      where: { id: donorId, organizationId: actor.organizationId },
+      where: { id: idOf(donorId), organizationId: actor.organizationId },
       select: {
         id: true,
         name: true,
@@ -216,14 +227,13 @@ export type DonationsMonth = { month: string; currency: string; amountMinor: num
  */
 export async function donationsPerMonth(organization: Actor, from: Date, to: Date): Promise<DonationsMonth[]> {
   reader(organization);
-  const rows = await withTenant(organization.organizationId, (tx) =>
-    tx.$queryRaw<{ month: string; currency: string; amount_minor: bigint; count: number }[]>`
-      SELECT to_char(date_trunc('month', received_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, currency,
-             SUM(amount_minor)::bigint AS amount_minor, count(*)::int AS count
-        FROM donation
-       WHERE organization_id = ${organization.organizationId}::uuid AND status = 'RECEIVED'
-         AND received_at >= ${from} AND received_at < ${to}
-       GROUP BY 1, 2 ORDER BY 1, 2`,
+  return withTenant(organization.organizationId, (tx) => selectDonationsPerMonth(tx, organization.organizationId, from, to));
+}
+
+/** The funds and campaigns gifts were given to, offered as suggestions on the public page (names only). */
+export async function publicFunds(organizationId: string): Promise<string[]> {
+  const rows = await withTenant(organizationId, (tx) =>
+    tx.donation.findMany({ where: { organizationId, status: "RECEIVED", fund: { not: null } }, distinct: ["fund"], orderBy: { fund: "asc" }, select: { fund: true }, take: 20 }),
   );
-  return rows.map((r) => ({ month: r.month, currency: r.currency, amountMinor: Number(r.amount_minor), count: r.count }));
+  return rows.flatMap((r) => (r.fund ? [r.fund] : []));
 }

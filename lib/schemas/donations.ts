@@ -51,8 +51,7 @@ function amountIn<T extends { amount: string; currency: string }>(value: T, ctx:
     ctx.addIssue({ code: "custom", path: ["amount"], message: `Enter an amount in ${value.currency}, e.g. 5,000` });
     return z.NEVER;
   }
-  const { amount: _typed, ...rest } = value;
-  return { ...rest, amountMinor };
+  return { ...(Object.fromEntries(Object.entries(value).filter(([key]) => key !== "amount")) as Omit<T, "amount">), amountMinor };
 }
 
 const isPastOrToday = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && v <= new Date().toISOString().slice(0, 10);
