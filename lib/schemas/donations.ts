@@ -109,3 +109,13 @@ export const correctReceiptInput = z
 export const donationProgressInput = z.object({ payment: z.uuid() });
 
 export type RecordDonationInput = z.infer<typeof recordDonationInput>;
+
+/** Which year's statement: ?year=2026; anything else is this year. */
+export const statementQuery = z.object({
+  year: z
+    .string()
+    .regex(/^(19|20)\d{2}$/)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? String(new Date().getUTCFullYear())),
+});

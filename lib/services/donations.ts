@@ -4,6 +4,7 @@ import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { AppError, conflictError, invalidError, notFoundError } from "../errors";
 import { logEvent } from "../log";
+import { darajaCredential } from "../payments/credentials";
 import { consume, retryWording } from "../ratelimit/limits";
 import { mpesaPhoneInput } from "../schemas/dues";
 import { publicDonationInput, recordDonationInput, requestDonationPaymentInput } from "../schemas/donations";
@@ -213,40 +214,39 @@ const STILL_SENDING = "This donation is already on its way to M-Pesa. Check your
  * the first attempt's payment (its page then shows how that stands), or,
  * once that attempt failed, asks the phone again for the same donation.
  */
-export const giveByMpesa = Object.assign(
-  async (visitor: DonationVisitor, raw: unknown): Promise<{ paymentId: string; customerMessage: string }> => {
-    await admitDonation(visitor);
-    const phone = mpesaPhoneInput.safeParse(raw);
-    const fields = publicDonationInput.safeParse(raw);
-    if (!phone.success || !fields.success) {
-      const fieldErrors: Record<string, string[]> = fields.success ? {} : (Object.fromEntries(fields.error.issues.map((i) => [String(i.path[0] ?? "form"), [i.message]])) as Record<string, string[]>);
-      if (!phone.success) fieldErrors.phone = [phone.error.issues[0]!.message];
-      throw invalidError("Please correct the highlighted fields.", fieldErrors);
-    }
-    const actor = donationVisitorActor(visitor);
-    let donation: { donationId: string; amountMinor: number };
-    try {
-      donation = await startPublicDonation(actor, { ...(raw as Record<string, unknown>), phone: phone.data.phone });
-    } catch (error) {
-      if (!(error instanceof RepeatedSubmission)) throw error;
-      if (error.payment && error.payment.status !== "FAILED") return { paymentId: error.payment.id, customerMessage: "" };
-      if (!error.payment) throw conflictError(STILL_SENDING);
-      donation = { donationId: error.donationId, amountMinor: error.amountMinor };
-    }
-    const accepted = await pushStk(
-      {
-        organizationId: visitor.organizationId,
-        amountMinor: donation.amountMinor,
-        currency: "KES",
-        accountReference: `DON${donation.donationId.slice(0, 8).toUpperCase()}`,
-        description: "Donation",
-        logFields: { donationId: donation.donationId },
-      },
-      phone.data.phone,
-      visitor.origin,
-    );
-    const { id } = await requestDonationPayment(actor, { donationId: donation.donationId, checkoutRequestId: accepted.checkoutRequestId, phone: phone.data.phone });
-    return { paymentId: id, customerMessage: accepted.customerMessage };
-  },
-  { action: startPublicDonation.action, capability: "donations:give" as const, kind: "tenant" as const },
-);
+export async function giveByMpesa(visitor: DonationVisitor, raw: unknown): Promise<{ paymentId: string; customerMessage: string }> {
+  await admitDonation(visitor);
+  const phone = mpesaPhoneInput.safeParse(raw);
+  const fields = publicDonationInput.safeParse(raw);
+  if (!phone.success || !fields.success) {
+    const fieldErrors: Record<string, string[]> = fields.success ? {} : (Object.fromEntries(fields.error.issues.map((i) => [String(i.path[0] ?? "form"), [i.message]])) as Record<string, string[]>);
+    if (!phone.success) fieldErrors.phone = [phone.error.issues[0]!.message];
+    throw invalidError("Please correct the highlighted fields.", fieldErrors);
+  }
+  // A club without M-Pesa takes no gift here: refused before anything is recorded.
+  if (!(await darajaCredential(visitor.organizationId))) throw invalidError("This club does not take M-Pesa donations yet.");
+  const actor = donationVisitorActor(visitor);
+  let donation: { donationId: string; amountMinor: number };
+  try {
+    donation = await startPublicDonation(actor, { ...(raw as Record<string, unknown>), phone: phone.data.phone });
+  } catch (error) {
+    if (!(error instanceof RepeatedSubmission)) throw error;
+    if (error.payment && error.payment.status !== "FAILED") return { paymentId: error.payment.id, customerMessage: "" };
+    if (!error.payment) throw conflictError(STILL_SENDING);
+    donation = { donationId: error.donationId, amountMinor: error.amountMinor };
+  }
+  const accepted = await pushStk(
+    {
+      organizationId: visitor.organizationId,
+      amountMinor: donation.amountMinor,
+      currency: "KES",
+      accountReference: `DON${donation.donationId.slice(0, 8).toUpperCase()}`,
+      description: "Donation",
+      logFields: { donationId: donation.donationId },
+    },
+    phone.data.phone,
+    visitor.origin,
+  );
+  const { id } = await requestDonationPayment(actor, { donationId: donation.donationId, checkoutRequestId: accepted.checkoutRequestId, phone: phone.data.phone });
+  return { paymentId: id, customerMessage: accepted.customerMessage };
+}

@@ -39,7 +39,7 @@ export default async function DonorPage({ params }: { params: Promise<{ id: stri
         <p className="mt-4 text-sm">
           Annual statements:{" "}
           {years.map((year) => (
-            <Link key={year} href={`/donations/donors/${donor.id}/statement/${year}`} className="mr-2 text-brand-700 hover:underline">
+            <Link key={year} href={`/donations/donors/${donor.id}/statement?year=${year}`} className="mr-2 text-brand-700 hover:underline">
               {year}
             </Link>
           ))}

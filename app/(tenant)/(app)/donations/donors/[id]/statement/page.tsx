@@ -5,11 +5,14 @@ import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { memberRequest } from "@/lib/context/request";
 import { formatMoney } from "@/lib/dues/money";
 import { annualStatement } from "@/lib/queries/donations";
+import { statementQuery } from "@/lib/schemas/donations";
+import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Annual statement" };
 
-export default async function StatementPage({ params }: { params: Promise<{ id: string; year: string }> }) {
-  const { id, year } = await params;
+export default async function StatementPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const { id } = await params;
+  const { year } = readQuery(statementQuery, await searchParams);
   const { actor } = await memberRequest();
   const statement = await notFoundOnAppError(() => annualStatement(actor, id, year));
   return (
@@ -21,7 +24,7 @@ export default async function StatementPage({ params }: { params: Promise<{ id: 
         <h1 className="text-2xl font-semibold">
           Statement {statement.year}: {statement.donorName}
         </h1>
-        <a href={`/donations/donors/${statement.donorId}/statement/${statement.year}/pdf`} className="btn" download>
+        <a href={`/donations/donors/${statement.donorId}/statement/pdf?year=${statement.year}`} className="btn" download>
           Download PDF
         </a>
       </div>
