@@ -90,7 +90,7 @@ describe("donor receipts", () => {
     await expect(
       withTenant(club.id, async (tx) => {
         const receipt = await issueReceipt(tx, club.id, first.donationId, null);
-        expect(receipt.number).toMatch(new RegExp(`-${String(taken + 1).padStart(6, "0")}$`));
+        expect(receipt.number.endsWith(`-${String(taken + 1).padStart(6, "0")}`)).toBe(true);
         throw new Error("the donation failed after its receipt was numbered");
       }),
     ).rejects.toThrow("numbered");
