@@ -237,3 +237,16 @@ export async function publicFunds(organizationId: string): Promise<string[]> {
   );
   return rows.flatMap((r) => (r.fund ? [r.fund] : []));
 }
+
+/** One receipt for its page: what it says, its donor, and whether it is cancelled (and by which). */
+export async function receiptDetail(actor: Actor, receiptId: string) {
+  reader(actor);
+  const receipt = await withTenant(actor.organizationId, (tx) =>
+    tx.donorReceipt.findFirst({
+      where: { id: idOf(receiptId), organizationId: actor.organizationId },
+      select: { ...RECEIPT_FIELDS, fund: true, cancels: { select: { id: true, number: true } }, donor: { select: { id: true, name: true } } },
+    }),
+  );
+  if (!receipt) throw notFoundError();
+  return receipt;
+}

@@ -284,7 +284,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "handler", file: `${APP}/donations/donors/[id]/statement/pdf/route.ts`, host: "tenant", methods: ["GET"], access: "donations:read", object: { resource: "donor", param: "id" } },
   { kind: "handler", file: `${APP}/donations/receipts/[id]/pdf/route.ts`, host: "tenant", methods: ["GET"], access: "donations:read", object: { resource: "donorReceipt", param: "id" } },
   { kind: "action", file: `${APP}/donations/actions.ts`, name: "recordDonationAction", postTo: "/donations/new" },
-  { kind: "action", file: `${APP}/donations/actions.ts`, name: "correctReceiptAction", object: { resource: "donorReceipt", param: "receiptId" }, postTo: "/donations" },
+  { kind: "page", file: `${APP}/donations/receipts/[id]/page.tsx`, host: "tenant", access: "donations:read", object: { resource: "donorReceipt", param: "id" } },
+  { kind: "action", file: `${APP}/donations/actions.ts`, name: "correctReceiptAction", object: { resource: "donorReceipt", param: "receiptId" }, postTo: "/donations/receipts/[id]" },
   // The club's public donation page: no sign-in; giving is rate-limited per IP like pay links, and a club
   // without M-Pesa records nothing. Its progress read answers 404 without a payment; a donor's receipt link
   // (signed, expiring) is 404 when altered.

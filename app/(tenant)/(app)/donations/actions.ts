@@ -5,4 +5,4 @@ import { recordDonation } from "@/lib/services/donations";
 import { correctReceipt } from "@/lib/services/donor-receipts";
 
 export const recordDonationAction = memberAction(recordDonation, { revalidate: "/donations", redirectTo: (r) => `/donations/donors/${r.donorId}` });
-export const correctReceiptAction = memberAction(correctReceipt, { revalidate: "/donations", success: "Receipt cancelled and reissued." });
+export const correctReceiptAction = memberAction(correctReceipt, { revalidate: "/donations", redirectTo: (r) => `/donations/receipts/${r.receiptId}` });

@@ -1,14 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ActionForm } from "@/app/_components/action-form";
 import { DataTable } from "@/app/_components/data-table";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
-import { formatMoney, moneyDecimal } from "@/lib/dues/money";
+import { formatMoney } from "@/lib/dues/money";
 import { donationMethodLabel, donorDetail } from "@/lib/queries/donations";
-import { correctReceiptAction } from "../../actions";
-import { CORRECTION_FIELDS } from "../../fields";
 
 export const metadata: Metadata = { title: "Donor" };
 
@@ -18,7 +15,6 @@ export default async function DonorPage({ params }: { params: Promise<{ id: stri
   const donor = await notFoundOnAppError(() => donorDetail(actor, id));
   const writes = can(actor, "donations:write");
   const years = [...new Set(donor.donations.flatMap((d) => (d.receivedAt ? [d.receivedAt.getUTCFullYear()] : [])))].sort((a, b) => b - a);
-  const current = donor.receipts.filter((r) => r.kind === "RECEIPT" && !r.cancelledBy);
   return (
     <section>
       <Link href="/donations" className="text-sm text-brand-700 hover:underline">
@@ -77,28 +73,17 @@ export default async function DonorPage({ params }: { params: Promise<{ id: stri
           },
           { header: "Issued", cell: (r) => r.issuedAt.toISOString().slice(0, 10) },
           { header: "", cell: (r) => (r.kind === "CANCELLATION" ? "Cancellation" : r.cancelledBy ? `Cancelled by ${r.cancelledBy.number}` : "Valid") },
+          {
+            header: "",
+            cell: (r) => (
+              <Link href={`/donations/receipts/${r.id}`} className="text-brand-700 hover:underline">
+                {writes && r.kind === "RECEIPT" && !r.cancelledBy ? "Details or correct" : "Details"}
+              </Link>
+            ),
+          },
           { header: "Amount", cell: (r) => formatMoney(r.amountMinor, r.currency), align: "right", className: "tabular-nums" },
         ]}
       />
-      {writes && current.length > 0 ? (
-        <div className="mt-8">
-          <h2 className="text-lg font-semibold">Correct a receipt</h2>
-          <p className="mt-1 text-sm text-gray-600">An issued receipt cannot be changed: it is cancelled by a cancelling receipt, and a new one is issued.</p>
-          {current.map((r) => (
-            <details key={r.id} className="mt-2">
-              <summary className="cursor-pointer text-sm">{r.number}</summary>
-              <ActionForm
-                action={correctReceiptAction}
-                fields={CORRECTION_FIELDS}
-                hidden={{ receiptId: r.id }}
-                values={{ currency: r.currency, amount: moneyDecimal(r.amountMinor, r.currency), fund: r.fund ?? "" }}
-                submitLabel="Cancel and reissue"
-                testId={`correct-${r.number}`}
-              />
-            </details>
-          ))}
-        </div>
-      ) : null}
     </section>
   );
 }
