@@ -102,6 +102,8 @@ function objectId(resource: ObjectResource | undefined, person: FuzzPerson | nul
     duesPlan: club.planId,
     duesInvoice: club.invoiceId,
     "payable-invoice": club.invoiceId,
+    donor: club.donorId,
+    donorReceipt: club.receiptId,
     program: ngo.programId,
     location: ngo.locationId,
     beneficiary: ngo.beneficiaryId,

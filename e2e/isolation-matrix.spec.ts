@@ -8,6 +8,7 @@ import { connectOwner } from "./support/database";
 import { arrangeInvoice, arrangeOtherMember, releaseServerDatabase } from "./support/dues";
 import { auditCount, groundTruth } from "./support/ground-truth";
 import { buildChecks, callOf, labelOf, loginOf, memberRoutes, type Check } from "./support/matrix";
+import { arrangeMatrixDonations } from "./support/matrix-donations";
 import { arrangeMatrixDues } from "./support/matrix-dues";
 import { actionId, builtActions, postAction } from "./support/server-actions";
 
@@ -58,7 +59,9 @@ test.beforeAll(async ({ browser }) => {
   const db = await connectOwner();
   try {
     const planIdByName = async (name: string) => (await db.query<{ id: string }>("SELECT id FROM dues_plan WHERE name = $1", [name])).rows[0].id;
-    await arrangeMatrixDues(tenantHost(HOME), await sessionCookie(browser, loginOf("TREASURER", HOME)), planIdByName);
+    const treasurer = await sessionCookie(browser, loginOf("TREASURER", HOME));
+    await arrangeMatrixDues(tenantHost(HOME), treasurer, planIdByName);
+    await arrangeMatrixDonations(tenantHost(HOME), treasurer, db);
   } finally {
     await db.end();
   }

@@ -3,6 +3,7 @@ import { memberActor, platformSystemActor } from "../lib/authz/actor";
 import { setPaymentCredential } from "../lib/services/payment-credentials";
 import { demoPaymentCredentials } from "./demo-payments";
 import { DEMO_DUES, seedDues } from "./seed-dues";
+import { seedDonations } from "./seed-donations";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
@@ -103,6 +104,7 @@ export async function seedDemo(): Promise<void> {
       const treasurer = memberActor({ organizationId: org.id, ...people.treasurer, ip: null });
       const loginMember = memberActor({ organizationId: org.id, ...people.member, ip: null });
       await seedDues({ slug: spec.slug, owner, treasurer, memberIds, loginUserId: people.member.userId, loginMember }, dues);
+      if (spec.slug === "kilimani") await seedDonations(treasurer);
     }
   }
   await createDistrictAdmin(SEED_ACTOR, { email: "district-admin@harambee.test", name: "District D9212 Admin", password: DEMO_PASSWORD, districtCode: "D9212" });

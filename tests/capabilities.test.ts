@@ -64,8 +64,8 @@ describe("[M4.1] [B3.1] the capability table gives each role its own slice", () 
     expect(rolesWith("welfare:approve")).toEqual(["TREASURER"]);
   });
 
-  test("members see their own profile, their dues and the opted-in directory, not the register", () => {
-    expect([...ROLE_CAPABILITIES.MEMBER].sort()).toEqual(["directory:read", "dues:own", "org:read", "profile:own"]);
+  test("members see their own profile, their dues and the opted-in directory, and may give, not the register", () => {
+    expect([...ROLE_CAPABILITIES.MEMBER].sort()).toEqual(["directory:read", "donations:give", "dues:own", "org:read", "profile:own"]);
   });
 
   test("district and platform admins hold no tenant capability; tenant roles hold no platform capability", () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { Secret, TOTP } from "otpauth";
@@ -7,6 +7,7 @@ import type pg from "pg";
 import { platformActor, platformSystemActor, type Actor, type IdentitySubject, type PlatformActor, type SessionSubject } from "@/lib/authz/actor";
 import { newTotpSecret, recoveryCodeHash } from "@/lib/auth/totp";
 import { disconnectAll } from "@/lib/db/clients";
+import { donationVisitorActor } from "@/lib/services/donations";
 import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
@@ -32,6 +33,8 @@ let org: TestOrganization;
 let platformAdmin: PlatformActor;
 let owner: pg.Client;
 
+/** The public donation page's visitor in the organisation. */
+const giver = (o: TestOrganization) => donationVisitorActor({ organizationId: o.id, ip: "203.0.113.50", origin: `http://${o.slug}.localhost` });
 const call = (action: string, subject: Subject, input: unknown) => (mutationRegistry.get(action)!.mutate as (s: Subject, raw: unknown) => Promise<unknown>)(subject, input);
 
 beforeAll(async () => {
@@ -112,6 +115,16 @@ const SAMPLES: Record<string, Sample> = {
   "beneficiary.create": async (o) => [o.actors.ADMIN, { locationId: (await sampleLocation(o)).id, firstName: "Audit", lastName: "Sample", householdSize: 2 }],
   "beneficiary.update": async (o) => [o.actors.ADMIN, { id: (await sampleBeneficiary(o)).id, firstName: "Audit", lastName: "Edited", householdSize: 4 }],
   "donor.create": async (o) => [o.actors.TREASURER, { name: "Audit Donor Ltd", email: "donor@example.org" }],
+  "donation.record": async (o) => [o.actors.TREASURER, { name: "Audit Giver", phone: "+254712000555", method: "CASH", currency: "KES", amount: "1500", receivedOn: "2026-11-02" }],
+  "donation.start": async (o) => [giver(o), { name: "Audit Giver", phone: "+254712000666", amount: "500", idempotencyKey: randomUUID() }],
+  "donation.mpesa_requested": async (o) => {
+    const { donationId } = (await call("donation.start", giver(o), { name: "Audit Giver", amount: "700", idempotencyKey: randomUUID() })) as { donationId: string };
+    return [giver(o), { donationId, checkoutRequestId: `ws_CO_${randomBytes(6).toString("hex")}`, phone: "+254712000777" }];
+  },
+  "donor_receipt.correct": async (o) => {
+    const { receiptId } = (await call("donation.record", o.actors.TREASURER, { name: "Audit Giver", method: "BANK", currency: "KES", amount: "900", reference: "EFT-1", receivedOn: "2026-11-02" })) as { receiptId: string };
+    return [o.actors.TREASURER, { receiptId, currency: "KES", amount: "90", reason: "Typing error" }];
+  },
   "payment_credential.set": async (o) => [o.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_sampleSecret", webhookSecret: "whsec_sampleSecret" }],
   "welfare_case.open": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, title: "Hospital bill", notes: "Confidential" }],
   "membership.assign_unit": async (o) => [o.actors.ADMIN, { userId: o.actors.PROGRAM_MANAGER.userId, unitId: (await sampleProgram(o)).id }],

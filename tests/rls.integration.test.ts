@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
+import { recordDonation } from "@/lib/services/donations";
 import { createDonor } from "@/lib/services/donors";
 import { recordPayment } from "@/lib/services/payments";
 import { recordDuesReminder } from "@/lib/services/dues-reminders";
@@ -33,6 +34,7 @@ beforeAll(async () => {
     const { member, plan, invoice } = await createTestInvoice(club);
     await enrolMember(club.actors.TREASURER, { memberId: member.id, planId: plan.id });
     await createDonor(club.actors.TREASURER, { name: "Harambee Donor" });
+    await recordDonation(club.actors.TREASURER, { name: "Harambee Giver", method: "CASH", currency: "KES", amount: "100", receivedOn: "2026-11-01" });
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
     await updateMember(club.actors.ADMIN, { id: member.id, firstName: member.firstName, lastName: member.lastName, email: "payer@example.org" });
     await recordDuesReminder(club.actors.TREASURER, { invoiceId: invoice.id });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import type { FormAction } from "@/lib/actions/form-state";
 import type { PaymentProgress } from "@/lib/queries/payment-progress";
@@ -8,6 +8,10 @@ import { FieldError, fieldErrorProps } from "./field-error";
 import { FormStatus } from "./form-status";
 
 type Started = { paymentId: string; customerMessage: string };
+/** What the progress URL answers; a donation's also carries its receipt's signed link once issued. */
+type Progress = PaymentProgress & { receiptUrl?: string | null };
+/** Fields asked before the phone (the donation form's donor and amount), shown again with their messages after a refusal. */
+export type ExtraFields = (shown: { values: Record<string, string>; errors: Record<string, string[] | undefined> }) => ReactNode;
 
 /** How often the page asks how the payment stands, and how long before it says "we'll confirm shortly". */
 const POLL_MS = 2_000;
@@ -21,9 +25,23 @@ const WAIT_MS = 90_000;
  * still unknown after a while ("we'll confirm shortly", while it keeps asking).
  * Each try is a fresh form, so "Try again" starts over.
  */
-export function PayWithMpesa({ action, hidden, progressUrl, amount }: { action: FormAction<Started>; hidden: Record<string, string>; progressUrl: string; amount: string }) {
+export function PayWithMpesa({
+  action,
+  hidden,
+  progressUrl,
+  amount,
+  fields,
+  submitLabel,
+}: {
+  action: FormAction<Started>;
+  hidden: Record<string, string>;
+  progressUrl: string;
+  amount: string;
+  fields?: ExtraFields;
+  submitLabel?: string;
+}) {
   const [attempt, setAttempt] = useState(0);
-  return <MpesaAttempt key={attempt} action={action} hidden={hidden} progressUrl={progressUrl} amount={amount} retry={() => setAttempt((n) => n + 1)} />;
+  return <MpesaAttempt key={attempt} action={action} hidden={hidden} progressUrl={progressUrl} amount={amount} fields={fields} submitLabel={submitLabel} retry={() => setAttempt((n) => n + 1)} />;
 }
 
 function MpesaAttempt({
@@ -31,31 +49,37 @@ function MpesaAttempt({
   hidden,
   progressUrl,
   amount,
+  fields,
+  submitLabel = "Pay with M-Pesa",
   retry,
 }: {
   action: FormAction<Started>;
   hidden: Record<string, string>;
   progressUrl: string;
   amount: string;
+  fields?: ExtraFields;
+  submitLabel?: string;
   retry: () => void;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   if (state?.ok && state.data) return <Waiting started={state.data} progressUrl={progressUrl} amount={amount} retry={retry} />;
   const errors = state && !state.ok ? state.fieldErrors : {};
-  const typed = state && !state.ok ? state.values?.phone : undefined;
+  const values = (state && !state.ok ? state.values : undefined) ?? {};
+  const typed = values.phone;
   return (
     <form action={formAction} className="space-y-2" data-testid="pay-mpesa" noValidate>
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {fields ? fields({ values, errors }) : null}
       <label className="block text-sm font-medium">
         M-Pesa phone number
         <input name="phone" type="tel" inputMode="tel" autoComplete="tel" placeholder="0712 345 678" defaultValue={typed ?? ""} className="field mt-1" {...fieldErrorProps("phone", errors.phone)} />
         <FieldError name="phone" errors={errors.phone} />
       </label>
-      <FormStatus state={state && !state.ok && !errors.phone ? state : null} />
+      <FormStatus state={state && !state.ok && (fields || !errors.phone) ? state : null} />
       <button type="submit" className="btn" disabled={pending}>
-        {pending ? "Sending the request…" : "Pay with M-Pesa"}
+        {pending ? "Sending the request…" : submitLabel}
       </button>
     </form>
   );
@@ -63,7 +87,7 @@ function MpesaAttempt({
 
 function Waiting({ started, progressUrl, amount, retry }: { started: Started; progressUrl: string; amount: string; retry: () => void }) {
   const router = useRouter();
-  const [progress, setProgress] = useState<PaymentProgress>({ state: "waiting", message: null });
+  const [progress, setProgress] = useState<Progress>({ state: "waiting", message: null });
   const [slow, setSlow] = useState(false);
   const final = progress.state !== "waiting" && progress.state !== "none";
 
@@ -79,7 +103,7 @@ function Waiting({ started, progressUrl, amount, retry }: { started: Started; pr
       async () => {
         try {
           const response = await fetch(`${progressUrl}?payment=${encodeURIComponent(started.paymentId)}`, { cache: "no-store" });
-          if (response.ok && !stopped) setProgress((await response.json()) as PaymentProgress);
+          if (response.ok && !stopped) setProgress((await response.json()) as Progress);
         } catch {
           // A dropped request: the next tick asks again.
         }
@@ -99,9 +123,16 @@ function Waiting({ started, progressUrl, amount, retry }: { started: Started; pr
 
   if (progress.state === "paid") {
     return (
-      <p role="status" data-testid="mpesa-result" data-state="paid" className="text-sm text-green-700">
-        Paid. {progress.message}
-      </p>
+      <div role="status" data-testid="mpesa-result" data-state="paid" className="space-y-2 text-sm text-green-700">
+        <p>Paid. {progress.message}</p>
+        {progress.receiptUrl ? (
+          <p>
+            <a href={progress.receiptUrl} className="underline" data-testid="receipt-link">
+              Download your receipt (PDF)
+            </a>
+          </p>
+        ) : null}
+      </div>
     );
   }
   if (final) {

@@ -16,7 +16,7 @@ export const NGO_ROLES = ["ADMIN", "PROGRAM_MANAGER", "FIELD_MANAGER"] as const 
 export type FuzzPerson = { org: "club" | "ngo"; role: RoleName; email: string; cookie: string };
 
 export type FuzzWorld = {
-  club: { id: string; slug: string; memberId: string; planId: string; invoiceId: string; draftId: string };
+  club: { id: string; slug: string; memberId: string; planId: string; invoiceId: string; draftId: string; donorId: string; receiptId: string };
   ngo: { id: string; slug: string; programId: string; locationId: string; beneficiaryId: string };
   people: FuzzPerson[];
 };
@@ -73,6 +73,7 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const { createMember } = await import("../../lib/services/members");
   const { createPlan } = await import("../../lib/services/dues-plans");
   const { issueInvoice } = await import("../../lib/services/dues");
+  const { recordDonation } = await import("../../lib/services/donations");
   const { createProgram, createLocation } = await import("../../lib/services/programs");
   const { createBeneficiary } = await import("../../lib/services/beneficiaries");
   const platform = platformSystemActor("fuzz", ["platform:provision"]);
@@ -98,6 +99,7 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const plan = await createPlan(treasurer, { name: `Fuzz plan ${tag}`, currency: "KES", amount: "1500", periodKind: "MONTHLY" });
   const invoice = await issueInvoice(treasurer, { memberId: member.id, planId: plan.id, period: "2060-61-M01" });
   const draft = await issueInvoice(treasurer, { memberId: member.id, planId: plan.id, period: "2060-61-M02", draft: true });
+  const gift = await recordDonation(treasurer, { name: "Fuzz Donor", method: "CASH", currency: "KES", amount: "100", receivedOn: new Date().toISOString().slice(0, 10) });
 
   const ngo = await organisation("ngo", NGO_ROLES);
   const admin = ngo.actors.ADMIN;
@@ -108,7 +110,7 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const signedIn: FuzzPerson[] = [];
   for (const person of people) signedIn.push({ ...person, cookie: await sessionCookie(person.org === "club" ? club.slug : ngo.slug, person.email) });
   return {
-    club: { id: club.id, slug: club.slug, memberId: member.id, planId: plan.id, invoiceId: invoice.id, draftId: draft.id },
+    club: { id: club.id, slug: club.slug, memberId: member.id, planId: plan.id, invoiceId: invoice.id, draftId: draft.id, donorId: gift.donorId, receiptId: gift.receiptId },
     ngo: { id: ngo.id, slug: ngo.slug, programId: program.id, locationId: location.id, beneficiaryId: beneficiary.id },
     people: signedIn,
   };
@@ -162,6 +164,9 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     payByMpesaAction: { invoiceId: club.invoiceId, phone: "0712345678" },
     payLinkByCardAction: { token: "not-a-token" },
     payLinkByMpesaAction: { token: "not-a-token", phone: "0712345678" },
+    recordDonationAction: { name: "Fuzz Giver", email: "", phone: "", address: "", method: "CASH", currency: "KES", amount: "10", fund: "", reference: "", description: "", receivedOn: today },
+    correctReceiptAction: { receiptId: club.receiptId, currency: "KES", amount: "100", fund: "", reason: "Fuzzing the correction form" },
+    giveByMpesaAction: { name: "Fuzz Giver", email: "", address: "", amount: "100", fund: "", phone: "0712345678", idempotencyKey: "00000000-0000-4000-8000-000000000000" },
   };
   const form = forms[route.name];
   if (!form) throw new Error(`the fuzz suite has no form for action ${route.name}: add one to e2e/support/fuzz.ts`);

@@ -41,6 +41,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
     `SELECT i.id, m.user_id FROM dues_invoice i LEFT JOIN member m ON m.id = i.member_id WHERE i.organization_id = $1 ORDER BY i.created_at, i.id`,
     [organizationId],
   );
+  const donors = await db.query("SELECT id FROM donor WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const receipts = await db.query("SELECT id FROM donor_receipt WHERE organization_id = $1 ORDER BY year, seq", [organizationId]);
   const base = { organizationId };
   return {
     organizationId,
@@ -80,6 +82,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
         { ...base, id: i.id, resource: "duesInvoice" as const, values: {} },
         { ...base, id: i.id, resource: "payable-invoice" as const, payerUserId: i.user_id, values: {} },
       ]),
+      ...donors.rows.map((d) => ({ ...base, id: d.id, resource: "donor" as const, values: {} })),
+      ...receipts.rows.map((r) => ({ ...base, id: r.id, resource: "donorReceipt" as const, values: {} })),
     ],
   };
 }

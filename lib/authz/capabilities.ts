@@ -35,6 +35,7 @@ export const CAPABILITY_DESCRIPTIONS = {
   "payments:settle": "Settle payments a provider confirms (held only by the Stripe and M-Pesa webhooks and their reconciliation job)",
   "donations:read": "Read donations and donor receipts",
   "donations:write": "Record donations and issue receipts",
+  "donations:give": "Give a donation (any member, and the visitor on the club's public donation page)",
   "welfare:read": "Read welfare cases",
   "welfare:write": "Open welfare cases and request disbursements",
   "welfare:approve": "Approve or refuse welfare disbursements",
@@ -68,7 +69,7 @@ const READ_ALL: Capability[] = [
 ];
 
 /** A club member's own slice: their profile, their dues, the opted-in directory. */
-const OWN_SLICE: Capability[] = ["profile:own", "dues:own", "directory:read"];
+const OWN_SLICE: Capability[] = ["profile:own", "dues:own", "directory:read", "donations:give"];
 
 const ADMIN: Capability[] = [
   ...READ_ALL,

@@ -19,10 +19,12 @@ export const RESOURCES: Record<Resource, { read: Capability; label: string }> = 
   beneficiary: { read: "beneficiaries:read", label: "Beneficiary" },
   duesPlan: { read: "dues:read", label: "Dues plan" },
   duesInvoice: { read: "dues:read", label: "Dues invoice" },
+  donor: { read: "donations:read", label: "Donor" },
+  donorReceipt: { read: "donations:read", label: "Donor receipt" },
 };
 
 /** Resources everyone who may read them reads organisation-wide, whatever their unit. */
-const ORGANIZATION_WIDE: readonly Resource[] = ["member", "duesPlan", "duesInvoice"];
+const ORGANIZATION_WIDE: readonly Resource[] = ["member", "duesPlan", "duesInvoice", "donor", "donorReceipt"];
 
 /**
  * The unit a membership is assigned to: a program (locationId null) or one
@@ -62,7 +64,7 @@ function boundingUnit(subject: ScopeSubject, reach: Reach): Unit | null {
 
 const NOTHING = { id: { in: [] as string[] } };
 
-type UnitResource = Exclude<Resource, "member" | "duesPlan" | "duesInvoice">;
+type UnitResource = Exclude<Resource, "member" | "duesPlan" | "duesInvoice" | "donor" | "donorReceipt">;
 type Builders = { [R in UnitResource]: (subject: ScopeSubject, unit: Unit, reach: Reach) => ResourceWhere[R] };
 
 // Only for unit-bounded reaches; the member register and the dues are organisation-wide for everyone who may read them.

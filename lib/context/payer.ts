@@ -25,3 +25,6 @@ export const payLinkVisitor = async (): Promise<PayLinkVisitor> => {
   if (org.status === "SUSPENDED") redirect("/suspended");
   return { organizationId: org.id, ip, origin: await requestOrigin() };
 };
+
+/** The visitor on the club's public donation page: like a pay-link holder, signed in or not, on the club's own host. */
+export const donationVisitor = payLinkVisitor;

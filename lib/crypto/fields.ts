@@ -28,7 +28,7 @@ export const ENCRYPTED_FIELDS = {
     dateOfBirth: {},
     address: {},
   },
-  Donor: { name: {}, email: { index: "email" } },
+  Donor: { name: {}, email: { index: "email" }, phone: { index: "phone" }, address: {} },
   Payment: { mpesaReceipt: { index: "mpesa-receipt" }, payerPhone: { index: "phone" }, rawPayload: {} },
   WelfareCase: { notes: {} },
   PaymentCredential: { secret: {} },

@@ -8,4 +8,6 @@ export type ResourceWhere = {
   beneficiary: Prisma.BeneficiaryWhereInput;
   duesPlan: Prisma.DuesPlanWhereInput;
   duesInvoice: Prisma.DuesInvoiceWhereInput;
+  donor: Prisma.DonorWhereInput;
+  donorReceipt: Prisma.DonorReceiptWhereInput;
 };

@@ -5,6 +5,7 @@ import { withPlatform } from "../db/platform";
 import { darajaClient, DarajaError, type DarajaClient } from "../payments/daraja";
 import { darajaCredential } from "../payments/credentials";
 import { mpesaResultMessage } from "../schemas/mpesa-callbacks";
+import { emailReceipt } from "../services/donor-receipts";
 import { mpesaActor, settleMpesaFailed, settleMpesaPaid } from "../services/mpesa-payments";
 import { defineJob } from "./registry";
 
@@ -52,7 +53,8 @@ export async function reconcileMpesaPayments(options: { now?: Date } = {}): Prom
       const actor = mpesaActor(organizationId);
       const rawPayload = JSON.stringify({ source: "stk-query", at: now.toISOString(), answer });
       if (answer?.state === "final" && answer.resultCode === 0) {
-        await settleMpesaPaid(actor, { checkoutRequestId, receiptNumber: null, amountMinor: payment.amountMinor, paidAt: now, rawPayload });
+        const paid = await settleMpesaPaid(actor, { checkoutRequestId, receiptNumber: null, amountMinor: payment.amountMinor, paidAt: now, rawPayload });
+        if (paid.receiptId) await emailReceipt(organizationId, paid.receiptId);
         summary.paid += 1;
       } else if (answer?.state === "final" && answer.resultCode !== TIMED_OUT) {
         await settleMpesaFailed(actor, { checkoutRequestId, resultCode: answer.resultCode, reason: mpesaResultMessage(answer.resultCode), rawPayload });

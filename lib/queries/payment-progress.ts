@@ -25,6 +25,11 @@ export async function paymentProgress(invoice: PayableInvoice, paymentId: string
     }),
   );
   if (!payment) return { state: "none", message: null };
+  return progressOf(payment);
+}
+
+/** One M-Pesa attempt's state and the sentence for the payer (invoices and donations alike). */
+export function progressOf(payment: { status: "PENDING" | "SUCCEEDED" | "FAILED"; failureReason: string | null }): PaymentProgress {
   if (payment.status === "SUCCEEDED") return { state: "paid", message: MPESA_RESULT.get(0)! };
   if (payment.status === "PENDING") return { state: "waiting", message: null };
   const message = payment.failureReason ?? "M-Pesa could not complete the payment. Please try again.";

@@ -16,6 +16,7 @@ import { mpesaPaymentByCheckout } from "../queries/payments";
 import { mpesaPhoneInput, requestMpesaPaymentInput } from "../schemas/dues";
 import { mpesaResultMessage, rejectMpesaCallbackInput, settleMpesaFailedInput, settleMpesaPaidInput, stkCallbackBody, type StkPayment } from "../schemas/mpesa-callbacks";
 import { parseHost } from "../tenancy/host";
+import { emailReceipt, settleDonation } from "./donor-receipts";
 import { defineMutation } from "./mutation";
 import { onUniqueViolation } from "./unique-violation";
 
@@ -54,37 +55,58 @@ export const requestMpesaPayment = defineMutation({
   },
 });
 
+/** What an STK push asks for: the amount on the club's own paybill, and what the payer's M-Pesa message shows. */
+export type StkRequest = { organizationId: string; amountMinor: number; currency: string; accountReference: string; description: string; logFields: Record<string, string> };
+
+/**
+ * An STK push to `phone` (already parsed by mpesaPhoneInput) on the club's own
+ * paybill, shared by invoices and donations. `callbackOrigin` is the club's
+ * own origin: the callback comes back to its subdomain.
+ */
+export async function pushStk(request: StkRequest, phone: string, callbackOrigin: string): Promise<{ checkoutRequestId: string; customerMessage: string }> {
+  if (request.currency !== "KES") throw invalidError("M-Pesa takes Kenyan shillings only; please pay this invoice by card.");
+  if (request.amountMinor % 100 !== 0) throw invalidError("M-Pesa takes whole shillings; please pay this balance by card.");
+  const credential = await darajaCredential(request.organizationId);
+  if (!credential) throw invalidError("This club does not take M-Pesa payments yet.");
+  try {
+    return await darajaClient({ baseUrl: env().DARAJA_BASE_URL, ...credential }).stkPush({
+      amountMinor: request.amountMinor,
+      phone,
+      accountReference: request.accountReference,
+      description: request.description,
+      callbackUrl: `${callbackOrigin}/api/webhooks/mpesa/${credential.callbackToken}`,
+    });
+  } catch (error) {
+    if (!(error instanceof DarajaError)) throw error;
+    logError("mpesa stk push failed", error, { organizationId: request.organizationId, ...request.logFields });
+    throw invalidError(UNAVAILABLE);
+  }
+}
+
 /**
  * "Pay with M-Pesa": an STK push for the invoice's balance to the payer's
- * phone on the club's own paybill, then the pending ledger row. The caller has
- * established who may pay (lib/queries/payable-invoices.ts); `payer` is the
- * member, or the pay-link visitor as a system actor holding dues:own.
- * `callbackOrigin` is the club's own origin: the callback comes back to its subdomain.
+ * phone, then the pending ledger row. The caller has established who may pay
+ * (lib/queries/payable-invoices.ts); `payer` is the member, or the pay-link
+ * visitor as a system actor holding dues:own.
  */
 export async function startMpesaPayment(payer: Actor, invoice: PayableInvoice, raw: unknown, callbackOrigin: string): Promise<{ paymentId: string; customerMessage: string }> {
   const parsed = mpesaPhoneInput.safeParse(raw);
   if (!parsed.success) throw invalidError("Please correct the highlighted fields.", { phone: [parsed.error.issues[0]!.message] });
   if (invoice.closed) throw invalidError(invoice.closed);
-  if (invoice.currency !== "KES") throw invalidError("M-Pesa takes Kenyan shillings only; please pay this invoice by card.");
-  if (invoice.balanceMinor % 100 !== 0) throw invalidError("M-Pesa takes whole shillings; please pay this balance by card.");
-  const credential = await darajaCredential(invoice.organizationId);
-  if (!credential) throw invalidError("This club does not take M-Pesa payments yet.");
   const { phone } = parsed.data;
-  let accepted;
-  try {
-    accepted = await darajaClient({ baseUrl: env().DARAJA_BASE_URL, ...credential }).stkPush({
+  const accepted = await pushStk(
+    {
+      organizationId: invoice.organizationId,
       amountMinor: invoice.balanceMinor,
-      phone,
+      currency: invoice.currency,
       // What the payer's M-Pesa message and the club's statement show: the invoice's short id.
       accountReference: `INV${invoice.invoiceId.slice(0, 8).toUpperCase()}`,
       description: "Club dues",
-      callbackUrl: `${callbackOrigin}/api/webhooks/mpesa/${credential.callbackToken}`,
-    });
-  } catch (error) {
-    if (!(error instanceof DarajaError)) throw error;
-    logError("mpesa stk push failed", error, { organizationId: invoice.organizationId, invoiceId: invoice.invoiceId });
-    throw invalidError(UNAVAILABLE);
-  }
+      logFields: { invoiceId: invoice.invoiceId },
+    },
+    phone,
+    callbackOrigin,
+  );
   const { id } = await requestMpesaPayment(payer, { invoiceId: invoice.invoiceId, checkoutRequestId: accepted.checkoutRequestId, amountMinor: invoice.balanceMinor, phone });
   return { paymentId: id, customerMessage: accepted.customerMessage };
 }
@@ -115,30 +137,40 @@ type Settlement = {
  */
 async function settlePending(tx: TenantTx, organizationId: string, checkoutRequestId: string, settlement: Settlement, expectedMinor?: number) {
   const payment = await tx.payment.findFirst({
-    where: { organizationId, method: "MPESA", kind: "PAYMENT", reference: checkoutRequestId, invoiceId: { not: null } },
-    select: { id: true, invoiceId: true, status: true, amountMinor: true },
+    where: { organizationId, method: "MPESA", kind: "PAYMENT", reference: checkoutRequestId, OR: [{ invoiceId: { not: null } }, { donationId: { not: null } }] },
+    select: { id: true, invoiceId: true, donationId: true, status: true, amountMinor: true },
   });
   if (!payment) throw notFoundError();
   if (payment.status !== "PENDING") throw conflictError(ALREADY_SETTLED);
   if (expectedMinor !== undefined && expectedMinor !== payment.amountMinor) throw invalidError("The amount paid is not the amount asked for.");
-  const invoiceId = payment.invoiceId!;
-  const paidBefore = await invoicePaidMinor(tx, organizationId, invoiceId);
+  const paidBefore = payment.invoiceId ? await invoicePaidMinor(tx, organizationId, payment.invoiceId) : 0;
   const { status, paidAt, ...fields } = settlement;
   const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status, paidAt } });
   if (count === 0) throw conflictError(ALREADY_SETTLED);
   await tx.payment.update({ where: { id: payment.id, organizationId }, data: fields, select: { id: true } }).catch(onUniqueViolation({ mpesa_receipt_index: ["receiptNumber", RECEIPT_TAKEN] }));
-  const paidAfter = paidBefore + (status === "SUCCEEDED" ? payment.amountMinor : 0);
   const unset = { status: "PENDING", mpesaReceipt: null, rawPayload: null, failureReason: null, paidAt: null };
   const diff = auditDiff("Payment", unset, { ...unset, ...settlement });
+  const before = { payment: { id: payment.id, ...diff.before } };
+  const after = { payment: { id: payment.id, ...diff.after } };
+  if (payment.donationId) {
+    // A donation's money: the donation is received (and its receipt issued in this transaction) or failed.
+    const donation = await settleDonation(tx, organizationId, payment.donationId, status === "SUCCEEDED" ? { paidAt: paidAt ?? new Date() } : null);
+    return {
+      payment,
+      invoiceId: null,
+      donationId: payment.donationId,
+      receiptId: donation.receipt?.id ?? null,
+      audit: { targetType: "Donation", targetId: payment.donationId, before: { ...before, status: "PENDING" }, after: { ...after, status: donation.status, receipt: donation.receipt?.number ?? null } },
+    };
+  }
+  const invoiceId = payment.invoiceId!;
+  const paidAfter = paidBefore + (status === "SUCCEEDED" ? payment.amountMinor : 0);
   return {
     payment,
     invoiceId,
-    audit: {
-      targetType: "DuesInvoice",
-      targetId: invoiceId,
-      before: { paidMinor: paidBefore, payment: { id: payment.id, ...diff.before } },
-      after: { paidMinor: paidAfter, payment: { id: payment.id, ...diff.after } },
-    },
+    donationId: null,
+    receiptId: null,
+    audit: { targetType: "DuesInvoice", targetId: invoiceId, before: { paidMinor: paidBefore, ...before }, after: { paidMinor: paidAfter, ...after } },
   };
 }
 
@@ -160,7 +192,10 @@ export const settleMpesaPaid = defineMutation({
       input.amountMinor,
     );
     const how = input.receiptNumber ? "confirmed by M-Pesa" : "confirmed by the M-Pesa status query";
-    return { result: { id: settled.payment.id, invoiceId: settled.invoiceId }, audit: { summary: `M-Pesa payment ${how}`, ...settled.audit } };
+    return {
+      result: { id: settled.payment.id, invoiceId: settled.invoiceId, donationId: settled.donationId, receiptId: settled.receiptId },
+      audit: { summary: `M-Pesa payment ${how}`, ...settled.audit },
+    };
   },
 });
 
@@ -250,7 +285,8 @@ export async function settleMpesaCallback(organizationId: string, body: unknown,
       return "rejected";
     }
     const { receiptNumber, amountMinor, transactionDate } = callback.payment;
-    await settleMpesaPaid(actor, { checkoutRequestId, receiptNumber, amountMinor, paidAt: transactionDate ?? new Date(), rawPayload });
+    const paid = await settleMpesaPaid(actor, { checkoutRequestId, receiptNumber, amountMinor, paidAt: transactionDate ?? new Date(), rawPayload });
+    if (paid.receiptId) await emailReceipt(organizationId, paid.receiptId);
     return "paid";
   } catch (error) {
     if (!isAppError(error, "CONFLICT")) throw error;

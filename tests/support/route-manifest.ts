@@ -275,6 +275,25 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${TENANT}/(public)/pay/[token]/actions.ts`, name: "payLinkByMpesaAction", access: "public", postTo: "/pay/[token]" },
   { kind: "handler", file: `${TENANT}/(public)/pay/[token]/progress/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
 
+  // Donations (treasurer): the list, a gift recorded by hand, a donor with their receipts (each PDF, a correction
+  // cancels and reissues), the donor's annual statement (page and PDF).
+  { kind: "page", file: `${APP}/donations/page.tsx`, host: "tenant", access: "donations:read" },
+  { kind: "page", file: `${APP}/donations/new/page.tsx`, host: "tenant", access: "donations:write" },
+  { kind: "page", file: `${APP}/donations/donors/[id]/page.tsx`, host: "tenant", access: "donations:read", object: { resource: "donor", param: "id" } },
+  { kind: "page", file: `${APP}/donations/donors/[id]/statement/page.tsx`, host: "tenant", access: "donations:read", object: { resource: "donor", param: "id" } },
+  { kind: "handler", file: `${APP}/donations/donors/[id]/statement/pdf/route.ts`, host: "tenant", methods: ["GET"], access: "donations:read", object: { resource: "donor", param: "id" } },
+  { kind: "handler", file: `${APP}/donations/receipts/[id]/pdf/route.ts`, host: "tenant", methods: ["GET"], access: "donations:read", object: { resource: "donorReceipt", param: "id" } },
+  { kind: "action", file: `${APP}/donations/actions.ts`, name: "recordDonationAction", postTo: "/donations/new" },
+  { kind: "page", file: `${APP}/donations/receipts/[id]/page.tsx`, host: "tenant", access: "donations:read", object: { resource: "donorReceipt", param: "id" } },
+  { kind: "action", file: `${APP}/donations/actions.ts`, name: "correctReceiptAction", object: { resource: "donorReceipt", param: "receiptId" }, postTo: "/donations/receipts/[id]" },
+  // The club's public donation page: no sign-in; giving is rate-limited per IP like pay links, and a club
+  // without M-Pesa records nothing. Its progress read answers 404 without a payment; a donor's receipt link
+  // (signed, expiring) is 404 when altered.
+  { kind: "page", file: `${TENANT}/(public)/donate/page.tsx`, host: "tenant", access: "public" },
+  { kind: "action", file: `${TENANT}/(public)/donate/actions.ts`, name: "giveByMpesaAction", access: "public", audits: 0, postTo: "/donate" },
+  { kind: "handler", file: `${TENANT}/(public)/donate/progress/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
+  { kind: "handler", file: `${TENANT}/(public)/receipts/[token]/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
+
   { kind: "page", file: `${APP}/audit/page.tsx`, host: "tenant", access: "audit:read" },
   { kind: "handler", file: `${APP}/audit/export/route.ts`, host: "tenant", methods: ["GET"], access: "audit:read" },
 

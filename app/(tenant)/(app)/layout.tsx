@@ -8,6 +8,7 @@ const NAV: { href: string; label: string; capability: Capability }[] = [
   { href: "/members", label: "Members", capability: "members:read" },
   { href: "/dues", label: "Dues", capability: "dues:read" },
   { href: "/my-dues", label: "My dues", capability: "dues:own" },
+  { href: "/donations", label: "Donations", capability: "donations:read" },
   { href: "/programs", label: "Programs", capability: "programs:read" },
   { href: "/beneficiaries", label: "Beneficiaries", capability: "beneficiaries:read" },
   { href: "/audit", label: "Audit", capability: "audit:read" },

@@ -1,0 +1,7 @@
+"use server";
+
+import { formAction } from "@/lib/actions/form-action";
+import { donationVisitor } from "@/lib/context/payer";
+import { giveByMpesa } from "@/lib/services/donations";
+
+export const giveByMpesaAction = formAction(donationVisitor, giveByMpesa, { data: (started) => started });
