@@ -5,7 +5,7 @@ import { legacyBlindIndex } from "@/lib/crypto/blind-index";
 import { disconnectAll } from "@/lib/db/clients";
 import { env } from "@/lib/env";
 import { getMember, listMembers } from "@/lib/queries/members";
-import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { getWelfareCaseNotes } from "@/lib/queries/welfare-cases";
 import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { stkCallbackBody } from "@/lib/schemas/mpesa-callbacks";
@@ -137,7 +137,7 @@ describe("a dump of the whole database", () => {
     // An authorised user still reads every value through the app.
     for (const [i, person] of people.entries()) expect(await getMember(club.actors.VIEWER, ids[i]!)).toMatchObject(person);
     expect((await listMembers(club.actors.VIEWER, { search: "701 2345 6789" })).map((m) => m.id)).toEqual([ids[0]]);
-    expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(NOTE);
+    expect((await getWelfareCaseNotes(club.actors.TREASURER, welfare.id)).notes).toBe(NOTE);
     expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ payerPhone: RECEIPT.phone });
     expect(await stripeCredential(club.id)).toEqual(STRIPE);
   });

@@ -13,7 +13,7 @@ const notes = z.string().trim().min(1, "Notes are required").max(10_000);
 /** Opening a welfare case for a member; the notes are confidential (encrypted at rest, never audited). */
 export const openWelfareCaseInput = z.object({
   memberId: z.uuid("Choose the member the case is for"),
-  category: z.enum(WELFARE_CATEGORIES, "Choose a category"),
+  category: z.enum(WELFARE_CATEGORIES, "Choose a category").default("OTHER"),
   title: z.string().trim().min(1, "A title is required").max(120),
   notes,
 });
