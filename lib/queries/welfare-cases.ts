@@ -90,3 +90,16 @@ export async function openWelfareCaseCounts(actor: Actor): Promise<WelfareCatego
   );
   return rows.map((row) => ({ category: row.category, count: row._count._all }));
 }
+
+/** The members a case can be opened for, by name, for the "open a case" form. */
+export async function welfareMemberChoices(actor: Actor) {
+  if (!can(actor, "welfare:write")) throw notFoundError();
+  return withTenant(actor.organizationId, (tx) =>
+    tx.member.findMany({
+      where: { organizationId: actor.organizationId, status: "ACTIVE" },
+      orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
+      take: 1000,
+      select: { id: true, firstName: true, lastName: true },
+    }),
+  );
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { auditDiff } from "../audit/redact";
 import type { Actor } from "../authz/actor";
+import { can } from "../authz/capabilities";
 import type { TenantTx } from "../db/tenant";
 import { formatMoney, parseMoney } from "../dues/money";
 import { env } from "../env";
@@ -268,7 +269,7 @@ export type Payer = { actor: Actor; origin: string };
 export const payDisbursementByMpesa = Object.assign(
   async (payer: Payer, raw: unknown): Promise<{ id: string; caseId: string }> => {
     const parsed = payDisbursementByMpesaInput.safeParse(raw);
-    if (!parsed.success) throw notFoundError();
+    if (!parsed.success || !can(payer.actor, "welfare:approve")) throw notFoundError();
     const organizationId = payer.actor.organizationId;
     const credential = await darajaCredential(organizationId);
     if (!credential?.initiatorName || !credential.securityCredential) throw invalidError("This club has not set up M-Pesa payouts (B2C) yet; record the payment as cash or bank instead.");
