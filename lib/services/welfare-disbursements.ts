@@ -211,13 +211,13 @@ export const settleB2cPaid = defineMutation({
   action: "welfare_disbursement.mpesa_paid",
   capability: "payments:settle",
   input: settleB2cPaidInput,
-  run: async (tx, input) => {
+  run: async (tx, input, actor) => {
     const { payment, disbursement } = await pendingPayout(tx, input.originatorConversationId);
     if (input.amountMinor !== payment.amountMinor) throw invalidError("The amount paid out is not the amount approved.");
     const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status: "SUCCEEDED", paidAt: input.paidAt } });
     if (count === 0) throw conflictError("This payout is already settled.");
     await tx.payment
-      .update({ where: { id: payment.id }, data: { mpesaReceipt: input.transactionReceipt, rawPayload: input.rawPayload }, select: { id: true } })
+      .update({ where: { id: payment.id, organizationId: actor.organizationId }, data: { mpesaReceipt: input.transactionReceipt, rawPayload: input.rawPayload }, select: { id: true } })
       .catch(onUniqueViolation({ mpesa_receipt_index: ["receipt", "This M-Pesa receipt is already recorded."] }));
     await tx.welfareDisbursement.update({ where: { id: disbursement.id }, data: { status: "PAID" }, select: { id: true } });
     const diff = auditDiff("Payment", { status: "PENDING", mpesaReceipt: null, paidAt: null }, { status: "SUCCEEDED", mpesaReceipt: input.transactionReceipt, paidAt: input.paidAt });
@@ -239,11 +239,11 @@ export const settleB2cFailed = defineMutation({
   action: "welfare_disbursement.mpesa_failed",
   capability: "payments:settle",
   input: settleB2cFailedInput,
-  run: async (tx, input) => {
+  run: async (tx, input, actor) => {
     const { payment, disbursement } = await pendingPayout(tx, input.originatorConversationId);
     const { count } = await tx.payment.updateMany({ where: { id: payment.id, status: "PENDING" }, data: { status: "FAILED", failureReason: input.reason } });
     if (count === 0) throw conflictError("This payout is already settled.");
-    if (input.rawPayload) await tx.payment.update({ where: { id: payment.id }, data: { rawPayload: input.rawPayload }, select: { id: true } });
+    if (input.rawPayload) await tx.payment.update({ where: { id: payment.id, organizationId: actor.organizationId }, data: { rawPayload: input.rawPayload }, select: { id: true } });
     await tx.welfareDisbursement.update({ where: { id: disbursement.id }, data: { status: "APPROVED", paymentId: null }, select: { id: true } });
     return {
       result: { id: disbursement.id, caseId: disbursement.caseId },
