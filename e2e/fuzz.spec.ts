@@ -102,6 +102,8 @@ function objectId(resource: ObjectResource | undefined, person: FuzzPerson | nul
     duesPlan: club.planId,
     duesInvoice: club.invoiceId,
     "payable-invoice": club.invoiceId,
+    welfareCase: club.welfareCaseId,
+    welfareDisbursement: club.disbursementId,
     program: ngo.programId,
     location: ngo.locationId,
     beneficiary: ngo.beneficiaryId,
@@ -247,7 +249,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
     // Webhooks are posted where their senders post them: the demo club that has the provider's account.
     const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(webhook ? "kilimani" : world.club.slug);
     const path = route.file.includes("webhooks/mpesa")
-      ? `/api/webhooks/mpesa/${kilimaniToken}`
+      ? `/api/webhooks/mpesa/${kilimaniToken}${route.file.includes("/b2c/") ? "/b2c" : ""}`
       : route.kind === "handler" && route.sample
         ? route.sample
         : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));

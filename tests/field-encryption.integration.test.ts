@@ -18,6 +18,7 @@ import { recordPayment } from "@/lib/services/payments";
 import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { connectAs } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 import { captureStderr } from "./support/stderr";
@@ -182,6 +183,9 @@ describe("the extension refuses what cannot work on ciphertext", () => {
 
   test("[M2.4] the database itself refuses plaintext in every declared encrypted column and blind index", async () => {
     await createDonor(club.actors.TREASURER, { name: "Check Donor" });
+    const member = await createMember(club.actors.ADMIN, person());
+    const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: member.id, title: "Check case", notes: "Check notes" });
+    await requestDisbursement(club.actors.TREASURER, { caseId: welfare.id, amount: "100", method: "MPESA", phone: "0712 345 678", reason: "Check" });
     for (const [model, fields] of Object.entries(ENCRYPTED_FIELDS)) {
       type Delegate = { findFirst: (args: object) => Promise<{ id: string } | null>; update: (args: object) => Promise<unknown> };
       const delegate = (tx: unknown) => (tx as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;

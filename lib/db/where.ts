@@ -8,4 +8,6 @@ export type ResourceWhere = {
   beneficiary: Prisma.BeneficiaryWhereInput;
   duesPlan: Prisma.DuesPlanWhereInput;
   duesInvoice: Prisma.DuesInvoiceWhereInput;
+  welfareCase: Prisma.WelfareCaseWhereInput;
+  welfareDisbursement: Prisma.WelfareDisbursementWhereInput;
 };

@@ -103,3 +103,11 @@ export async function welfareMemberChoices(actor: Actor) {
     }),
   );
 }
+
+/** A disbursement as whoever pays it sees it (welfare:approve): its status and method; the not-found otherwise. */
+export async function disbursementToPay(actor: Actor, id: string) {
+  if (!can(actor, "welfare:approve") || !z.uuid().safeParse(id).success) throw notFoundError();
+  const found = await withTenant(actor.organizationId, (tx) => tx.welfareDisbursement.findUnique({ where: { id }, select: { id: true, status: true, method: true } }));
+  if (!found) throw notFoundError();
+  return found;
+}

@@ -1,6 +1,6 @@
 import { auditDiff } from "../audit/redact";
 import { mayReadWelfareNotes } from "../authz/welfare-notes";
-import { conflictError, invalidError, notFoundError } from "../errors";
+import { conflictError, notFoundError } from "../errors";
 import { closeWelfareCaseInput, openWelfareCaseInput, updateWelfareNotesInput } from "../schemas/welfare-cases";
 import { defineMutation } from "./mutation";
 
@@ -15,10 +15,8 @@ export const openWelfareCase = defineMutation({
   capability: "welfare:write",
   input: openWelfareCaseInput,
   run: async (tx, { memberId, category, title, notes }, actor) => {
-    // RLS: another organisation's member reads as missing.
-    if (!(await tx.member.findUnique({ where: { id: memberId }, select: { id: true } }))) {
-      throw invalidError("Please correct the highlighted fields.", { memberId: ["Unknown member"] });
-    }
+    // RLS: another organisation's member reads as missing, like a forged id (M4.4).
+    if (!(await tx.member.findUnique({ where: { id: memberId }, select: { id: true } }))) throw notFoundError();
     const created = await tx.welfareCase.create({
       data: { organizationId: actor.organizationId, memberId, category, title, notes, createdById: actor.userId },
       select: { id: true, memberId: true, category: true, title: true, notes: true, status: true },

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { auditDiff } from "../audit/redact";
 import type { Actor } from "../authz/actor";
-import { can } from "../authz/capabilities";
 import type { TenantTx } from "../db/tenant";
 import { formatMoney, parseMoney } from "../dues/money";
 import { env } from "../env";
@@ -9,6 +8,7 @@ import { conflictError, invalidError, isAppError, notFoundError } from "../error
 import { logError, logEvent } from "../log";
 import { darajaCredential } from "../payments/credentials";
 import { darajaClient, DarajaError } from "../payments/daraja";
+import { disbursementToPay } from "../queries/welfare-cases";
 import { b2cResultBody } from "../schemas/b2c-results";
 import {
   decideDisbursementInput,
@@ -269,7 +269,11 @@ export type Payer = { actor: Actor; origin: string };
 export const payDisbursementByMpesa = Object.assign(
   async (payer: Payer, raw: unknown): Promise<{ id: string; caseId: string }> => {
     const parsed = payDisbursementByMpesaInput.safeParse(raw);
-    if (!parsed.success || !can(payer.actor, "welfare:approve")) throw notFoundError();
+    if (!parsed.success) throw notFoundError();
+    // Missing, foreign or forbidden first, then whether it can be paid, and only then the club's setup.
+    const payable = await disbursementToPay(payer.actor, parsed.data.disbursementId);
+    if (payable.status !== "APPROVED") throw conflictError(payable.status === "PAID" || payable.status === "PAYING" ? NOT_PENDING[payable.status]! : NOT_PAYABLE);
+    if (payable.method !== "MPESA") throw invalidError("This disbursement is not to an M-Pesa phone; record it as paid in cash or by bank.");
     const organizationId = payer.actor.organizationId;
     const credential = await darajaCredential(organizationId);
     if (!credential?.initiatorName || !credential.securityCredential) throw invalidError("This club has not set up M-Pesa payouts (B2C) yet; record the payment as cash or bank instead.");

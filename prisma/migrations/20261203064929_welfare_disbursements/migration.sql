@@ -64,6 +64,7 @@ ALTER TABLE "welfare_disbursement"
   ADD CONSTRAINT "welfare_disbursement_amount" CHECK (amount_minor > 0),
   ADD CONSTRAINT "welfare_disbursement_currency" CHECK (currency ~ '^[A-Z]{3}$'),
   ADD CONSTRAINT "welfare_disbursement_method" CHECK (method IN ('MPESA', 'CASH', 'BANK')),
+  ADD CONSTRAINT "welfare_disbursement_phone_ciphertext" CHECK ("phone" ~ '^v1\.[A-Za-z0-9-]{1,32}\.[A-Za-z0-9_-]{38,}$'),
   ADD CONSTRAINT "welfare_disbursement_payment_id_fkey" FOREIGN KEY ("payment_id") REFERENCES "payment"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- Disbursements are never deleted: a refused one stays REJECTED.
