@@ -19,8 +19,8 @@ export const darajaCredentialFields = z.object({
   consumerKey: secret(/^\S{8,}$/, "Paste the app's consumer key"),
   consumerSecret: secret(/^\S{8,}$/, "Paste the app's consumer secret"),
   // For paying out (B2C: welfare disbursements); a club that only takes payments leaves them empty.
-  initiatorName: secret(/^(\S{2,64})?$/, "The API initiator's user name, as on the M-Pesa org portal").optional(),
-  securityCredential: secret(/^([A-Za-z0-9+/=]{16,})?$/, "Paste the initiator password encrypted with Safaricom's certificate (base64)").optional(),
+  initiatorName: z.union([z.literal(""), secret(/^\S{2,64}$/, "The API initiator's user name, as on the M-Pesa org portal")]).optional(),
+  securityCredential: z.union([z.literal(""), secret(/^[A-Za-z0-9+/=]{16,}$/, "Paste the initiator password encrypted with Safaricom's certificate (base64)")]).optional(),
 });
 
 export const setPaymentCredentialInput = z.discriminatedUnion("provider", [stripeCredentialFields, darajaCredentialFields], "Choose a provider");
