@@ -184,7 +184,7 @@ describe("[P5] case notes: their readers only, and never in the audit", () => {
     }
   });
 
-  test("[P5] editing notes: only their readers may, and the audit holds [set] and [changed], never the text", async () => {
+  test("[P5] [B3.3] editing notes: only their readers may, and the audit holds [set] and [changed], never the text", async () => {
     const welfare = await openCase();
     const edited = "Moved to a relative's house in Kibera; treatment continues.";
     await expect(updateWelfareNotes(club.actors.VIEWER, { caseId: welfare.id, notes: edited })).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -214,7 +214,7 @@ describe("[P5] paying an approved disbursement", () => {
     expect(await refusedWithoutChange(id, () => recordDisbursementPaid(club.actors.TREASURER, { disbursementId: id, method: "BANK", reference: "FT-2" }))).toMatchObject({ code: "CONFLICT" });
   });
 
-  test("[P5] M-Pesa B2C: the stand-in's result callback over HTTP pays it, with the receipt stored encrypted", async () => {
+  test("[P5] [B3.3] M-Pesa B2C: the stand-in's result callback over HTTP pays it, with the receipt stored encrypted", async () => {
     const welfare = await openCase();
     const { id } = await requestDisbursement(secondTreasurer, { caseId: welfare.id, amount: "4500", method: "MPESA", phone: "0712 345 678", reason: "Hospital balance" });
     await approveDisbursement(club.actors.TREASURER, { disbursementId: id });

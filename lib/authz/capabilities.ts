@@ -37,7 +37,7 @@ export const CAPABILITY_DESCRIPTIONS = {
   "donations:write": "Record donations and issue receipts",
   "welfare:read": "Read welfare cases",
   "welfare:write": "Open welfare cases and request disbursements",
-  "welfare:approve": "Approve or refuse welfare disbursements (never one's own request) and pay them",
+  "welfare:approve": "Approve or refuse welfare disbursements",
   "welfare:notes": "Read and edit the confidential notes of every welfare case (a case's creator always may)",
   "programs:read": "Read programs and locations (within the role's reach)",
   "programs:write": "Create programs",
