@@ -116,7 +116,7 @@ const fuzzed = ROUTES.filter((r) => r.kind === "action" || r.answers !== 500);
 const readable = (route: Route) => route.kind === "page" || (route.kind === "handler" && route.methods.includes("GET"));
 
 test("[M6.7] hostile query values to every page and GET handler, as every role: no 5xx, nothing written", async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   for (const route of fuzzed.filter(readable)) {
     // An audit export is itself audited (one entry each time it is served); every other read writes nothing.
     const audited = route.kind === "handler" && route.file.includes("/audit/export/");

@@ -39,8 +39,11 @@ export async function arrangeMatrixWelfare(
     return id;
   };
   const caseId = await open(`Matrix case ${Date.now()}`);
+  // The pools' disbursements belong to another case than the page the actions are posted from, so that
+  // page never lists the object a check names (its id would otherwise tell "own" and "missing" apart).
+  const payoutsCaseId = await open(`Matrix payouts ${Date.now()}`);
   const request = async (reason: string) => {
-    await post(host, cookies.admin, "requestDisbursementAction", `/welfare/${caseId}`, { caseId, amount: "10", currency: "KES", method: "CASH", phone: "", reason });
+    await post(host, cookies.admin, "requestDisbursementAction", `/welfare/${payoutsCaseId}`, { caseId: payoutsCaseId, amount: "10", currency: "KES", method: "CASH", phone: "", reason });
     return lookup.disbursementIdByReason(reason);
   };
   const tag = Date.now();
@@ -53,7 +56,7 @@ export async function arrangeMatrixWelfare(
     approvable.push(await request(`Matrix approvable ${role} ${tag}`));
     rejectable.push(await request(`Matrix rejectable ${role} ${tag}`));
     const toPay = await request(`Matrix payable ${role} ${tag}`);
-    await post(host, cookies.treasurer, "approveDisbursementAction", `/welfare/${caseId}`, { disbursementId: toPay });
+    await post(host, cookies.treasurer, "approveDisbursementAction", `/welfare/${payoutsCaseId}`, { disbursementId: toPay });
     payable.push(toPay);
   }
   const requested = await request(`Matrix requested ${tag}`);
