@@ -104,6 +104,8 @@ function objectId(resource: ObjectResource | undefined, person: FuzzPerson | nul
     "payable-invoice": club.invoiceId,
     donor: club.donorId,
     donorReceipt: club.receiptId,
+    welfareCase: club.welfareCaseId,
+    welfareDisbursement: club.disbursementId,
     program: ngo.programId,
     location: ngo.locationId,
     beneficiary: ngo.beneficiaryId,
@@ -116,7 +118,7 @@ const fuzzed = ROUTES.filter((r) => r.kind === "action" || r.answers !== 500);
 const readable = (route: Route) => route.kind === "page" || (route.kind === "handler" && route.methods.includes("GET"));
 
 test("[M6.7] hostile query values to every page and GET handler, as every role: no 5xx, nothing written", async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   for (const route of fuzzed.filter(readable)) {
     // An audit export is itself audited (one entry each time it is served); every other read writes nothing.
     const audited = route.kind === "handler" && route.file.includes("/audit/export/");
@@ -249,7 +251,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
     // Webhooks are posted where their senders post them: the demo club that has the provider's account.
     const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(webhook ? "kilimani" : world.club.slug);
     const path = route.file.includes("webhooks/mpesa")
-      ? `/api/webhooks/mpesa/${kilimaniToken}`
+      ? `/api/webhooks/mpesa/${kilimaniToken}${route.file.includes("/b2c/") ? "/b2c" : ""}`
       : route.kind === "handler" && route.sample
         ? route.sample
         : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));

@@ -10,6 +10,7 @@ import { auditCount, groundTruth } from "./support/ground-truth";
 import { buildChecks, callOf, labelOf, loginOf, memberRoutes, type Check } from "./support/matrix";
 import { arrangeMatrixDonations } from "./support/matrix-donations";
 import { arrangeMatrixDues } from "./support/matrix-dues";
+import { arrangeMatrixWelfare } from "./support/matrix-welfare";
 import { actionId, builtActions, postAction } from "./support/server-actions";
 
 /**
@@ -54,7 +55,7 @@ async function sessionCookie(browser: Browser, email: string): Promise<string> {
     .join("; ");
 }
 
-// The NGO keeps no dues of its own: its treasurer sets up what the dues routes act on, through the app's actions.
+// The NGO keeps no dues or welfare of its own: its treasurer (and admin) set up what those routes act on, through the app's actions.
 test.beforeAll(async ({ browser }) => {
   const db = await connectOwner();
   try {
@@ -62,6 +63,10 @@ test.beforeAll(async ({ browser }) => {
     const treasurer = await sessionCookie(browser, loginOf("TREASURER", HOME));
     await arrangeMatrixDues(tenantHost(HOME), treasurer, planIdByName);
     await arrangeMatrixDonations(tenantHost(HOME), treasurer, db);
+    await arrangeMatrixWelfare(tenantHost(HOME), { admin: await sessionCookie(browser, loginOf("ADMIN", HOME)), treasurer }, {
+      memberId: async () => (await db.query<{ id: string }>("SELECT m.id FROM member m JOIN organization o ON o.id = m.organization_id WHERE o.slug = $1 ORDER BY m.created_at, m.id LIMIT 1", [HOME])).rows[0].id,
+      disbursementIdByReason: async (reason) => (await db.query<{ id: string }>("SELECT id FROM welfare_disbursement WHERE reason = $1", [reason])).rows[0].id,
+    });
   } finally {
     await db.end();
   }

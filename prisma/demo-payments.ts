@@ -22,6 +22,9 @@ export function demoPaymentCredentials(authSecret: string, slug: string) {
       passkey: derived(authSecret, `${slug}:daraja-passkey`),
       consumerKey: derived(authSecret, `${slug}:daraja-key`),
       consumerSecret: derived(authSecret, `${slug}:daraja-secret`),
+      // Welfare payouts (B2C): Safaricom's sandbox initiator; the credential is this demo's own.
+      initiatorName: "testapi",
+      securityCredential: Buffer.from(derived(authSecret, `${slug}:daraja-b2c`)).toString("base64"),
     },
   };
 }

@@ -4,6 +4,7 @@ import { setPaymentCredential } from "../lib/services/payment-credentials";
 import { demoPaymentCredentials } from "./demo-payments";
 import { DEMO_DUES, seedDues } from "./seed-dues";
 import { seedDonations } from "./seed-donations";
+import { seedWelfare } from "./seed-welfare";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
@@ -13,7 +14,8 @@ import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, typ
  * Logins: `<role>@<slug>.test` (e.g. treasurer@kilimani.test) and
  * admin@harambee.test (platform) and district-admin@harambee.test (D9212), all
  * with DEMO_PASSWORD; the NGO has two more field managers (field-manager-2@,
- * field-manager-3@ikeja-relief.test).
+ * field-manager-3@ikeja-relief.test) and each club a second treasurer
+ * (treasurer-2@), who requested the demo's welfare disbursements.
  */
 export const DEMO_PASSWORD = "Harambee-Demo-2026!";
 
@@ -24,6 +26,9 @@ export const DEMO_ORGANIZATIONS = [
 ] as const;
 
 /** Programs and field staff beyond one person per role. */
+/** A club's second treasurer: welfare disbursements need one person to request and another to approve. */
+const SECOND_TREASURER = "treasurer-2";
+
 const DEMO_UNITS: Partial<Record<string, { extraFieldManagers: string[]; plan: UnitPlan }>> = {
   kilimani: { extraFieldManagers: [], plan: CLUB_PROJECT_UNITS },
   "ikeja-relief": { extraFieldManagers: ["field-manager-2", "field-manager-3"], plan: IKEJA_RELIEF_UNITS },
@@ -78,13 +83,17 @@ export async function seedDemo(): Promise<void> {
     const org = await createOrganization(SEED_ACTOR, spec);
     const units = DEMO_UNITS[spec.slug];
     const people: Record<string, SeedPerson> = {};
-    const logins = [...ROLES.map((role) => [roleKey(role), role] as const), ...(units?.extraFieldManagers ?? []).map((key) => [key, "FIELD_MANAGER"] as const)];
+    const logins = [
+      ...ROLES.map((role) => [roleKey(role), role] as const),
+      ...(units?.extraFieldManagers ?? []).map((key) => [key, "FIELD_MANAGER"] as const),
+      ...(spec.kind === "CLUB" ? ([[SECOND_TREASURER, "TREASURER"]] as const) : []),
+    ];
     for (const [key, role] of logins) {
       const email = `${key}@${spec.slug}.test`;
       const { userId } = await addPersonToOrganization(SEED_ACTOR, {
         organizationId: org.id,
         email,
-        name: `${titleCase(role)} of ${spec.name.split(" ").at(-1)}`,
+        name: `${key === SECOND_TREASURER ? "Second treasurer" : titleCase(role)} of ${spec.name.split(" ").at(-1)}`,
         password: DEMO_PASSWORD,
         role,
       });
@@ -105,6 +114,11 @@ export async function seedDemo(): Promise<void> {
       const loginMember = memberActor({ organizationId: org.id, ...people.member, ip: null });
       await seedDues({ slug: spec.slug, owner, treasurer, memberIds, loginUserId: people.member.userId, loginMember }, dues);
       if (spec.slug === "kilimani") await seedDonations(treasurer);
+    }
+    if (spec.kind === "CLUB") {
+      const treasurer = memberActor({ organizationId: org.id, ...people.treasurer, ip: null });
+      const secondTreasurer = memberActor({ organizationId: org.id, ...people[SECOND_TREASURER], ip: null });
+      await seedWelfare({ owner, treasurer, secondTreasurer }, memberIds);
     }
   }
   await createDistrictAdmin(SEED_ACTOR, { email: "district-admin@harambee.test", name: "District D9212 Admin", password: DEMO_PASSWORD, districtCode: "D9212" });

@@ -5,7 +5,7 @@ import { legacyBlindIndex } from "@/lib/crypto/blind-index";
 import { disconnectAll } from "@/lib/db/clients";
 import { env } from "@/lib/env";
 import { getMember, listMembers } from "@/lib/queries/members";
-import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { getWelfareCaseNotes } from "@/lib/queries/welfare-cases";
 import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { stkCallbackBody } from "@/lib/schemas/mpesa-callbacks";
@@ -20,7 +20,8 @@ import { createLocation, createProgram } from "@/lib/services/programs";
 import { recordPayment } from "@/lib/services/payments";
 import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
-import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { openWelfareCase, updateWelfareNotes } from "@/lib/services/welfare-cases";
+import { approveDisbursement, requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { migrate } from "../scripts/migrate";
 import { startDarajaStandIn, type DarajaStandIn } from "../scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
@@ -60,6 +61,8 @@ const people = [
   { firstName: "Wanjiru", lastName: "Kamau", nin: "80987654321", bvn: "22311122233", phone: "+254722555777", email: "wanjiru.kamau@example.ke", dateOfBirth: "1991-09-30", address: "Plot 7, Ngong Road, Nairobi" },
 ];
 const NOTE = "Diagnosed with sickle-cell crisis; husband lost his job at the port in October.";
+const EDITED_NOTE = "Readmitted in November; the children stay with their grandmother in Thika.";
+const PAYOUT_PHONE = "+254722765432";
 const DONOR = { name: "Mwangi Family Trust", email: "trustees@mwangi-family.example" };
 const GIVER = { name: "Nduta Wairimu Gathoni", email: "nduta.gathoni@giver.example", phone: "+254722333444", address: "Plot 14, Riara Road, Kilimani" };
 const RECEIPT = { receiptNumber: "SKL7QX2M9P", phone: "+254711222333" };
@@ -84,11 +87,14 @@ function dumpedIndexes(dump: string) {
 }
 
 describe("a dump of the whole database", () => {
-  test("[M2.4] [B2.1] pg_dump holds none of the seeded NIN, BVN, phone, email, address, welfare note, donor, receipt (manual or from a real STK callback), payer phone or credential; the app still shows them", async () => {
+  test("[M2.4] [B2.1] pg_dump holds none of the seeded NIN, BVN, phone, email, address, welfare note (as opened and as edited), welfare payout phone, donor, receipt (manual or from a real STK callback), payer phone or credential; the app still shows them", async () => {
     const club = await createTestOrganization("dump");
     const ids = [];
     for (const person of people) ids.push((await createMember(club.actors.ADMIN, person)).id);
     const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: ids[0], title: "Medical support", notes: NOTE });
+    await updateWelfareNotes(club.actors.ADMIN, { caseId: welfare.id, notes: EDITED_NOTE });
+    const payout = await requestDisbursement(club.actors.OWNER, { caseId: welfare.id, amount: "3000", method: "MPESA", phone: PAYOUT_PHONE, reason: "Hospital balance" });
+    await approveDisbursement(club.actors.TREASURER, { disbursementId: payout.id });
     await createDonor(club.actors.TREASURER, DONOR);
     const gift = await recordDonation(club.actors.TREASURER, { ...GIVER, method: "BANK", currency: "KES", amount: "5000", reference: "EFT-778", receivedOn: "2026-11-21" });
     const { invoice } = await createTestInvoice(club);
@@ -118,6 +124,7 @@ describe("a dump of the whole database", () => {
     }
     expect(dump).toContain(welfare.id);
     expect(dump).toContain("Medical support");
+    expect(dump).toContain(payout.id);
     expect(dump).toContain(stkCallback.checkoutRequestId);
     expect(dump).toContain(gift.receiptNumber);
 
@@ -125,6 +132,9 @@ describe("a dump of the whole database", () => {
       ...people.flatMap((p) => [p.nin, p.bvn, p.phone, p.phone.slice(1), p.email, p.dateOfBirth, p.address]),
       NOTE,
       NOTE.slice(0, 24),
+      EDITED_NOTE,
+      EDITED_NOTE.slice(0, 24),
+      PAYOUT_PHONE.slice(1),
       DONOR.name,
       DONOR.email,
       ...Object.values(GIVER),
@@ -149,7 +159,7 @@ describe("a dump of the whole database", () => {
     // An authorised user still reads every value through the app.
     for (const [i, person] of people.entries()) expect(await getMember(club.actors.VIEWER, ids[i]!)).toMatchObject(person);
     expect((await listMembers(club.actors.VIEWER, { search: "701 2345 6789" })).map((m) => m.id)).toEqual([ids[0]]);
-    expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(NOTE);
+    expect((await getWelfareCaseNotes(club.actors.TREASURER, welfare.id)).notes).toBe(EDITED_NOTE);
     expect(await donorDetail(club.actors.TREASURER, gift.donorId)).toMatchObject(GIVER);
     expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, RECEIPT.receiptNumber)).toMatchObject({ payerPhone: RECEIPT.phone });
     expect(await stripeCredential(club.id)).toEqual(STRIPE);

@@ -8,7 +8,7 @@ import { withCiphertext } from "@/lib/db/platform";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { getMember } from "@/lib/queries/members";
-import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { getWelfareCaseNotes } from "@/lib/queries/welfare-cases";
 import { findDonorsByEmail } from "@/lib/queries/donors";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { stripeCredential } from "@/lib/payments/credentials";
@@ -18,6 +18,7 @@ import { recordPayment } from "@/lib/services/payments";
 import { createTestInvoice } from "./support/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { connectAs } from "./support/database";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 import { captureStderr } from "./support/stderr";
@@ -68,9 +69,9 @@ describe("declared fields are encrypted under the service layer", () => {
   test("[B2.1] donor name and email, M-Pesa receipt and phone, welfare notes and payment credentials are stored encrypted and read back", async () => {
     const email = `donor.${digits()}@example.org`;
     const donor = await createDonor(club.actors.TREASURER, { name: "Kamau Holdings Ltd", email });
-    const { invoice } = await createTestInvoice(club);
+    const { invoice, member } = await createTestInvoice(club);
     const payment = await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "qgh12abc34", phone: "+254 712 000 111", amount: "1500", paidOn: "2026-11-01" });
-    const welfare = await openWelfareCase(club.actors.TREASURER, { title: "Hospital bill", notes: "Admitted to Aga Khan with malaria; family cannot pay." });
+    const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: member.id, title: "Hospital bill", notes: "Admitted to Aga Khan with malaria; family cannot pay." });
     const credential = await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_harambeeFixtureNotAKey", webhookSecret: "whsec_harambeeFixture" });
 
     expect((await row("donor", donor.id)).name).toMatch(CIPHERTEXT);
@@ -82,7 +83,7 @@ describe("declared fields are encrypted under the service layer", () => {
 
     expect(await findDonorsByEmail(club.actors.VIEWER, email.toUpperCase())).toEqual([{ id: donor.id, name: "Kamau Holdings Ltd", email }]);
     expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, "QGH12ABC34")).toMatchObject({ mpesaReceipt: "QGH12ABC34", payerPhone: "+254712000111" });
-    expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe("Admitted to Aga Khan with malaria; family cannot pay.");
+    expect((await getWelfareCaseNotes(club.actors.TREASURER, welfare.id)).notes).toBe("Admitted to Aga Khan with malaria; family cannot pay.");
     expect(await stripeCredential(club.id)).toEqual({ secretKey: "sk_test_harambeeFixtureNotAKey", webhookSecret: "whsec_harambeeFixture" });
   });
 
@@ -151,11 +152,12 @@ describe("tampered ciphertext never decrypts", () => {
   });
 
   test("a flipped byte in a stored welfare note fails", async () => {
-    const { id } = await openWelfareCase(club.actors.ADMIN, { title: "Funeral", notes: "Father passed away on Sunday." });
+    const member = await createMember(club.actors.ADMIN, person());
+    const { id } = await openWelfareCase(club.actors.ADMIN, { memberId: member.id, title: "Funeral", notes: "Father passed away on Sunday." });
     const stored = (await row("welfare_case", id)).notes!;
     const flipped = stored.slice(0, -2) + (stored.at(-2) === "A" ? "B" : "A") + stored.at(-1);
     await owner.query(`UPDATE welfare_case SET notes = $2 WHERE id = $1`, [id, flipped]);
-    const { outcome } = await captureStderr(() => getWelfareCase(club.actors.ADMIN, id));
+    const { outcome } = await captureStderr(() => getWelfareCaseNotes(club.actors.ADMIN, id));
     expect((outcome as PromiseRejectedResult).reason).toMatchObject({ reason: "authentication-failed" });
   });
 });
@@ -181,6 +183,9 @@ describe("the extension refuses what cannot work on ciphertext", () => {
 
   test("[M2.4] the database itself refuses plaintext in every declared encrypted column and blind index", async () => {
     await createDonor(club.actors.TREASURER, { name: "Check Donor" });
+    const member = await createMember(club.actors.ADMIN, person());
+    const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: member.id, title: "Check case", notes: "Check notes" });
+    await requestDisbursement(club.actors.TREASURER, { caseId: welfare.id, amount: "100", method: "MPESA", phone: "0712 345 678", reason: "Check" });
     for (const [model, fields] of Object.entries(ENCRYPTED_FIELDS)) {
       type Delegate = { findFirst: (args: object) => Promise<{ id: string } | null>; update: (args: object) => Promise<unknown> };
       const delegate = (tx: unknown) => (tx as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;

@@ -19,7 +19,7 @@ import { getMember } from "@/lib/queries/members";
 import { connectedProviders } from "@/lib/queries/payment-credentials";
 import { getProgram } from "@/lib/queries/programs";
 import { currentSupportGrant } from "@/lib/queries/support-grants";
-import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { getWelfareCaseNotes } from "@/lib/queries/welfare-cases";
 import { holdable } from "@/lib/schemas/text";
 import { createBeneficiary, updateBeneficiary } from "@/lib/services/beneficiaries";
 import { createDonor } from "@/lib/services/donors";
@@ -229,8 +229,8 @@ describe("services store what their schema accepts and nothing else (fast-check)
     const { openWelfareCaseInput } = await import("@/lib/schemas/welfare-cases");
     await fc.assert(
       fc.asyncProperty(text, text, async (title, notes) => {
-        const raw = { title, notes };
-        await storedAsParsedOrNothing(openWelfareCaseInput, raw, () => openWelfareCase(club.actors.TREASURER, raw), (id) => getWelfareCase(club.actors.TREASURER, id), ["title", "notes"]);
+        const raw = { memberId, title, notes };
+        await storedAsParsedOrNothing(openWelfareCaseInput, raw, () => openWelfareCase(club.actors.TREASURER, raw), (id) => getWelfareCaseNotes(club.actors.TREASURER, id), ["title", "notes"]);
       }),
       { numRuns: 20 },
     );

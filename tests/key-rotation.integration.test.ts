@@ -10,7 +10,7 @@ import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { reencryptRow, rotateKeys, swapRow } from "@/lib/jobs/key-rotation";
 import { getMember } from "@/lib/queries/members";
-import { getWelfareCase } from "@/lib/queries/welfare-cases";
+import { getWelfareCaseNotes } from "@/lib/queries/welfare-cases";
 import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { stkCallbackBody } from "@/lib/schemas/mpesa-callbacks";
@@ -188,7 +188,7 @@ describe("rotating the field key", () => {
     // The old key is gone from the keyring: everything still reads, through the services.
     await withAppKeyring(keyring([["k2", K2]]), async () => {
       for (const { id, input } of members) expect(await getMember(club.actors.VIEWER, id)).toMatchObject(input);
-      expect((await getWelfareCase(club.actors.TREASURER, welfare.id)).notes).toBe(note);
+      expect((await getWelfareCaseNotes(club.actors.TREASURER, welfare.id)).notes).toBe(note);
       expect(await findDonorsByEmail(club.actors.VIEWER, donorEmail)).toMatchObject([{ name: "Adeyemi & Sons" }]);
       expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, "trk88zz11q")).toMatchObject({ payerPhone: "+254700111222" });
       expect(await findPaymentByMpesaReceipt(club.actors.TREASURER, stkReceipt)).toMatchObject({ id: stkPaymentId, payerPhone: "+254712345678", status: "SUCCEEDED" });

@@ -77,6 +77,23 @@ async function samplePendingMpesa(o: TestOrganization) {
   return checkoutRequestId;
 }
 
+/** A welfare case, and a disbursement on it requested by the admin (so the treasurer may decide it), approved when asked. */
+async function sampleCase(o: TestOrganization) {
+  return (await call("welfare_case.open", o.actors.TREASURER, { memberId: (await sampleMember(o)).id, title: "Sample case", notes: "Confidential" })) as { id: string };
+}
+async function sampleDisbursement(o: TestOrganization, options: { approved?: boolean; mpesa?: boolean } = {}) {
+  const fields = options.mpesa ? { method: "MPESA", phone: "0712 000 555" } : { method: "CASH" };
+  const { id } = (await call("welfare_disbursement.request", o.actors.ADMIN, { caseId: (await sampleCase(o)).id, amount: "500", reason: "Sample", ...fields })) as { id: string };
+  if (options.approved) await call("welfare_disbursement.approve", o.actors.TREASURER, { disbursementId: id });
+  return id;
+}
+/** A payout sent to M-Pesa (B2C), waiting for its result: its OriginatorConversationID. */
+async function samplePayout(o: TestOrganization) {
+  const originatorConversationId = randomUUID();
+  await call("welfare_disbursement.mpesa_requested", o.actors.TREASURER, { disbursementId: await sampleDisbursement(o, { approved: true, mpesa: true }), originatorConversationId });
+  return originatorConversationId;
+}
+
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
 async function samplePerson(o: TestOrganization): Promise<IdentitySubject & { organizationId: string; userId: string }> {
   const email = `person-${randomBytes(4).toString("hex")}@${o.slug}.test`;
@@ -127,6 +144,18 @@ const SAMPLES: Record<string, Sample> = {
   },
   "payment_credential.set": async (o) => [o.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_sampleSecret", webhookSecret: "whsec_sampleSecret" }],
   "welfare_case.open": async (o) => [o.actors.TREASURER, { memberId: (await sampleMember(o)).id, title: "Hospital bill", notes: "Confidential" }],
+  "welfare_case.notes_update": async (o) => [o.actors.ADMIN, { caseId: (await sampleCase(o)).id, notes: "Edited" }],
+  "welfare_case.close": async (o) => [o.actors.ADMIN, { caseId: (await sampleCase(o)).id }],
+  "welfare_disbursement.request": async (o) => [o.actors.OWNER, { caseId: (await sampleCase(o)).id, amount: "250", method: "CASH", reason: "Food" }],
+  "welfare_disbursement.approve": async (o) => [o.actors.TREASURER, { disbursementId: await sampleDisbursement(o) }],
+  "welfare_disbursement.reject": async (o) => [o.actors.TREASURER, { disbursementId: await sampleDisbursement(o) }],
+  "welfare_disbursement.record_paid": async (o) => [o.actors.TREASURER, { disbursementId: await sampleDisbursement(o, { approved: true }), method: "BANK", reference: `FT-${randomBytes(4).toString("hex")}` }],
+  "welfare_disbursement.mpesa_requested": async (o) => [o.actors.TREASURER, { disbursementId: await sampleDisbursement(o, { approved: true, mpesa: true }), originatorConversationId: randomUUID() }],
+  "welfare_disbursement.mpesa_paid": async (o) => [
+    mpesaActor(o.id, "196.201.214.200"),
+    { originatorConversationId: await samplePayout(o), transactionReceipt: `B2C${randomBytes(4).toString("hex").toUpperCase().slice(0, 7)}`, amountMinor: 50_000, paidAt: new Date(), rawPayload: "{}" },
+  ],
+  "welfare_disbursement.mpesa_failed": async (o) => [mpesaActor(o.id, "196.201.214.200"), { originatorConversationId: await samplePayout(o), reason: "ResultCode 2001", rawPayload: null }],
   "membership.assign_unit": async (o) => [o.actors.ADMIN, { userId: o.actors.PROGRAM_MANAGER.userId, unitId: (await sampleProgram(o)).id }],
   "membership.change_role": async (o) => [o.actors.OWNER, { userId: o.actors.VIEWER.userId, role: "MEMBER" }],
   "membership.remove": async (o) => [o.actors.OWNER, { userId: o.actors.FIELD_MANAGER.userId }],

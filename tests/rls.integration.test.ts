@@ -8,6 +8,7 @@ import { updateMember } from "@/lib/services/members";
 import { enrolMember } from "@/lib/services/dues-plans";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
+import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { createTestInvoice } from "./support/dues";
@@ -38,7 +39,8 @@ beforeAll(async () => {
     await recordPayment(club.actors.TREASURER, { invoiceId: invoice.id, method: "MPESA", reference: "RLS0000001", amount: "1", paidOn: "2026-11-01" });
     await updateMember(club.actors.ADMIN, { id: member.id, firstName: member.firstName, lastName: member.lastName, email: "payer@example.org" });
     await recordDuesReminder(club.actors.TREASURER, { invoiceId: invoice.id });
-    await openWelfareCase(club.actors.TREASURER, { title: "Case", notes: "Notes" });
+    const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: member.id, title: "Case", notes: "Notes" });
+    await requestDisbursement(club.actors.TREASURER, { caseId: welfare.id, amount: "500", method: "CASH", reason: "Transport" });
     await setPaymentCredential(club.actors.OWNER, { provider: "STRIPE", secretKey: "sk_test_rlsIsolation", webhookSecret: "whsec_rlsIsolation" });
     const card = { organizationId: club.id, invoiceId: invoice.id, paymentIntentId: newPaymentIntentId(), amountMinor: 100, currency: "KES" };
     await receiveStripeEvent(club.id, verifyStripeEvent(...signed(paymentIntentSucceeded(card).payload)));

@@ -97,6 +97,21 @@ describe("[P3] the demo seed shows money in both clubs", () => {
     expect(invoices.filter((i) => i.status === "OPEN" && !i.paid).length).toBeGreaterThan(0);
   });
 
+  test.each(CLUBS)("[P5] %s: welfare cases in every status, and disbursements the demo treasurer may approve (requested by treasurer-2)", async (slug) => {
+    const cases = await rows<{ status: string }>("SELECT DISTINCT c.status::text FROM welfare_case c JOIN organization o ON o.id = c.organization_id WHERE o.slug = $1 ORDER BY 1", slug);
+    expect(cases.map((c) => c.status)).toEqual(["APPROVED", "CLOSED", "OPEN"]);
+    const waiting = await rows<{ requester: string }>(
+      `SELECT u.email AS requester FROM welfare_disbursement d JOIN app_user u ON u.id = d.requested_by_id JOIN organization o ON o.id = d.organization_id
+        WHERE o.slug = $1 AND d.status = 'REQUESTED'`,
+      slug,
+    );
+    expect(waiting.map((w) => w.requester)).toContain(`treasurer-2@${slug}.test`);
+    // One waits on the demo treasurer's own request, to show the absent approve button.
+    expect(waiting.map((w) => w.requester)).toContain(`treasurer@${slug}.test`);
+    const phones = await rows<{ phone: string }>("SELECT d.phone FROM welfare_disbursement d JOIN organization o ON o.id = d.organization_id WHERE o.slug = $1 AND d.method = 'MPESA'", slug);
+    for (const { phone } of phones) expect(phone).toMatch(/^v1\./);
+  });
+
   test("the daily invoicing job finds the demo clubs already invoiced, so their figures stay as seeded", async () => {
     const count = async () => (await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM dues_invoice i JOIN organization o ON o.id = i.organization_id WHERE o.slug = ANY($1)", [CLUBS])).rows[0].n;
     const before = await count();

@@ -16,7 +16,7 @@ export const NGO_ROLES = ["ADMIN", "PROGRAM_MANAGER", "FIELD_MANAGER"] as const 
 export type FuzzPerson = { org: "club" | "ngo"; role: RoleName; email: string; cookie: string };
 
 export type FuzzWorld = {
-  club: { id: string; slug: string; memberId: string; planId: string; invoiceId: string; draftId: string; donorId: string; receiptId: string };
+  club: { id: string; slug: string; memberId: string; planId: string; invoiceId: string; draftId: string; donorId: string; receiptId: string; welfareCaseId: string; disbursementId: string };
   ngo: { id: string; slug: string; programId: string; locationId: string; beneficiaryId: string };
   people: FuzzPerson[];
 };
@@ -75,6 +75,8 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const { issueInvoice } = await import("../../lib/services/dues");
   const { recordDonation } = await import("../../lib/services/donations");
   const { createProgram, createLocation } = await import("../../lib/services/programs");
+  const { openWelfareCase } = await import("../../lib/services/welfare-cases");
+  const { requestDisbursement } = await import("../../lib/services/welfare-disbursements");
   const { createBeneficiary } = await import("../../lib/services/beneficiaries");
   const platform = platformSystemActor("fuzz", ["platform:provision"]);
   const tag = randomBytes(4).toString("hex");
@@ -100,6 +102,9 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const invoice = await issueInvoice(treasurer, { memberId: member.id, planId: plan.id, period: "2060-61-M01" });
   const draft = await issueInvoice(treasurer, { memberId: member.id, planId: plan.id, period: "2060-61-M02", draft: true });
   const gift = await recordDonation(treasurer, { name: "Fuzz Donor", method: "CASH", currency: "KES", amount: "100", receivedOn: new Date().toISOString().slice(0, 10) });
+  const welfareCase = await openWelfareCase(treasurer, { memberId: member.id, category: "HARDSHIP", title: "Fuzz case", notes: "Fuzz notes" });
+  // Requested by the admin, so the treasurer (the primary person) could approve it.
+  const disbursement = await requestDisbursement(club.actors.ADMIN, { caseId: welfareCase.id, amount: "100", method: "CASH", reason: "Fuzz" });
 
   const ngo = await organisation("ngo", NGO_ROLES);
   const admin = ngo.actors.ADMIN;
@@ -110,7 +115,7 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const signedIn: FuzzPerson[] = [];
   for (const person of people) signedIn.push({ ...person, cookie: await sessionCookie(person.org === "club" ? club.slug : ngo.slug, person.email) });
   return {
-    club: { id: club.id, slug: club.slug, memberId: member.id, planId: plan.id, invoiceId: invoice.id, draftId: draft.id, donorId: gift.donorId, receiptId: gift.receiptId },
+    club: { id: club.id, slug: club.slug, memberId: member.id, planId: plan.id, invoiceId: invoice.id, draftId: draft.id, donorId: gift.donorId, receiptId: gift.receiptId, welfareCaseId: welfareCase.id, disbursementId: disbursement.id },
     ngo: { id: ngo.id, slug: ngo.slug, programId: program.id, locationId: location.id, beneficiaryId: beneficiary.id },
     people: signedIn,
   };
@@ -162,6 +167,14 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     revokeSupportAccessAction: {},
     payByCardAction: { invoiceId: club.invoiceId },
     payByMpesaAction: { invoiceId: club.invoiceId, phone: "0712345678" },
+    openWelfareCaseAction: { memberId: club.memberId, category: "MEDICAL", title: "Fuzz case", notes: "Fuzz notes" },
+    updateWelfareNotesAction: { caseId: club.welfareCaseId, notes: "Fuzz notes" },
+    closeWelfareCaseAction: { caseId: club.welfareCaseId },
+    requestDisbursementAction: { caseId: club.welfareCaseId, amount: "100", currency: "KES", method: "CASH", phone: "", reason: "Fuzz" },
+    approveDisbursementAction: { disbursementId: club.disbursementId },
+    rejectDisbursementAction: { disbursementId: club.disbursementId },
+    recordDisbursementPaidAction: { disbursementId: club.disbursementId, method: "CASH", reference: "FUZZ-PAID" },
+    payDisbursementByMpesaAction: { disbursementId: club.disbursementId },
     payLinkByCardAction: { token: "not-a-token" },
     payLinkByMpesaAction: { token: "not-a-token", phone: "0712345678" },
     recordDonationAction: { name: "Fuzz Giver", email: "", phone: "", address: "", method: "CASH", currency: "KES", amount: "10", fund: "", reference: "", description: "", receivedOn: today },

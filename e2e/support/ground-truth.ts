@@ -43,6 +43,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
   );
   const donors = await db.query("SELECT id FROM donor WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const receipts = await db.query("SELECT id FROM donor_receipt WHERE organization_id = $1 ORDER BY year, seq", [organizationId]);
+  const welfareCases = await db.query("SELECT id FROM welfare_case WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
+  const disbursements = await db.query("SELECT id FROM welfare_disbursement WHERE organization_id = $1 ORDER BY created_at, id", [organizationId]);
   const base = { organizationId };
   return {
     organizationId,
@@ -78,6 +80,8 @@ export async function groundTruth(db: pg.Client, slug: string): Promise<GroundTr
         values: { id: b.id, firstName: b.first_name, lastName: b.last_name, householdSize: String(b.household_size) },
       })),
       ...plans.rows.map((p) => ({ ...base, id: p.id, resource: "duesPlan" as const, values: {} })),
+      ...welfareCases.rows.map((c) => ({ ...base, id: c.id, resource: "welfareCase" as const, values: {} })),
+      ...disbursements.rows.map((d) => ({ ...base, id: d.id, resource: "welfareDisbursement" as const, values: {} })),
       ...invoices.rows.flatMap((i) => [
         { ...base, id: i.id, resource: "duesInvoice" as const, values: {} },
         { ...base, id: i.id, resource: "payable-invoice" as const, payerUserId: i.user_id, values: {} },

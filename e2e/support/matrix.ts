@@ -7,6 +7,7 @@ import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
 import { DONATION_CALLS } from "./matrix-donations";
 import { DUES_CALLS } from "./matrix-dues";
+import { WELFARE_CALLS } from "./matrix-welfare";
 
 /**
  * The isolation matrix, generated from the route manifest, the capability
@@ -41,6 +42,8 @@ const MISSING_VALUES: Record<ObjectResource, Record<string, string>> = {
   beneficiary: { firstName: "Nobody", lastName: "Here", householdSize: "1" },
   duesPlan: {},
   duesInvoice: {},
+  welfareCase: {},
+  welfareDisbursement: {},
   "payable-invoice": {},
   donor: {},
   donorReceipt: {},
@@ -108,7 +111,7 @@ export function buildChecks(slug: string, home: GroundTruth, foreign: GroundTrut
       // Only resources scoped by reach have objects in the organisation that a role may not reach;
       // the nearest one to the person's unit is the sharpest test.
       const outOfReach =
-        ref.resource === "member" || ref.resource === "duesPlan" || ref.resource === "duesInvoice" || ref.resource === "donor" || ref.resource === "donorReceipt"
+        ["member", "duesPlan", "duesInvoice", "donor", "donorReceipt", "welfareCase", "welfareDisbursement"].includes(ref.resource)
           ? undefined
           : mine.filter((o) => o.id !== own.id && !within(person, ref.resource, o)).sort((a, b) => distance(person, a) - distance(person, b))[0];
       if (outOfReach) cases.push(["out-of-reach", outOfReach, outOfReach]);
@@ -160,6 +163,7 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   revokeSupportAccessAction: () => ({ fields: {} }),
   ...DUES_CALLS,
   ...DONATION_CALLS,
+  ...WELFARE_CALLS,
   // No money moves in the matrix: the home organisation has no Stripe account, so an allowed card request is
   // refused in the form, and M-Pesa refuses a malformed phone before any STK push is sent.
   payByCardAction: (c) => ({ fields: { invoiceId: c.target!.id } }),

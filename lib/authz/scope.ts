@@ -21,10 +21,12 @@ export const RESOURCES: Record<Resource, { read: Capability; label: string }> = 
   duesInvoice: { read: "dues:read", label: "Dues invoice" },
   donor: { read: "donations:read", label: "Donor" },
   donorReceipt: { read: "donations:read", label: "Donor receipt" },
+  welfareCase: { read: "welfare:read", label: "Welfare case" },
+  welfareDisbursement: { read: "welfare:read", label: "Welfare disbursement" },
 };
 
 /** Resources everyone who may read them reads organisation-wide, whatever their unit. */
-const ORGANIZATION_WIDE: readonly Resource[] = ["member", "duesPlan", "duesInvoice", "donor", "donorReceipt"];
+const ORGANIZATION_WIDE: readonly Resource[] = ["member", "duesPlan", "duesInvoice", "donor", "donorReceipt", "welfareCase", "welfareDisbursement"];
 
 /**
  * The unit a membership is assigned to: a program (locationId null) or one
@@ -64,10 +66,10 @@ function boundingUnit(subject: ScopeSubject, reach: Reach): Unit | null {
 
 const NOTHING = { id: { in: [] as string[] } };
 
-type UnitResource = Exclude<Resource, "member" | "duesPlan" | "duesInvoice" | "donor" | "donorReceipt">;
+type UnitResource = Exclude<Resource, "member" | "duesPlan" | "duesInvoice" | "donor" | "donorReceipt" | "welfareCase" | "welfareDisbursement">;
 type Builders = { [R in UnitResource]: (subject: ScopeSubject, unit: Unit, reach: Reach) => ResourceWhere[R] };
 
-// Only for unit-bounded reaches; the member register and the dues are organisation-wide for everyone who may read them.
+// Only for unit-bounded reaches; the member register, the dues and welfare are organisation-wide for everyone who may read them.
 const builders: Builders = {
   program: (_s, unit) => ({ id: unit.programId }),
   location: (_s, unit, reach) => (reach === "program" ? { programId: unit.programId } : { id: unit.locationId! }),

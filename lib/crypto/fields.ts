@@ -31,6 +31,7 @@ export const ENCRYPTED_FIELDS = {
   Donor: { name: {}, email: { index: "email" }, phone: { index: "phone" }, address: {} },
   Payment: { mpesaReceipt: { index: "mpesa-receipt" }, payerPhone: { index: "phone" }, rawPayload: {} },
   WelfareCase: { notes: {} },
+  WelfareDisbursement: { phone: {} },
   PaymentCredential: { secret: {} },
   User: { totpSecret: {} },
 } as const satisfies Record<string, Record<string, EncryptedField>>;

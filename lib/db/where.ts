@@ -10,4 +10,6 @@ export type ResourceWhere = {
   duesInvoice: Prisma.DuesInvoiceWhereInput;
   donor: Prisma.DonorWhereInput;
   donorReceipt: Prisma.DonorReceiptWhereInput;
+  welfareCase: Prisma.WelfareCaseWhereInput;
+  welfareDisbursement: Prisma.WelfareDisbursementWhereInput;
 };

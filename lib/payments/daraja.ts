@@ -30,7 +30,24 @@ export type StkPushAccepted = { merchantRequestId: string; checkoutRequestId: st
 
 export type StkQueryResult = { state: "pending" } | { state: "final"; resultCode: number; resultDesc: string };
 
-export type DarajaOperation = "oauth" | "stk-push" | "stk-query";
+/** A payout to a customer's phone (B2C, "BusinessPayment"); the result arrives later at `resultUrl`. */
+export type B2cRequest = {
+  /** Ours, unique per payout: the result callback names it, so it finds the payout even before Daraja answers. */
+  originatorConversationId: string;
+  initiatorName: string;
+  securityCredential: string;
+  amountMinor: number;
+  /** E.164, a Kenyan mobile number. */
+  phone: string;
+  /** 2 to 100 characters. */
+  remarks: string;
+  resultUrl: string;
+  queueTimeoutUrl: string;
+};
+
+export type B2cAccepted = { conversationId: string; originatorConversationId: string };
+
+export type DarajaOperation = "oauth" | "stk-push" | "stk-query" | "b2c";
 
 /**
  * Daraja refused, did not answer, or we refused to send. The message is safe
@@ -103,6 +120,27 @@ export function darajaClient(credentials: DarajaCredentials) {
       };
     },
 
+    /** Sends money from the club's shortcode to a phone; resolves once Daraja accepted the request, not when it is paid. */
+    async b2cPayment(request: B2cRequest): Promise<B2cAccepted> {
+      const { shillings, msisdn } = checkPayout(request);
+      const answer = await post("b2c", "/mpesa/b2c/v3/paymentrequest", {
+        OriginatorConversationID: request.originatorConversationId,
+        InitiatorName: request.initiatorName,
+        SecurityCredential: request.securityCredential,
+        CommandID: "BusinessPayment",
+        Amount: shillings,
+        PartyA: credentials.shortcode,
+        PartyB: msisdn,
+        Remarks: request.remarks,
+        QueueTimeOutURL: request.queueTimeoutUrl,
+        ResultURL: request.resultUrl,
+        Occasion: "Welfare",
+      });
+      const accepted = b2cAccepted.safeParse(answer.body);
+      if (answer.status !== 200 || !accepted.success || accepted.data.ResponseCode !== "0") throw refusal("b2c", answer);
+      return { conversationId: accepted.data.ConversationID, originatorConversationId: accepted.data.OriginatorConversationID };
+    },
+
     /** How a push ended, or that the payer has not answered yet. */
     async stkQuery(checkoutRequestId: string): Promise<StkQueryResult> {
       const answer = await post("stk-query", "/mpesa/stkpushquery/v1/query", { ...signed(), CheckoutRequestID: checkoutRequestId });
@@ -123,6 +161,17 @@ function checkPush(request: StkPushRequest): { shillings: number; msisdn: string
   if (!/^\+254[17]\d{8}$/.test(request.phone)) throw refuse("the phone is not a Kenyan mobile number in E.164 form");
   if (request.accountReference.length < 1 || request.accountReference.length > 12) throw refuse("the account reference must have 1 to 12 characters");
   if (request.description.length < 1 || request.description.length > 13) throw refuse("the description must have 1 to 13 characters");
+  return { shillings: request.amountMinor / 100, msisdn: request.phone.slice(1) };
+}
+
+/** What Daraja is sent for a payout, checked the same way as a push. */
+function checkPayout(request: B2cRequest): { shillings: number; msisdn: string } {
+  const refuse = (why: string) => new DarajaError("b2c", why);
+  if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0 || request.amountMinor % 100 !== 0) {
+    throw refuse("M-Pesa pays whole shillings only: the amount must be a positive multiple of 100 minor units");
+  }
+  if (!/^\+254[17]\d{8}$/.test(request.phone)) throw refuse("the phone is not a Kenyan mobile number in E.164 form");
+  if (request.remarks.length < 2 || request.remarks.length > 100) throw refuse("the remarks must have 2 to 100 characters");
   return { shillings: request.amountMinor / 100, msisdn: request.phone.slice(1) };
 }
 
@@ -202,6 +251,11 @@ const pushAccepted = z.object({
   CheckoutRequestID: z.string(),
   ResponseCode: numeric.transform(String),
   CustomerMessage: z.string(),
+});
+const b2cAccepted = z.object({
+  ConversationID: z.string().min(1),
+  OriginatorConversationID: z.string().min(1),
+  ResponseCode: numeric.transform(String),
 });
 const queryAnswer = z.object({ ResultCode: numeric, ResultDesc: z.string() });
 /** Daraja refuses as { errorCode, errorMessage } (HTTP errors) or as a non-zero ResponseCode (HTTP 200). */

@@ -74,7 +74,8 @@ export async function memberDues(actor: Actor, now = new Date()): Promise<Member
       });
     }
     const payments = await tx.payment.findMany({
-      where: { organizationId, invoiceId: { in: rows.map((r) => r.id) } },
+      // Invoices' money only: welfare payouts (DISBURSEMENT) never carry an invoice.
+      where: { organizationId, invoiceId: { in: rows.map((r) => r.id) }, kind: { in: ["PAYMENT", "REFUND"] } },
       orderBy: { createdAt: "desc" },
       take: HISTORY_LENGTH,
       select: { id: true, invoiceId: true, kind: true, method: true, status: true, amountMinor: true, currency: true, paidAt: true, createdAt: true, failureReason: true },
@@ -82,7 +83,7 @@ export async function memberDues(actor: Actor, now = new Date()): Promise<Member
     return {
       memberName: `${member.firstName} ${member.lastName}`,
       invoices,
-      payments: payments.map(({ paidAt, createdAt, ...p }) => ({ ...p, at: paidAt ?? createdAt })),
+      payments: payments.map(({ paidAt, createdAt, kind, ...p }) => ({ ...p, kind: kind === "REFUND" ? ("REFUND" as const) : ("PAYMENT" as const), at: paidAt ?? createdAt })),
     };
   });
 }

@@ -18,6 +18,9 @@ export const darajaCredentialFields = z.object({
   passkey: secret(/^\S{8,}$/, "Paste the Lipa na M-Pesa passkey"),
   consumerKey: secret(/^\S{8,}$/, "Paste the app's consumer key"),
   consumerSecret: secret(/^\S{8,}$/, "Paste the app's consumer secret"),
+  // For paying out (B2C: welfare disbursements); a club that only takes payments leaves them empty.
+  initiatorName: z.union([z.literal(""), secret(/^\S{2,64}$/, "The API initiator's user name, as on the M-Pesa org portal")]).optional(),
+  securityCredential: z.union([z.literal(""), secret(/^[A-Za-z0-9+/=]{16,}$/, "Paste the initiator password encrypted with Safaricom's certificate (base64)")]).optional(),
 });
 
 export const setPaymentCredentialInput = z.discriminatedUnion("provider", [stripeCredentialFields, darajaCredentialFields], "Choose a provider");

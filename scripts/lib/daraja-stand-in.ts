@@ -22,11 +22,18 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * | 0003            | paid, but Amount one shilling less than asked             | 0                   |
  * | 0004            | paid, but PhoneNumber another phone than the one asked    | 0                   |
  *
+ * B2C payouts (POST /mpesa/b2c/v3/paymentrequest, as Daraja's v3): accepted
+ * with a ConversationID, then the Result is POSTed to the ResultURL after the
+ * same delay. The receiving phone's last four digits pick it: `2001` → ResultCode
+ * 2001 (initiator information invalid), `0001` → ResultCode 1 (not enough
+ * funds in the utility account); anything else is paid, with TransactionAmount,
+ * TransactionReceipt and TransactionCompletedDateTime.
+ *
  * Until the callback is sent, STK query answers "still processing" (HTTP 500,
  * errorCode 500.001.1001). Push and query need a Bearer token this stand-in
  * issued; the OAuth endpoint issues one for any non-empty Basic credentials.
  */
-export type DarajaStandIn = { url: string; stop(): Promise<void>; pushes(): ReceivedPush[] };
+export type DarajaStandIn = { url: string; stop(): Promise<void>; pushes(): ReceivedPush[]; payouts(): ReceivedPush[] };
 export type ReceivedPush = { checkoutRequestId: string; body: Record<string, unknown> };
 
 type Result = { resultCode: number; resultDesc: string };
@@ -49,6 +56,11 @@ const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
 
 const PUSH_PATH = "/mpesa/stkpush/v1/processrequest";
 const QUERY_PATH = "/mpesa/stkpushquery/v1/query";
+const B2C_PATH = "/mpesa/b2c/v3/paymentrequest";
+const B2C_FAILURES: ReadonlyMap<string, Result> = new Map([
+  ["2001", { resultCode: 2001, resultDesc: "The initiator information is invalid." }],
+  ["0001", { resultCode: 1, resultDesc: "The balance is insufficient for the transaction." }],
+]);
 const KENYAN_MSISDN = /^254[17]\d{8}$/;
 const SHORTCODE = /^\d{5,7}$/;
 
@@ -61,6 +73,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
   const tokens = new Set<string>();
   const pushes = new Map<string, Push>();
   const receipts = new Set<string>();
+  const payouts = new Map<string, ReceivedPush>();
   const timers = new Set<NodeJS.Timeout>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -72,11 +85,58 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
       tokens.add(token);
       return answer(res, 200, { access_token: token, expires_in: "3599" });
     }
-    if (req.method !== "POST" || (pathname !== PUSH_PATH && pathname !== QUERY_PATH)) return refuse(res, 404, "404.001.01", "Resource not found");
+    if (req.method !== "POST" || ![PUSH_PATH, QUERY_PATH, B2C_PATH].includes(pathname)) return refuse(res, 404, "404.001.01", "Resource not found");
     if (!tokens.has(req.headers.authorization?.replace(/^Bearer /, "") ?? "")) return refuse(res, 401, "404.001.03", "Invalid Access Token");
     const body = await readJson(req);
     if (!body) return refuse(res, 400, "400.002.05", "Invalid Request Payload");
+    if (pathname === B2C_PATH) return payout(body, res);
     return pathname === PUSH_PATH ? push(body, res) : query(body, res);
+  }
+
+  function payout(body: Record<string, unknown>, res: ServerResponse): void {
+    const invalid = invalidPayoutField(body);
+    if (invalid) return refuse(res, 400, "400.002.02", `Bad Request - Invalid ${invalid}`);
+    const originatorConversationId = text(body.OriginatorConversationID);
+    if (payouts.has(originatorConversationId)) return refuse(res, 400, "400.002.02", "Bad Request - Duplicate OriginatorConversationID");
+    const conversationId = `AG_${nairobiTimestamp().slice(0, 8)}_${randomBytes(10).toString("hex")}`;
+    payouts.set(originatorConversationId, { checkoutRequestId: originatorConversationId, body });
+    const failure = B2C_FAILURES.get(text(body.PartyB).slice(-4));
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      const receipt = unique(receiptNumber, receipts);
+      receipts.add(receipt);
+      const completed = nairobiTimestamp();
+      const Result = {
+        ResultType: 0,
+        ResultCode: failure?.resultCode ?? 0,
+        ResultDesc: failure?.resultDesc ?? "The service request is processed successfully.",
+        OriginatorConversationID: originatorConversationId,
+        ConversationID: conversationId,
+        TransactionID: receipt,
+        ...(!failure && {
+          ResultParameters: {
+            ResultParameter: [
+              { Key: "TransactionAmount", Value: Number(body.Amount) },
+              { Key: "TransactionReceipt", Value: receipt },
+              { Key: "B2CRecipientIsRegisteredCustomer", Value: "Y" },
+              { Key: "ReceiverPartyPublicName", Value: `${text(body.PartyB)} - M-Pesa Customer` },
+              { Key: "TransactionCompletedDateTime", Value: `${completed.slice(6, 8)}.${completed.slice(4, 6)}.${completed.slice(0, 4)} ${completed.slice(8, 10)}:${completed.slice(10, 12)}:${completed.slice(12, 14)}` },
+            ],
+          },
+        }),
+        ReferenceData: { ReferenceItem: { Key: "QueueTimeoutURL", Value: text(body.QueueTimeOutURL) } },
+      };
+      void postJson(text(body.ResultURL), { Result }, options.callbackFrom).catch((error: unknown) => {
+        console.error(`daraja stand-in: B2C result for ${originatorConversationId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, callbackDelayMs);
+    timers.add(timer);
+    answer(res, 200, {
+      ConversationID: conversationId,
+      OriginatorConversationID: originatorConversationId,
+      ResponseCode: "0",
+      ResponseDescription: "Accept the service request successfully.",
+    });
   }
 
   function push(body: Record<string, unknown>, res: ServerResponse): void {
@@ -160,6 +220,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
   return {
     url: `http://127.0.0.1:${port}`,
     pushes: () => [...pushes.values()].map(({ checkoutRequestId, body }) => ({ checkoutRequestId, body })),
+    payouts: () => [...payouts.values()],
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       const closed = new Promise((resolve) => server.close(resolve));
@@ -184,6 +245,25 @@ function invalidPushField(body: Record<string, unknown>): string | null {
     ["CallBackURL", isHttpUrl(text(body.CallBackURL))],
     ["AccountReference", text(body.AccountReference).length >= 1 && text(body.AccountReference).length <= 12],
     ["TransactionDesc", text(body.TransactionDesc).length >= 1 && text(body.TransactionDesc).length <= 13],
+  ];
+  return checks.find(([, valid]) => !valid)?.[0] ?? null;
+}
+
+/** The first field Daraja would reject in a B2C request; null when it is well-formed. */
+function invalidPayoutField(body: Record<string, unknown>): string | null {
+  const amount = text(body.Amount);
+  const remarks = text(body.Remarks);
+  const checks: [field: string, valid: boolean][] = [
+    ["OriginatorConversationID", text(body.OriginatorConversationID).length >= 1],
+    ["InitiatorName", text(body.InitiatorName).length >= 1],
+    ["SecurityCredential", /^[A-Za-z0-9+/]+={0,2}$/.test(text(body.SecurityCredential))],
+    ["CommandID", ["BusinessPayment", "SalaryPayment", "PromotionPayment"].includes(text(body.CommandID))],
+    ["Amount", /^\d+$/.test(amount) && Number(amount) > 0],
+    ["PartyA", SHORTCODE.test(text(body.PartyA))],
+    ["PartyB", KENYAN_MSISDN.test(text(body.PartyB))],
+    ["Remarks", remarks.length >= 2 && remarks.length <= 100],
+    ["QueueTimeOutURL", isHttpUrl(text(body.QueueTimeOutURL))],
+    ["ResultURL", isHttpUrl(text(body.ResultURL))],
   ];
   return checks.find(([, valid]) => !valid)?.[0] ?? null;
 }

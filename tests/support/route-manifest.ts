@@ -200,6 +200,22 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${APP}/dues/actions.ts`, name: "openInvoiceAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
   { kind: "action", file: `${APP}/dues/actions.ts`, name: "voidInvoiceAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
   { kind: "action", file: `${APP}/dues/actions.ts`, name: "recordPaymentAction", object: { resource: "duesInvoice", param: "invoiceId" }, postTo: "/dues/invoices/[id]" },
+  // Welfare cases (P5): the list and a case never show notes; the notes page is for their readers
+  // (welfare:notes, and a case's creator, who always holds welfare:write and so welfare:notes today).
+  // Approving, rejecting and paying are welfare:approve, and the service refuses the requester.
+  { kind: "page", file: `${APP}/welfare/page.tsx`, host: "tenant", access: "welfare:read" },
+  { kind: "page", file: `${APP}/welfare/new/page.tsx`, host: "tenant", access: "welfare:write" },
+  { kind: "page", file: `${APP}/welfare/[id]/page.tsx`, host: "tenant", access: "welfare:read", object: { resource: "welfareCase", param: "id" } },
+  { kind: "page", file: `${APP}/welfare/[id]/notes/page.tsx`, host: "tenant", access: "welfare:notes", object: { resource: "welfareCase", param: "id" } },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "openWelfareCaseAction", object: { resource: "member", param: "memberId" }, postTo: "/welfare/new" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "updateWelfareNotesAction", object: { resource: "welfareCase", param: "caseId" }, postTo: "/welfare/[id]/notes" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "closeWelfareCaseAction", object: { resource: "welfareCase", param: "caseId" }, postTo: "/welfare/[id]" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "requestDisbursementAction", object: { resource: "welfareCase", param: "caseId" }, postTo: "/welfare/[id]" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "approveDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "rejectDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "recordDisbursementPaidAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
+  // Paying by M-Pesa records the payout and calls Daraja; in the matrix the disbursement is not approved, so it is refused in the form.
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "payDisbursementByMpesaAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // The club's own Stripe and M-Pesa accounts (write-only secrets).
   { kind: "page", file: `${APP}/settings/payments/page.tsx`, host: "tenant", access: "billing:manage" },
   { kind: "action", file: `${APP}/settings/payments/actions.ts`, name: "setPaymentCredentialAction", postTo: "/settings/payments" },
@@ -304,6 +320,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "handler", file: "app/api/webhooks/stripe/route.ts", host: "tenant", methods: ["POST"], access: "public", answers: 405 },
   // Daraja's STK callback on the club's subdomain: the path's per-club token authenticates it (GET: 405; a wrong token: 404).
   { kind: "handler", file: "app/api/webhooks/mpesa/[token]/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token", answers: 405 },
+  // Daraja's B2C result (welfare payouts), verified the same way as the STK callback.
+  { kind: "handler", file: "app/api/webhooks/mpesa/[token]/b2c/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token/b2c", answers: 405 },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
 

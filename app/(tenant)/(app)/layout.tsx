@@ -7,6 +7,7 @@ import { logout } from "./actions";
 const NAV: { href: string; label: string; capability: Capability }[] = [
   { href: "/members", label: "Members", capability: "members:read" },
   { href: "/dues", label: "Dues", capability: "dues:read" },
+  { href: "/welfare", label: "Welfare", capability: "welfare:read" },
   { href: "/my-dues", label: "My dues", capability: "dues:own" },
   { href: "/donations", label: "Donations", capability: "donations:read" },
   { href: "/programs", label: "Programs", capability: "programs:read" },

@@ -65,6 +65,8 @@ export default async function PaymentSettingsPage() {
               { name: "passkey", label: "Lipa na M-Pesa passkey", type: "password" },
               { name: "consumerKey", label: "Consumer key", type: "password" },
               { name: "consumerSecret", label: "Consumer secret", type: "password" },
+              { name: "initiatorName", label: "B2C initiator name (for welfare payouts; optional)" },
+              { name: "securityCredential", label: "B2C security credential (optional)", type: "password" },
             ]}
             submitLabel="Connect M-Pesa"
             testId="mpesa-form"

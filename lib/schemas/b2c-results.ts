@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { fromNairobiTimestamp } from "../payments/daraja-time";
+import { holdable } from "./text";
+
+/**
+ * What Daraja POSTs to a B2C payout's ResultURL (and QueueTimeOutURL): one
+ * `Result` naming our OriginatorConversationID. ResultCode 0 is a payout and
+ * lists its details in ResultParameters (TransactionAmount, TransactionReceipt,
+ * TransactionCompletedDateTime "DD.MM.YYYY HH:mm:ss", Nairobi time); any other
+ * code is a failure and lists none.
+ */
+export type B2cPayout = { amountMinor: number; receipt: string; completedAt: Date | null };
+
+export type B2cResult = {
+  originatorConversationId: string;
+  conversationId: string;
+  resultCode: number;
+  resultDesc: string;
+  payout: B2cPayout | null;
+};
+
+const parameter = z.object({ Key: z.string(), Value: z.union([z.string(), z.number()]).optional() });
+
+// Through the text rule, like the STK callback: text the database cannot hold makes the body malformed (400).
+export const b2cResultBody = holdable(
+  z
+    .object({
+      Result: z.object({
+        ResultType: z.number().int().optional(),
+        ResultCode: z.number().int(),
+        ResultDesc: z.string(),
+        OriginatorConversationID: z.string().min(1).max(100),
+        ConversationID: z.string().max(100).default(""),
+        TransactionID: z.string().max(100).optional(),
+        ResultParameters: z.object({ ResultParameter: z.union([z.array(parameter), parameter]) }).optional(),
+      }),
+    })
+    .transform(({ Result: result }, ctx): B2cResult => {
+      const raw = result.ResultParameters?.ResultParameter;
+      const payout = result.ResultCode === 0 ? b2cPayoutOf(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) : null;
+      if (result.ResultCode === 0 && !payout) {
+        ctx.issues.push({ code: "custom", message: "A successful result must carry TransactionAmount and TransactionReceipt", path: ["Result", "ResultParameters"], input: result });
+        return z.NEVER;
+      }
+      return {
+        originatorConversationId: result.OriginatorConversationID,
+        conversationId: result.ConversationID,
+        resultCode: result.ResultCode,
+        resultDesc: result.ResultDesc,
+        payout,
+      };
+    }),
+);
+
+/** The payout in a result's parameters, read by key (Safaricom does not promise their order). */
+function b2cPayoutOf(items: readonly z.infer<typeof parameter>[]): B2cPayout | null {
+  const value = (key: string) => items.find((item) => item.Key === key)?.Value;
+  const amount = Number(value("TransactionAmount"));
+  const receipt = String(value("TransactionReceipt") ?? "").trim().toUpperCase();
+  if (!(amount > 0) || !/^[A-Z0-9]{10}$/.test(receipt)) return null;
+  return { amountMinor: Math.round(amount * 100), receipt, completedAt: completedAtOf(String(value("TransactionCompletedDateTime") ?? "")) };
+}
+
+/** "19.12.2019 11:45:50" (Nairobi) → the moment; null when malformed. */
+function completedAtOf(text: string): Date | null {
+  const parts = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  return parts ? fromNairobiTimestamp(`${parts[3]}${parts[2]}${parts[1]}${parts[4]}${parts[5]}${parts[6]}`) : null;
+}
