@@ -34,6 +34,7 @@ CREATE TABLE "beneficiary_batch" (
     "rejected" INTEGER NOT NULL DEFAULT 0,
     "duplicate" INTEGER NOT NULL DEFAULT 0,
     "imported" INTEGER NOT NULL DEFAULT 0,
+    "done" INTEGER NOT NULL DEFAULT 0,
     "problem" TEXT,
     "uploaded_by_id" UUID NOT NULL,
     "uploaded_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
