@@ -38,6 +38,7 @@ const MISSING_VALUES: Record<ObjectResource, Record<string, string>> = {
   program: {},
   location: {},
   beneficiary: { firstName: "Nobody", lastName: "Here", householdSize: "1" },
+  batch: {},
   duesPlan: {},
   duesInvoice: {},
   "payable-invoice": {},

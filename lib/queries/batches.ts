@@ -10,10 +10,7 @@ import { notFoundError } from "../errors";
  * the locations they hold (promise M4.3): a location admin their location's,
  * a program manager their program's, owners and admins all.
  */
-function batchScope(actor: Actor) {
-  if (!can(actor, "batches:manage")) throw notFoundError();
-  return { organizationId: actor.organizationId, location: scope(actor, "location") };
-}
+const batchScope = (actor: Actor) => scope(actor, "batch");
 
 const summary = {
   id: true,

@@ -92,3 +92,8 @@ export const retentionInput = z.object({
     .optional()
     .transform((v) => v === true || v === "on" || v === "true"),
 });
+
+/** The template a field team fills in: the header and one example row. */
+export function batchTemplateCsv(): string {
+  return `${BATCH_COLUMNS.join(",")}\r\nAdaeze,Okafor,4,123 4567-8901,22345678901,0803 123 4567,1985-04-12\r\n`;
+}

@@ -3,6 +3,7 @@ import type { Actor } from "../authz/actor";
 import { can } from "../authz/capabilities";
 import { scope } from "../authz/scope";
 import { readBatchRows } from "../batches/read-rows";
+import { clearBatchIdentifiers, lockBatch, settleStagedRows } from "../db/batch-rows";
 import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { conflictError, invalidError, notFoundError } from "../errors";
@@ -152,7 +153,6 @@ export async function uploadBatch(actor: Actor, file: UploadedFile): Promise<{ i
 /** A display name for the file: its last path segment, printable, at most 200 characters. */
 function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
   return clean || "upload.csv";
 }
@@ -163,7 +163,7 @@ const ACTIONABLE = "This batch has already been processed or discarded.";
 
 async function batchInReach(tx: TenantTx, actor: Actor, id: string) {
   const batch = await tx.beneficiaryBatch.findFirst({
-    where: { id, organizationId: actor.organizationId, location: scope(actor, "location") },
+    where: { id, ...scope(actor, "batch") },
     select: { id: true, status: true, valid: true, objectKey: true },
   });
   if (!batch) throw notFoundError();
@@ -230,8 +230,7 @@ export const importBatchChunk = defineMutation({
   capability: "batches:manage",
   input: batchIdInput,
   run: async (tx, { id }, actor) => {
-    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM beneficiary_batch WHERE id = ${id}::uuid FOR UPDATE`;
-    if (!locked) throw notFoundError();
+    if (!(await lockBatch(tx, id))) throw notFoundError();
     const batch = await tx.beneficiaryBatch.findUniqueOrThrow({ where: { id }, select: { status: true, locationId: true, uploadedById: true, processingStartedAt: true } });
     if (batch.status !== "QUEUED" && batch.status !== "PROCESSING") {
       return { result: { finished: true, imported: 0 }, audit: { summary: "Beneficiary batch chunk: nothing left to import", targetType: "BeneficiaryBatch", targetId: id } };
@@ -264,12 +263,7 @@ export const importBatchChunk = defineMutation({
     const ids = rows.map((r) => r.id);
     const imported = new Set((await tx.beneficiary.findMany({ where: { batchRowId: { in: ids } }, select: { batchRowId: true } })).map((b) => b.batchRowId));
     const taken = ids.filter((rowId) => !imported.has(rowId));
-    const done = [...imported].filter((x): x is string => x !== null);
-    // The staged values are dropped as soon as their beneficiary holds them (a bulk null needs no encryption).
-    await tx.$executeRaw`UPDATE beneficiary_batch_row SET status = 'IMPORTED', data = NULL WHERE id = ANY(${done}::uuid[])`;
-    if (taken.length) {
-      await tx.$executeRaw`UPDATE beneficiary_batch_row SET status = 'DUPLICATE', data = NULL, errors = ${LATE_DUPLICATE} WHERE id = ANY(${taken}::uuid[])`;
-    }
+    await settleStagedRows(tx, [...imported].filter((x): x is string => x !== null), taken, LATE_DUPLICATE);
     await tx.beneficiaryBatch.update({
       where: { id },
       data: { status: "PROCESSING", processingStartedAt: batch.processingStartedAt ?? now, progressAt: now, imported: { increment: count }, duplicate: { increment: taken.length }, done: { increment: rows.length } },
@@ -297,10 +291,7 @@ export const purgeBatch = defineMutation({
     if (batch.purgedAt) return { result: { id, identifiers: 0 }, audit: { summary: "Beneficiary batch already purged", targetType: "BeneficiaryBatch", targetId: id } };
     let identifiers = 0;
     if (batch.organization.purgeIdentifiers) {
-      // Bulk: the extension refuses updateMany on encrypted columns, and nulls need no encryption.
-      identifiers = await tx.$executeRaw`
-        UPDATE beneficiary SET nin = NULL, nin_index = NULL, bvn = NULL, bvn_index = NULL, phone = NULL, phone_index = NULL
-         WHERE batch_row_id IN (SELECT id FROM beneficiary_batch_row WHERE batch_id = ${id}::uuid)`;
+      identifiers = await clearBatchIdentifiers(tx, id);
     }
     const { count: rows } = await tx.beneficiaryBatchRow.deleteMany({ where: { batchId: id, organizationId: actor.organizationId } });
     await tx.beneficiaryBatch.update({ where: { id }, data: { purgedAt: new Date(), objectKey: null } });

@@ -16,7 +16,6 @@ export type SniffVerdict = { ok: true; sniffed: Sniffed } | { ok: false; reason:
 // Bytes Windows-1252 leaves undefined: text that holds them is not Windows-1252.
 const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 // C0 controls but tab, LF and CR; and DEL.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const MARKUP = /^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe|object|embed|meta|a\s|div|style)\b/i;
 
