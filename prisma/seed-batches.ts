@@ -1,4 +1,9 @@
+import { systemActor, type Actor } from "../lib/authz/actor";
+import { withTenant } from "../lib/db/tenant";
+import { runBatchImport } from "../lib/jobs/batch-imports";
 import { BATCH_COLUMNS } from "../lib/schemas/batches";
+import { importBatchChunk, purgeBatch, queueBatch, uploadBatch } from "../lib/services/batches";
+import { objectStore } from "../lib/storage";
 
 /**
  * Beneficiary batch files as field teams send them: the template's header,
@@ -53,4 +58,32 @@ export function toCsv(rows: string[][], header: readonly string[] = BATCH_COLUMN
 export function beneficiaryFile(count: number, options: { prefix: number; bad?: number }): BatchFile {
   const bad = options.bad ?? 0;
   return { csv: toCsv(beneficiaryRows(count, options)), valid: count - bad, bad };
+}
+
+/**
+ * The demo's batches in one location: one processed and purged, one awaiting
+ * review with rejected rows, one in progress (its first chunk imported; the
+ * worker's resume job finishes it once `npm start` runs).
+ */
+export async function seedBatches(uploader: Actor, locationId: string): Promise<void> {
+  const system = systemActor(uploader.organizationId, "beneficiary batch import", ["batches:manage"]);
+  const upload = (name: string, file: BatchFile) => uploadBatch(uploader, { locationId, fileName: name, body: Buffer.from(file.csv) });
+
+  const done = await upload("ikeja-march-registrations.csv", beneficiaryFile(40, { prefix: 71000, bad: 2 }));
+  await queueBatch(uploader, { id: done.id });
+  await runBatchImport({ batchId: done.id, organizationId: uploader.organizationId });
+  const { objectKey } = await withTenant(uploader.organizationId, (tx) => tx.beneficiaryBatch.findUniqueOrThrow({ where: { id: done.id }, select: { objectKey: true } }));
+  if (objectKey) await objectStore().remove(objectKey);
+  await purgeBatch(system, { id: done.id });
+
+  await upload("ikeja-april-registrations.csv", beneficiaryFile(60, { prefix: 72000, bad: 6 }));
+
+  const running = await upload("ikeja-may-registrations.csv", beneficiaryFile(600, { prefix: 73000, bad: 10 }));
+  await queueBatch(uploader, { id: running.id });
+  await importBatchChunk(system, { id: running.id });
+}
+
+/** One small batch awaiting review: what a club running a project (kilimani's water project) would have. */
+export async function seedReviewBatch(uploader: Actor, locationId: string): Promise<void> {
+  await uploadBatch(uploader, { locationId, fileName: "kibera-households.csv", body: Buffer.from(beneficiaryFile(12, { prefix: 74000, bad: 1 }).csv) });
 }

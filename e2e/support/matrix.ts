@@ -5,6 +5,7 @@ import { ROUTES, routeLabel, routePath, type ActionRoute, type ObjectResource, t
 import type { ActionCall } from "./server-actions";
 import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
+import { BATCH_CALLS } from "./matrix-batches";
 import { DUES_CALLS } from "./matrix-dues";
 
 /**
@@ -157,6 +158,7 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   grantSupportAccessAction: () => ({ fields: { hours: "1" } }),
   revokeSupportAccessAction: () => ({ fields: {} }),
   ...DUES_CALLS,
+  ...BATCH_CALLS,
   // No money moves in the matrix: the home organisation has no Stripe account, so an allowed card request is
   // refused in the form, and M-Pesa refuses a malformed phone before any STK push is sent.
   payByCardAction: (c) => ({ fields: { invoiceId: c.target!.id } }),

@@ -170,7 +170,7 @@ async function batchInReach(tx: TenantTx, actor: Actor, id: string) {
   return batch;
 }
 
-const queueBatch = defineMutation({
+export const queueBatch = defineMutation({
   action: "batch.process",
   capability: "batches:manage",
   input: batchIdInput,
