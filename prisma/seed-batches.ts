@@ -35,7 +35,7 @@ export function beneficiaryRows(count: number, options: { prefix: number; bad?: 
       String((i % 7) + 1),
       // Spaces and dashes in every third NIN: the import normalises them.
       i % 3 === 0 ? `${options.prefix}${serial.slice(0, 3)}-${serial.slice(3)}`.replace(/^(\d{3})/, "$1 ") : `${options.prefix}${serial}`,
-      `22${String(options.prefix).slice(-3)}${serial}`,
+      `${serial}${options.prefix}`,
       `0803${String(i).padStart(7, "0")}`,
       `19${String(50 + (i % 50)).padStart(2, "0")}-0${(i % 9) + 1}-1${i % 9}`,
     ];
