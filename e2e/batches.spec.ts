@@ -40,12 +40,20 @@ async function ikejaId(): Promise<string> {
   }
 }
 
-const upload = (cookie: string, location: string, body: Buffer) =>
+/** Posts a file as the upload form does; `chunked` sends no Content-Length, so only counting the body can catch its size. */
+const upload = (cookie: string, location: string, body: Buffer, chunked = false) =>
   rawRequest({
     host: HOST,
     path: `/batches/upload?location=${location}`,
     method: "POST",
-    headers: { cookie, origin: `http://${HOST}`, "sec-fetch-site": "same-origin", "content-type": "application/octet-stream", "content-length": String(body.length), "x-file-name": "people.csv" },
+    headers: {
+      cookie,
+      origin: `http://${HOST}`,
+      "sec-fetch-site": "same-origin",
+      "content-type": "application/octet-stream",
+      ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(body.length) }),
+      "x-file-name": "people.csv",
+    },
     body,
   });
 
@@ -126,6 +134,8 @@ test("[M6.6] the upload takes exactly 10,485,760 bytes; one more is 413; a ZIP o
   over.write(head);
   const tooBig = await upload(cookie, location, over);
   expect(tooBig.status).toBe(413);
+  expect((await upload(cookie, location, over, true)).status).toBe(413);
+  expect((await upload(cookie, location, exact, true)).status).toBe(201);
 
   const zip = await upload(cookie, location, Buffer.from("504b0304140000000800000021000000000000000000000000000800000066696c652e637376", "hex"));
   expect(zip.status).toBe(400);
