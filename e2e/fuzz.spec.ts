@@ -109,6 +109,7 @@ function objectId(resource: ObjectResource | undefined, person: FuzzPerson | nul
     program: ngo.programId,
     location: ngo.locationId,
     beneficiary: ngo.beneficiaryId,
+    batch: ngo.batchId,
   };
   return resource && person ? ids[resource] : "not-an-id";
 }

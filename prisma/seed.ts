@@ -7,6 +7,8 @@ import { seedDonations } from "./seed-donations";
 import { seedWelfare } from "./seed-welfare";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
+import { assignedUnit } from "../lib/queries/units";
+import { seedBatches, seedReviewBatch } from "./seed-batches";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
 
 /**
@@ -102,7 +104,15 @@ export async function seedDemo(): Promise<void> {
     const owner = memberActor({ organizationId: org.id, ...people.owner, ip: null });
     const memberIds: string[] = [];
     for (const person of demoMembers(spec.kind)) memberIds.push((await createMember(owner, person)).id);
-    if (units) await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
+    if (units) {
+      const seeded = await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
+      if (spec.kind === "NGO") {
+        const unit = await assignedUnit(org.id, people["location-admin"].userId);
+        await seedBatches(memberActor({ organizationId: org.id, ...people["location-admin"], ip: null, unit }), seeded.locations["Food Relief/Ikeja"]!);
+      } else {
+        await seedReviewBatch(owner, Object.values(seeded.locations)[0]!);
+      }
+    }
     if (spec.kind === "CLUB") {
       const { stripe, daraja } = demoPaymentCredentials(process.env.AUTH_SECRET!, spec.slug);
       await setPaymentCredential(owner, stripe);

@@ -1,3 +1,6 @@
+import { importBatchChunk, uploadBatch } from "@/lib/services/batches";
+import { beneficiaryFile } from "@/prisma/seed-batches";
+import { createUnitOrganization } from "./support/units";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { computeBlindIndex } from "@/lib/crypto/blind-index";
 import { ENCRYPTED_FIELDS, indexFieldName } from "@/lib/crypto/fields";
@@ -186,6 +189,12 @@ describe("the extension refuses what cannot work on ciphertext", () => {
     const member = await createMember(club.actors.ADMIN, person());
     const welfare = await openWelfareCase(club.actors.TREASURER, { memberId: member.id, title: "Check case", notes: "Check notes" });
     await requestDisbursement(club.actors.TREASURER, { caseId: welfare.id, amount: "100", method: "MPESA", phone: "0712 345 678", reason: "Check" });
+    // A beneficiary and a staged batch row: an NGO's, through the batch upload.
+    const ngo = await createUnitOrganization("crypto-batches");
+    const staged = await uploadBatch(ngo.people.admin!, { locationId: Object.values(ngo.seeded.locations)[0]!, fileName: "check.csv", body: Buffer.from(beneficiaryFile(2, { prefix: 55555 }).csv) });
+    await withTenant(ngo.id, (tx) => tx.beneficiaryBatch.update({ where: { id: staged.id }, data: { status: "QUEUED" } }));
+    await importBatchChunk(ngo.people.admin!, { id: staged.id });
+    await uploadBatch(ngo.people.admin!, { locationId: Object.values(ngo.seeded.locations)[0]!, fileName: "check.csv", body: Buffer.from(beneficiaryFile(2, { prefix: 55556 }).csv) });
     for (const [model, fields] of Object.entries(ENCRYPTED_FIELDS)) {
       type Delegate = { findFirst: (args: object) => Promise<{ id: string } | null>; update: (args: object) => Promise<unknown> };
       const delegate = (tx: unknown) => (tx as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;

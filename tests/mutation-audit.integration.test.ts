@@ -12,6 +12,8 @@ import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
 import { stripeActor } from "@/lib/services/card-settlements";
+import { uploadBatch } from "@/lib/services/batches";
+import { beneficiaryRows, toCsv } from "@/prisma/seed-batches";
 import { connectAs } from "./support/database";
 import { TEST_ACTOR, TEST_PASSWORD, createTestOrganization, type TestOrganization } from "./support/organizations";
 
@@ -57,6 +59,11 @@ const sampleLocation = async (o: TestOrganization) =>
   (await call("location.create", o.actors.ADMIN, { programId: (await sampleProgram(o)).id, name: "Sample location" })) as { id: string };
 const sampleBeneficiary = async (o: TestOrganization) =>
   (await call("beneficiary.create", o.actors.ADMIN, { locationId: (await sampleLocation(o)).id, firstName: "Sample", lastName: "Person", householdSize: 3 })) as { id: string };
+async function sampleBatch(o: TestOrganization) {
+  const locationId = (await sampleLocation(o)).id;
+  const csv = toCsv(beneficiaryRows(2, { prefix: 10000 + Math.floor(Math.random() * 80000) }));
+  return uploadBatch(o.actors.ADMIN, { locationId, fileName: "audit.csv", body: Buffer.from(csv) });
+}
 const samplePlan = async (o: TestOrganization, level = "INDIVIDUAL") =>
   (await call("dues_plan.create", o.actors.TREASURER, { name: `Plan ${randomBytes(4).toString("hex")}`, level, currency: "KES", amount: "9000", periodKind: "ANNUAL" })) as { id: string };
 async function sampleInvoice(o: TestOrganization, options: { draft?: boolean } = {}) {
@@ -130,6 +137,19 @@ const SAMPLES: Record<string, Sample> = {
   "program.create": async (o) => [o.actors.ADMIN, { name: "Audited program" }],
   "location.create": async (o) => [o.actors.ADMIN, { programId: (await sampleProgram(o)).id, name: "Audited location" }],
   "beneficiary.create": async (o) => [o.actors.ADMIN, { locationId: (await sampleLocation(o)).id, firstName: "Audit", lastName: "Sample", householdSize: 2 }],
+  "batch.upload": async (o) => [
+    o.actors.ADMIN,
+    { id: randomUUID(), locationId: (await sampleLocation(o)).id, fileName: "audit.csv", bytes: 10, sha256: "0".repeat(64), objectKey: "audit/sample", rows: [{ rowNumber: 2, errors: "nin: NIN must be 11 digits", data: null, nin: null, bvn: null, inFileDuplicate: false }] },
+  ],
+  "batch.process": async (o) => [o.actors.ADMIN, { id: (await sampleBatch(o)).id }],
+  "batch.discard": async (o) => [o.actors.ADMIN, { id: (await sampleBatch(o)).id }],
+  "batch.import_chunk": async (o) => {
+    const { id } = await sampleBatch(o);
+    await call("batch.process", o.actors.ADMIN, { id });
+    return [o.actors.ADMIN, { id }];
+  },
+  "batch.purge": async (o) => [o.actors.ADMIN, { id: (await sampleBatch(o)).id }],
+  "organization.set_retention": async (o) => [o.actors.OWNER, { piiRetentionDays: 14, purgeIdentifiers: "on" }],
   "beneficiary.update": async (o) => [o.actors.ADMIN, { id: (await sampleBeneficiary(o)).id, firstName: "Audit", lastName: "Edited", householdSize: 4 }],
   "donor.create": async (o) => [o.actors.TREASURER, { name: "Audit Donor Ltd", email: "donor@example.org" }],
   "donation.record": async (o) => [o.actors.TREASURER, { name: "Audit Giver", phone: "+254712000555", method: "CASH", currency: "KES", amount: "1500", receivedOn: "2026-11-02" }],

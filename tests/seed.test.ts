@@ -34,6 +34,20 @@ describe("[P3] the demo seed shows money in both clubs", () => {
   const rows = async <T extends pg.QueryResultRow>(sql: string, slug: string) => (await owner.query<T>(sql, [slug])).rows;
   const CLUBS = Object.keys(DEMO_DUES);
 
+  test("[P6] ikeja-relief has one processed batch with its PII purged, one awaiting review with rejected rows, one in progress", async () => {
+    const batches = await rows<{ status: string; purged: boolean; rejected: number; valid: number; imported: number; staged: number }>(
+      `SELECT b.status::text AS status, b.purged_at IS NOT NULL AS purged, b.rejected, b.valid, b.imported,
+              (SELECT count(*)::int FROM beneficiary_batch_row r WHERE r.batch_id = b.id AND r.data IS NOT NULL) AS staged
+         FROM beneficiary_batch b JOIN organization o ON o.id = b.organization_id WHERE o.slug = $1 ORDER BY b.uploaded_at`,
+      "ikeja-relief",
+    );
+    expect(batches).toEqual([
+      { status: "PROCESSED", purged: true, rejected: 2, valid: 38, imported: 38, staged: 0 },
+      { status: "REVIEW", purged: false, rejected: 6, valid: 54, imported: 0, staged: 54 },
+      { status: "PROCESSING", purged: false, rejected: 10, valid: 590, imported: 250, staged: 340 },
+    ]);
+  });
+
   test.each(CLUBS)("%s: an individual, a family and a corporate plan, and invoices in every state", async (slug) => {
     const plans = await rows<{ level: string }>("SELECT p.level FROM dues_plan p JOIN organization o ON o.id = p.organization_id WHERE o.slug = $1 ORDER BY p.level::text", slug);
     expect(plans.map((p) => p.level)).toEqual(["CORPORATE", "FAMILY", "INDIVIDUAL"]);

@@ -36,7 +36,7 @@ async function groundTruth(org: UnitOrganization) {
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 /** What a list returns; a list the actor may not read at all answers not-found, i.e. nothing. */
 const orNothing = (list: Promise<string[]>) => list.catch((e) => (e?.code === "NOT_FOUND" ? [] : Promise.reject(e)));
-const scopedIds: Record<Exclude<Resource, "member" | "duesPlan" | "duesInvoice" | "donor" | "donorReceipt" | "welfareCase" | "welfareDisbursement">, (actor: Actor) => Promise<string[]>> = {
+const scopedIds: Record<Exclude<Resource, "member" | "duesPlan" | "duesInvoice" | "donor" | "donorReceipt" | "welfareCase" | "welfareDisbursement" | "batch">, (actor: Actor) => Promise<string[]>> = {
   program: async (actor) => ids(await listPrograms(actor)),
   location: async (actor) => ids(await listLocations(actor)),
   beneficiary: async (actor) => ids(await listBeneficiaries(actor)),

@@ -17,7 +17,7 @@ export type FuzzPerson = { org: "club" | "ngo"; role: RoleName; email: string; c
 
 export type FuzzWorld = {
   club: { id: string; slug: string; memberId: string; planId: string; invoiceId: string; draftId: string; donorId: string; receiptId: string; welfareCaseId: string; disbursementId: string };
-  ngo: { id: string; slug: string; programId: string; locationId: string; beneficiaryId: string };
+  ngo: { id: string; slug: string; programId: string; locationId: string; beneficiaryId: string; batchId: string };
   people: FuzzPerson[];
 };
 
@@ -78,6 +78,8 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const { openWelfareCase } = await import("../../lib/services/welfare-cases");
   const { requestDisbursement } = await import("../../lib/services/welfare-disbursements");
   const { createBeneficiary } = await import("../../lib/services/beneficiaries");
+  const { uploadBatch } = await import("../../lib/services/batches");
+  const { beneficiaryFile } = await import("../../prisma/seed-batches");
   const platform = platformSystemActor("fuzz", ["platform:provision"]);
   const tag = randomBytes(4).toString("hex");
 
@@ -111,12 +113,13 @@ export async function arrangeFuzzWorld(): Promise<FuzzWorld> {
   const program = await createProgram(admin, { name: `Fuzz program ${tag}` });
   const location = await createLocation(admin, { programId: program.id, name: `Fuzz location ${tag}` });
   const beneficiary = await createBeneficiary(admin, { locationId: location.id, firstName: "Fuzz", lastName: "Beneficiary", householdSize: 3 });
+  const batch = await uploadBatch(admin, { locationId: location.id, fileName: "fuzz.csv", body: Buffer.from(beneficiaryFile(20, { prefix: 90000 + Math.floor(Math.random() * 9999), bad: 2 }).csv) });
 
   const signedIn: FuzzPerson[] = [];
   for (const person of people) signedIn.push({ ...person, cookie: await sessionCookie(person.org === "club" ? club.slug : ngo.slug, person.email) });
   return {
     club: { id: club.id, slug: club.slug, memberId: member.id, planId: plan.id, invoiceId: invoice.id, draftId: draft.id, donorId: gift.donorId, receiptId: gift.receiptId, welfareCaseId: welfareCase.id, disbursementId: disbursement.id },
-    ngo: { id: ngo.id, slug: ngo.slug, programId: program.id, locationId: location.id, beneficiaryId: beneficiary.id },
+    ngo: { id: ngo.id, slug: ngo.slug, programId: program.id, locationId: location.id, beneficiaryId: beneficiary.id, batchId: batch.id },
     people: signedIn,
   };
 }
@@ -163,6 +166,9 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     createLocationAction: { programId: ngo.programId, name: "Fuzz location" },
     createBeneficiaryAction: { locationId: ngo.locationId, firstName: "Fuzz", lastName: "Registered", householdSize: "2" },
     updateBeneficiaryAction: { id: ngo.beneficiaryId, firstName: "Fuzz", lastName: "Beneficiary", householdSize: "3" },
+    processBatchAction: { id: ngo.batchId },
+    discardBatchAction: { id: ngo.batchId },
+    setRetentionAction: { piiRetentionDays: "7", purgeIdentifiers: "" },
     grantSupportAccessAction: { hours: "1" },
     revokeSupportAccessAction: {},
     payByCardAction: { invoiceId: club.invoiceId },

@@ -6,6 +6,7 @@ import type { ActionCall } from "./server-actions";
 import { DEMO_PASSWORD } from "./app";
 import type { GroundTruth, Person, TruthObject } from "./ground-truth";
 import { DONATION_CALLS } from "./matrix-donations";
+import { BATCH_CALLS } from "./matrix-batches";
 import { DUES_CALLS } from "./matrix-dues";
 import { WELFARE_CALLS } from "./matrix-welfare";
 
@@ -40,6 +41,7 @@ const MISSING_VALUES: Record<ObjectResource, Record<string, string>> = {
   program: {},
   location: {},
   beneficiary: { firstName: "Nobody", lastName: "Here", householdSize: "1" },
+  batch: {},
   duesPlan: {},
   duesInvoice: {},
   welfareCase: {},
@@ -164,6 +166,7 @@ const CALLS: Record<string, (check: Check) => ActionCall> = {
   ...DUES_CALLS,
   ...DONATION_CALLS,
   ...WELFARE_CALLS,
+  ...BATCH_CALLS,
   // No money moves in the matrix: the home organisation has no Stripe account, so an allowed card request is
   // refused in the form, and M-Pesa refuses a malformed phone before any STK push is sent.
   payByCardAction: (c) => ({ fields: { invoiceId: c.target!.id } }),

@@ -46,6 +46,7 @@ export const CAPABILITY_DESCRIPTIONS = {
   "beneficiaries:read": "Read beneficiary records (within the role's reach)",
   "beneficiaries:write": "Register and edit beneficiaries (within the role's reach)",
   "batches:manage": "Upload, process and purge beneficiary batches (within the role's reach)",
+  "retention:manage": "Set how long raw beneficiary PII is kept after a batch is processed",
   "district:report": "Read the district's aggregate report (counts and totals, never a member row)",
   "platform:organizations": "List organisations with their status and usage",
   "platform:suspend": "Suspend and restore organisations",
@@ -91,7 +92,7 @@ const ADMIN: Capability[] = [
 
 export const ROLE_CAPABILITIES: Record<RoleName, readonly Capability[]> = {
   // Only owners pay, close the organisation, let support in and hear from the platform.
-  OWNER: [...ADMIN, "billing:manage", "org:delete", "support:grant", "notices:receive"],
+  OWNER: [...ADMIN, "billing:manage", "org:delete", "support:grant", "notices:receive", "retention:manage"],
   ADMIN,
   // The club's money and welfare; the approval of disbursements is theirs alone.
   TREASURER: [

@@ -17,6 +17,7 @@ export const RESOURCES: Record<Resource, { read: Capability; label: string }> = 
   program: { read: "programs:read", label: "Program" },
   location: { read: "programs:read", label: "Location" },
   beneficiary: { read: "beneficiaries:read", label: "Beneficiary" },
+  batch: { read: "batches:manage", label: "Beneficiary batch" },
   duesPlan: { read: "dues:read", label: "Dues plan" },
   duesInvoice: { read: "dues:read", label: "Dues invoice" },
   donor: { read: "donations:read", label: "Donor" },
@@ -77,6 +78,11 @@ const builders: Builders = {
     if (reach === "program") return { location: { programId: unit.programId } };
     if (reach === "location") return { locationId: unit.locationId! };
     return s.userId ? { createdById: s.userId } : NOTHING;
+  },
+  batch: (s, unit, reach) => {
+    if (reach === "program") return { programId: unit.programId };
+    if (reach === "location") return { locationId: unit.locationId! };
+    return s.userId ? { uploadedById: s.userId } : NOTHING;
   },
 };
 

@@ -30,6 +30,8 @@ export const ENCRYPTED_FIELDS = {
   },
   Donor: { name: {}, email: { index: "email" }, phone: { index: "phone" }, address: {} },
   Payment: { mpesaReceipt: { index: "mpesa-receipt" }, payerPhone: { index: "phone" }, rawPayload: {} },
+  Beneficiary: { nin: { index: "nin" }, bvn: { index: "bvn" }, phone: { index: "phone" }, dateOfBirth: {} },
+  BeneficiaryBatchRow: { data: {} },
   WelfareCase: { notes: {} },
   WelfareDisbursement: { phone: {} },
   PaymentCredential: { secret: {} },

@@ -6,6 +6,7 @@ export type ResourceWhere = {
   program: Prisma.ProgramWhereInput;
   location: Prisma.LocationWhereInput;
   beneficiary: Prisma.BeneficiaryWhereInput;
+  batch: Prisma.BeneficiaryBatchWhereInput;
   duesPlan: Prisma.DuesPlanWhereInput;
   duesInvoice: Prisma.DuesInvoiceWhereInput;
   donor: Prisma.DonorWhereInput;

@@ -1,4 +1,6 @@
 import { auditCheckpoints } from "./audit-checkpoints";
+import { batchImports, batchResume } from "./batch-imports";
+import { batchPurge } from "./batch-purge";
 import { duesInvoices } from "./dues-invoices";
 import { duesReminders } from "./dues-reminders";
 import { mpesaReconcile } from "./mpesa-reconcile";
@@ -8,4 +10,4 @@ import type { JobDefinition } from "./registry";
  * Every job the worker runs (`npm run worker`). A job is defined with
  * defineJob in its own module (lib/jobs/<noun>.ts) and listed here.
  */
-export const JOBS: readonly JobDefinition[] = [duesInvoices, duesReminders, mpesaReconcile, auditCheckpoints];
+export const JOBS: readonly JobDefinition[] = [duesInvoices, duesReminders, mpesaReconcile, auditCheckpoints, batchImports, batchResume, batchPurge];

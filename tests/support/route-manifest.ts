@@ -255,6 +255,16 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
     object: { resource: "beneficiary", param: "id" },
     postTo: "/beneficiaries/[id]",
   },
+  // Beneficiary batches (P6): upload (raw body, streamed, 413 past 10 MB), the template, the report page and CSV, progress, process or discard; the owner's retention.
+  { kind: "page", file: `${APP}/batches/page.tsx`, host: "tenant", access: "batches:manage" },
+  { kind: "handler", file: `${APP}/batches/template/route.ts`, host: "tenant", methods: ["GET"], access: "batches:manage" },
+  { kind: "handler", file: `${APP}/batches/upload/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "batches:manage" },
+  { kind: "page", file: `${APP}/batches/[id]/page.tsx`, host: "tenant", access: "batches:manage", object: { resource: "batch", param: "id" } },
+  { kind: "handler", file: `${APP}/batches/[id]/progress/route.ts`, host: "tenant", methods: ["GET"], access: "batches:manage", object: { resource: "batch", param: "id" } },
+  { kind: "handler", file: `${APP}/batches/[id]/report/route.ts`, host: "tenant", methods: ["GET"], access: "batches:manage", object: { resource: "batch", param: "id" } },
+  { kind: "action", file: `${APP}/batches/actions.ts`, name: "processBatchAction", object: { resource: "batch", param: "id" }, postTo: "/batches/[id]" },
+  { kind: "action", file: `${APP}/batches/actions.ts`, name: "discardBatchAction", object: { resource: "batch", param: "id" }, postTo: "/batches/[id]" },
+  { kind: "action", file: `${APP}/batches/actions.ts`, name: "setRetentionAction", postTo: "/batches" },
 
   // The owner lets platform support in for a limited time, and revokes it (audited on both chains).
   { kind: "page", file: `${APP}/support-access/page.tsx`, host: "tenant", access: "support:grant" },

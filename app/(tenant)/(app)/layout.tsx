@@ -12,6 +12,7 @@ const NAV: { href: string; label: string; capability: Capability }[] = [
   { href: "/donations", label: "Donations", capability: "donations:read" },
   { href: "/programs", label: "Programs", capability: "programs:read" },
   { href: "/beneficiaries", label: "Beneficiaries", capability: "beneficiaries:read" },
+  { href: "/batches", label: "Batches", capability: "batches:manage" },
   { href: "/audit", label: "Audit", capability: "audit:read" },
   { href: "/settings/payments", label: "Payments", capability: "billing:manage" },
 ];
