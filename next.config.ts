@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { MEMBER_CSV_MAX_BYTES } from "./lib/members/csv";
 import { NON_PAGE_CSP, staticSecurityHeaders } from "./lib/security/headers";
 
 const production = process.env.NODE_ENV === "production";
@@ -8,7 +9,9 @@ const nextConfig: NextConfig = {
   // Server actions accept only same-origin posts: no allowedOrigins, so one
   // tenant's pages cannot post to another tenant's host (middleware also
   // refuses a missing or null Origin, which Next would let through).
-  experimental: { serverActions: { bodySizeLimit: "1mb" } },
+  // Middleware buffers a body up to this size and silently cuts the rest: one byte past the members
+  // CSV cap, so a larger upload still reads as too large (lib/members/csv-read.ts), never as a cut file.
+  experimental: { serverActions: { bodySizeLimit: "1mb" }, proxyClientMaxBodySize: MEMBER_CSV_MAX_BYTES + 1 },
   // Middleware sets the headers (with a per-request CSP nonce) on everything
   // it sees; the static files it skips get the same set here (promise M6.4).
   async headers() {

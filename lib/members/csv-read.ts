@@ -2,10 +2,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
 import { invalidError } from "../errors";
-import { MEMBER_CSV_COLUMNS, MEMBER_CSV_MAX_BYTES, MEMBER_CSV_MAX_ROWS, MEMBER_FIELD_OF_COLUMN, unguardCell, type MemberCsvFields } from "./csv";
+import { MEMBER_CSV_COLUMNS, MEMBER_CSV_MAX_BYTES, MEMBER_CSV_MAX_ROWS, MEMBER_FIELD_OF_COLUMN, unguardCell, type MemberCsvCells } from "./csv";
 
 /** One data row of an uploaded file: its row number as a spreadsheet shows it (the header is row 1). */
-export type CsvRecord = { row: number; fields: MemberCsvFields } | { row: number; cells: number };
+export type CsvRecord = { row: number; fields: MemberCsvCells } | { row: number; cells: number };
 
 export class CsvTooLargeError extends Error {
   constructor() {
@@ -50,7 +50,7 @@ export async function readMemberCsv(source: AsyncIterable<Uint8Array> | Iterable
   async function* decoded() {
     for await (const chunk of source) {
       bytes += chunk.byteLength;
-      if (bytes > MEMBER_CSV_MAX_BYTES) throw new CsvTooLargeError();
+      if (bytes > MEMBER_CSV_MAX_BYTES) throw (refused = new CsvTooLargeError());
       const text = decoder.decode(chunk, { stream: true });
       texts.push(text);
       yield text;
@@ -59,6 +59,8 @@ export async function readMemberCsv(source: AsyncIterable<Uint8Array> | Iterable
     texts.push(rest);
     yield rest;
   }
+  // What refused the file, remembered: the pipeline rejects with its own AbortError in place of a stage's error.
+  let refused: Error | null = null;
   const records: CsvRecord[] = [];
   let order: number[] | null = null;
   let row = 0;
@@ -67,7 +69,8 @@ export async function readMemberCsv(source: AsyncIterable<Uint8Array> | Iterable
       Readable.from(decoded()),
       parse({ bom: true, relax_column_count: true, skip_empty_lines: true }),
       async function (parsed: AsyncIterable<string[]>) {
-        for await (const cells of parsed) {
+        try {
+          for await (const cells of parsed) {
           row += 1;
           if (!order) {
             order = columnOrder(cells);
@@ -78,16 +81,18 @@ export async function readMemberCsv(source: AsyncIterable<Uint8Array> | Iterable
             records.push({ row, cells: cells.length });
             continue;
           }
-          const fields = {} as Record<string, string | null>;
-          MEMBER_CSV_COLUMNS.forEach((column, i) => {
-            const cell = unguardCell(cells[order![i]]);
-            fields[MEMBER_FIELD_OF_COLUMN[column]] = cell === "" ? null : cell;
-          });
-          records.push({ row, fields: fields as MemberCsvFields });
+          // An empty cell stays "", as an empty form field does: the member schema reads it as "none".
+          const fields = {} as Record<string, string>;
+          MEMBER_CSV_COLUMNS.forEach((column, i) => (fields[MEMBER_FIELD_OF_COLUMN[column]] = unguardCell(cells[order![i]])));
+          records.push({ row, fields: fields as MemberCsvCells });
+          }
+        } catch (error) {
+          throw (refused ??= error as Error);
         }
       },
     );
   } catch (error) {
+    if (refused) throw refused;
     if (error instanceof TypeError && (error as { code?: string }).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
       throw invalidError("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it again.", { file: ["Not UTF-8"] });
     }

@@ -23,6 +23,8 @@ export const MEMBER_FIELD_OF_COLUMN = {
 } as const satisfies Record<MemberCsvColumn, string>;
 
 export type MemberCsvFields = { [C in MemberCsvColumn as (typeof MEMBER_FIELD_OF_COLUMN)[C]]: string | null };
+/** A row as read: every cell text, an empty one "" (as an empty form field). */
+export type MemberCsvCells = { [K in keyof MemberCsvFields]: string };
 
 /** 10 MB: the largest file the import reads; past it, nothing is kept. */
 export const MEMBER_CSV_MAX_BYTES = 10 * 1024 * 1024;

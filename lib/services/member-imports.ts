@@ -3,7 +3,7 @@ import type { Actor } from "../authz/actor";
 import { can } from "../authz/capabilities";
 import { lockKey } from "../db/locks";
 import { invalidError, notFoundError } from "../errors";
-import { MEMBER_CSV_COLUMNS, MEMBER_CSV_MAX_ROWS, MEMBER_FIELD_OF_COLUMN, type MemberCsvFields } from "../members/csv";
+import { MEMBER_CSV_COLUMNS, MEMBER_CSV_MAX_ROWS, MEMBER_FIELD_OF_COLUMN, type MemberCsvCells } from "../members/csv";
 import { findDuplicates, readDuplicates, type ImportRow, type RowIssue } from "../queries/member-imports";
 import { readMemberCsv, type CsvRecord } from "../members/csv-read";
 import { dropImport, loadImport, stageImport } from "../members/import-staging";
@@ -35,7 +35,7 @@ export function checkRows(records: CsvRecord[]): { rows: ImportRow[]; problems: 
       problems.push({ row: record.row, field: "row", message: `This row has ${record.cells} cells; the header has ${MEMBER_CSV_COLUMNS.length}` });
       continue;
     }
-    const parsed = rowInput.safeParse(record.fields satisfies MemberCsvFields);
+    const parsed = rowInput.safeParse(record.fields satisfies MemberCsvCells);
     if (parsed.success) rows.push({ ...parsed.data, row: record.row });
     else for (const issue of parsed.error.issues) problems.push({ row: record.row, field: COLUMN_OF_FIELD[String(issue.path[0])] ?? "row", message: issue.message });
   }
@@ -65,7 +65,11 @@ export const importMembers = defineMutation({
     const fresh = rows.filter((r) => !duplicates.has(r.row));
     onProgress?.(0, fresh.length);
     for (let start = 0; start < fresh.length; start += CHUNK) {
-      const data = fresh.slice(start, start + CHUNK).map(({ row: _row, ...input }) => ({ ...input, organizationId: actor.organizationId, createdById: actor.userId }));
+      const data = fresh.slice(start, start + CHUNK).map(({ firstName, lastName, email, phone, nin, bvn, dateOfBirth, address }) => ({
+          ...{ firstName, lastName, email, phone, nin, bvn, dateOfBirth, address },
+          organizationId: actor.organizationId,
+          createdById: actor.userId,
+        }));
       await tx.member.createMany({ data }).catch(raced);
       onProgress?.(Math.min(start + CHUNK, fresh.length), fresh.length);
     }
@@ -135,8 +139,9 @@ export async function checkStagedImport(actor: Actor, raw: unknown): Promise<Sta
   const { importId } = parsed.data;
   const text = await loadImport(actor.organizationId, uploader, importId);
   const { rows, problems } = checkRows((await readMemberCsv([Buffer.from(text, "utf8")])).records);
-  if (problems.length) {
-    throw invalidError(`${problems.length} row${problems.length === 1 ? " has a problem" : "s have problems"}; nothing was imported. Correct the file and upload it again.`, { file: ["Rows with problems"] });
+  const wrong = new Set(problems.map((p) => p.row)).size;
+  if (wrong) {
+    throw invalidError(`${wrong} row${wrong === 1 ? " has a problem" : "s have problems"}; nothing was imported. Correct the file and upload it again.`, { file: ["Rows with problems"] });
   }
   return { importId, rows };
 }
