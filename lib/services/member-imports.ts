@@ -59,6 +59,8 @@ export const importMembers = defineMutation({
     /** Called inside the transaction after each chunk: rows written so far, of how many (nothing is visible until the commit). */
     onProgress: z.custom<ImportProgress>((v) => typeof v === "function").optional(),
   }),
+  // 20,000 rows (the cap) in one transaction, on a busy machine: minutes at worst, not the usual 30 s.
+  timeoutMs: 180_000,
   run: async (tx, { rows, onProgress }, actor) => {
     await lockKey(tx, `member-import:${actor.organizationId}`);
     const duplicates = await findDuplicates(tx, actor, rows);
