@@ -42,6 +42,8 @@ async function memberCount(organizationId: string): Promise<number> {
 /** Chooses the file on the import page and checks it. */
 async function upload(page: Page, slug: string, name: string, buffer: Buffer) {
   await page.goto(tenantUrl(slug, "/members/import"));
+  // The form runs in React: choosing a file before the page is hydrated would be lost.
+  await page.waitForLoadState("networkidle");
   await page.getByLabel(/CSV file/).setInputFiles({ name, mimeType: "text/csv", buffer });
   await page.getByRole("button", { name: "Check file" }).click();
 }
@@ -62,7 +64,7 @@ test("[P2] a 5,000-row CSV imports with a progress bar; the same file again adds
 
   const file = fiveThousand();
   await upload(page, club.slug, "members.csv", file);
-  await expect(page.getByTestId("import-summary")).toHaveText("5000 rows: 0 duplicates, 5000 to add.");
+  await expect(page.getByTestId("import-summary")).toHaveText("5000 rows: 0 duplicates, 5000 to add.", { timeout: 60_000 });
   await expect(page.getByTestId("import-sample").locator("tbody tr")).toHaveCount(10);
   await page.getByRole("button", { name: "Import 5000 members" }).click();
   const bar = page.getByTestId("import-progress");
@@ -72,7 +74,7 @@ test("[P2] a 5,000-row CSV imports with a progress bar; the same file again adds
   expect(await memberCount(club.id)).toBe(5_000);
 
   await upload(page, club.slug, "members.csv", file);
-  await expect(page.getByTestId("import-summary")).toHaveText("5000 rows: 5000 duplicates, 0 to add.");
+  await expect(page.getByTestId("import-summary")).toHaveText("5000 rows: 5000 duplicates, 0 to add.", { timeout: 60_000 });
   const duplicates = page.getByTestId("import-duplicates").locator("tbody tr");
   await expect(duplicates).toHaveCount(5_000);
   await expect(duplicates.first()).toHaveText(["2", "email", "Already a member with this email"].join(""));
