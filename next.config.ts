@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { NON_PAGE_CSP, staticSecurityHeaders } from "./lib/security/headers";
+import { UPLOAD_LIMIT_BYTES } from "./lib/uploads/capped-body";
 
 const production = process.env.NODE_ENV === "production";
 
@@ -8,10 +9,10 @@ const nextConfig: NextConfig = {
   // Server actions accept only same-origin posts: no allowedOrigins, so one
   // tenant's pages cannot post to another tenant's host (middleware also
   // refuses a missing or null Origin, which Next would let through).
-  // The middleware's copy of a request body stops one byte past the upload cap (lib/uploads/capped-body.ts),
-  // so a body without Content-Length that is too large still reaches the route's counter as too large (413)
-  // instead of being cut to Next's default 10 MB and read as a whole file.
-  experimental: { serverActions: { bodySizeLimit: "1mb" }, proxyClientMaxBodySize: 10 * 1024 * 1024 + 1 },
+  // Middleware buffers a body up to this size and silently cuts the rest: one byte past the upload cap
+  // (lib/uploads/capped-body.ts, the members CSV's too), so a larger upload, with or without Content-Length,
+  // still reaches the route's counter as too large (413), never as a cut file.
+  experimental: { serverActions: { bodySizeLimit: "1mb" }, proxyClientMaxBodySize: UPLOAD_LIMIT_BYTES + 1 },
   // Middleware sets the headers (with a per-request CSP nonce) on everything
   // it sees; the static files it skips get the same set here (promise M6.4).
   async headers() {

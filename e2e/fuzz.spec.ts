@@ -121,8 +121,8 @@ const readable = (route: Route) => route.kind === "page" || (route.kind === "han
 test("[M6.7] hostile query values to every page and GET handler, as every role: no 5xx, nothing written", async () => {
   test.setTimeout(300_000);
   for (const route of fuzzed.filter(readable)) {
-    // An audit export is itself audited (one entry each time it is served); every other read writes nothing.
-    const audited = route.kind === "handler" && route.file.includes("/audit/export/");
+    // An audit or member export is itself audited (one entry each time it is served); every other read writes nothing.
+    const audited = route.kind === "handler" && (route.file.includes("/audit/export/") || route.file.includes("/members/export/"));
     const visitors: (FuzzPerson | null)[] = route.access === "public" || route.host === "apex" ? [null] : world.people;
     for (const [index, person] of visitors.entries()) {
       const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(person ? slugOf(person) : world.club.slug);

@@ -12,7 +12,7 @@ export type JsonInput = Prisma.InputJsonValue;
  * travels with the BEGIN (lib/db/tenant-scope.ts), or, where the client's pool
  * cannot carry it, as the transaction's first statement.
  */
-export async function withTenant<T>(organizationId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(organizationId: string, fn: (tx: TenantTx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   const scope = { organizationId, applied: false };
   return tenantScope.run(scope, () =>
     appDb().$transaction(
@@ -20,7 +20,7 @@ export async function withTenant<T>(organizationId: string, fn: (tx: TenantTx) =
         if (!scope.applied) await tx.$executeRaw`SELECT set_config('app.org_id', ${organizationId}, true)`;
         return fn(tx);
       },
-      { maxWait: 10_000, timeout: 30_000 },
+      { maxWait: 10_000, timeout: options.timeoutMs ?? 30_000 },
     ),
   );
 }

@@ -5,6 +5,7 @@ import type { Actor } from "../authz/actor";
 import { indexMatch } from "../db/search-index";
 import { withTenant } from "../db/tenant";
 import { notFoundError } from "../errors";
+import { memberCsvHeader, memberCsvRow } from "../members/csv";
 
 const PAGE_SIZE = 50;
 
@@ -87,4 +88,53 @@ export async function memberLogin(actor: Actor, memberId: string) {
         .map((m) => ({ userId: m.user.id, email: m.user.email, role: m.role })),
     };
   });
+}
+
+const EXPORT_BATCH = 1_000;
+const exportFields = { id: true, firstName: true, lastName: true, email: true, phone: true, nin: true, bvn: true, dateOfBirth: true, address: true } as const;
+
+/**
+ * The register as the list shows it (search, archived or not) as the import's
+ * CSV (lib/members/csv.ts): every cell formula-guarded, so the file opens
+ * safely in a spreadsheet and imports back unchanged. Pulled a batch at a
+ * time as the client reads, each batch its own short tenant transaction;
+ * values are decrypted as they are read, like every member read.
+ */
+export function membersCsv(actor: Actor, options: { search?: string | null; includeArchived?: boolean } = {}): ReadableStream<Uint8Array> {
+  const where = scope(actor, "member");
+  const search = options.search === null ? null : options.search?.trim();
+  const filter = {
+    ...where,
+    ...(options.includeArchived ? {} : { status: "ACTIVE" as const }),
+    ...(search === null ? { id: { in: [] } } : search ? { OR: searchConditions(actor.organizationId, search) } : {}),
+  };
+  const encoder = new TextEncoder();
+  let after: string | undefined;
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(memberCsvHeader()));
+          return;
+        }
+        const rows = await withTenant(actor.organizationId, (tx) =>
+          tx.member.findMany({
+            where: filter,
+            orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { id: "asc" }],
+            take: EXPORT_BATCH,
+            ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+            select: exportFields,
+          }),
+        );
+        if (rows.length > 0) {
+          after = rows[rows.length - 1].id;
+          controller.enqueue(encoder.encode(rows.map(memberCsvRow).join("")));
+        }
+        if (rows.length < EXPORT_BATCH) controller.close();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }

@@ -99,6 +99,8 @@ export type MutationDefinition<S extends z.ZodType, R> = {
   capability: Capability;
   input: S;
   run: (tx: TenantTx, input: z.infer<S>, actor: Actor) => Promise<AuditedResult<R>>;
+  /** Past the tenant transaction's usual 30 s, for a change that is long by design (a members CSV import, all rows or none). */
+  timeoutMs?: number;
 };
 
 export type Mutation<S extends z.ZodType, R> = ((actor: Actor, raw: unknown) => Promise<R>) & {
@@ -116,7 +118,7 @@ export function defineMutation<S extends z.ZodType, R>(def: MutationDefinition<S
   return defineAudited<S, Actor, TenantTx, R>({
     ...def,
     kind: "tenant",
-    transaction: (actor, fn) => inTurn(actor.organizationId, () => withTenant(actor.organizationId, fn)),
+    transaction: (actor, fn) => inTurn(actor.organizationId, () => withTenant(actor.organizationId, fn, { timeoutMs: def.timeoutMs })),
     run: async (tx, input, actor) => ({ ...(await def.run(tx, input, actor)), chains: [actor.organizationId] }),
   });
 }

@@ -160,6 +160,11 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
 
   { kind: "page", file: `${APP}/members/page.tsx`, host: "tenant", access: "members:read" },
   { kind: "page", file: `${APP}/members/new/page.tsx`, host: "tenant", access: "members:write" },
+  // Members CSV (P2): the export is audited; the import's handler serves the template (GET), a preview (POST text/csv)
+  // and the commit (POST JSON, progress streamed).
+  { kind: "handler", file: `${APP}/members/export/route.ts`, host: "tenant", methods: ["GET"], access: "members:read" },
+  { kind: "page", file: `${APP}/members/import/page.tsx`, host: "tenant", access: "members:write" },
+  { kind: "handler", file: `${APP}/members/import/csv/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "members:write" },
   { kind: "page", file: `${APP}/members/[id]/page.tsx`, host: "tenant", access: "members:read", object: { resource: "member", param: "id" } },
   { kind: "action", file: `${APP}/members/actions.ts`, name: "createMemberAction", postTo: "/members/new" },
   {

@@ -11,6 +11,14 @@ import { readQuery, type SearchParams } from "@/lib/schemas/query";
 
 export const metadata: Metadata = { title: "Members" };
 
+/** The export takes the list's own search and archived filter. */
+function exportQuery(q: string | null | undefined, archived: string | undefined): string {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (archived === "1") params.set("archived", "1");
+  return params.size ? `?${params}` : "";
+}
+
 export default async function MembersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { q, archived } = readQuery(memberListQuery, await searchParams);
   const { actor } = await memberRequest();
@@ -18,11 +26,22 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
   return (
     <section>
       <PageHeader title="Members">
+        <div className="flex gap-2">
+          {/* A download, not a page: a plain link, so the browser saves the CSV. */}
+          <a href={`/members/export${exportQuery(q, archived)}`} className="btn-quiet" download>
+          Export CSV
+        </a>
         {can(actor, "members:write") ? (
-          <Link href="/members/new" className="btn">
-            Add member
-          </Link>
+          <>
+            <Link href="/members/import" className="btn-quiet">
+              Import CSV
+            </Link>
+            <Link href="/members/new" className="btn">
+              Add member
+            </Link>
+          </>
         ) : null}
+        </div>
       </PageHeader>
       <form className="mt-6 flex gap-2" role="search">
         <input name="q" defaultValue={q ?? ""} placeholder="Search by name" aria-label="Search by name" className="field max-w-xs" />
