@@ -12,7 +12,16 @@ import { connectOwner } from "./database";
  * connection and keys from the run's data dir (E2E_DATA_DIR/secrets.json),
  * so what it writes is encrypted, audited and readable by the server.
  */
-type Secrets = { authSecret: string; ownerPassword: string; appDbPassword: string; platformDbPassword: string; fieldEncryptionKeys: string; blindIndexKey: string };
+type Secrets = {
+  authSecret: string;
+  ownerPassword: string;
+  appDbPassword: string;
+  platformDbPassword: string;
+  fieldEncryptionKeys: string;
+  blindIndexKey: string;
+  auditKeys: string;
+  auditCheckpointKey: string;
+};
 
 function secrets(): Secrets {
   const dataDir = process.env.E2E_DATA_DIR;
@@ -32,6 +41,11 @@ export function serverDatabase(): Secrets {
       PLATFORM_DB_PASSWORD: s.platformDbPassword,
       FIELD_ENCRYPTION_KEYS: s.fieldEncryptionKeys,
       BLIND_INDEX_KEY: s.blindIndexKey,
+      // Entries this process appends are chained under the server's key, so its checkpoint job and audit:verify accept them.
+      AUDIT_KEYS: s.auditKeys,
+      AUDIT_CHECKPOINT_KEY: s.auditCheckpointKey,
+      // Files this process stores (batch uploads) land where the server's worker reads them.
+      STORAGE_DIR: path.join(process.env.E2E_DATA_DIR!, "storage"),
       // The run's Daraja stand-in, for the reconcile job's STK queries (playwright.config.ts).
       ...(process.env.E2E_DARAJA_URL ? { DARAJA_BASE_URL: process.env.E2E_DARAJA_URL } : {}),
     });
