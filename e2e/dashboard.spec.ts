@@ -55,6 +55,15 @@ async function ledgerSums(slug: string): Promise<Record<string, number>> {
       const age = r.late <= 30 ? "0-30" : r.late <= 90 ? "31-90" : "90+";
       sums[`arrears-${age}-${r.currency}`] += Number(r.balance);
     }
+    const gifts = await db.query<{ currency: string; minor: string }>(
+      `SELECT currency, sum(amount_minor) AS minor FROM donation
+        WHERE organization_id = $1 AND status = 'RECEIVED'
+          AND (received_at AT TIME ZONE 'Africa/Nairobi')::date >= ${start}
+          AND (received_at AT TIME ZONE 'Africa/Nairobi')::date < ${stop}
+        GROUP BY currency`,
+      [org],
+    );
+    for (const r of gifts.rows) sums[`donations-${r.currency}`] = Number(r.minor);
     const cases = await db.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM welfare_case WHERE organization_id = $1 GROUP BY status", [org]);
     sums["welfare-open"] = 0;
     for (const r of cases.rows) sums[`welfare-${r.status.toLowerCase()}`] = r.n;
@@ -74,6 +83,7 @@ test("[P7] the dashboard's figures equal the ledger's sums on the seeded data", 
   expect(expected["invoiced-KES"]).toBeGreaterThan(0);
   expect(expected["collected-KES"]).toBeGreaterThan(0);
   expect(expected["arrears-90+-KES"]).toBeGreaterThan(0);
+  expect(expected["donations-KES"]).toBeGreaterThan(0);
   // Each number links to the list it sums.
   await page.getByRole("link", { name: "Collected in 12 months" }).click();
   await expect(page).toHaveURL(/\/dues\/invoices\?state=paid$/);
@@ -95,7 +105,7 @@ test("[P7] the charts render as SVG under the strict CSP, with nothing fetched f
   await signIn(page, SLUG, "treasurer@kilimani.test");
   await page.goto(tenantUrl(SLUG, "/"));
 
-  for (const key of ["dues-per-month", "arrears-by-age", "welfare-cases"]) {
+  for (const key of ["dues-per-month", "arrears-by-age", "donations-per-month", "welfare-cases"]) {
     const svg = page.getByTestId(`figure-${key}`).locator(".recharts-wrapper > svg.recharts-surface").first();
     await expect(svg, key).toBeVisible();
     const box = (await svg.boundingBox())!;
@@ -117,29 +127,43 @@ test("[P7] the charts render as SVG under the strict CSP, with nothing fetched f
   expect(foreign).toEqual([]);
 });
 
-test("[P7] a member sees no figures, a program manager sees beneficiaries per location and no money", async ({ page }) => {
+test("[P7] a member sees no figures, a program manager sees beneficiaries per location and batches by status, and no money", async ({ page }) => {
+  test.setTimeout(200_000);
   await signIn(page, SLUG, "member@kilimani.test");
   await page.goto(tenantUrl(SLUG, "/"));
   await expect(page.getByTestId("role")).toHaveText("member");
   await expect(page.locator("article[data-testid^=figure-]")).toHaveCount(0);
 
   await page.context().clearCookies();
-  await signIn(page, "ikeja-relief", "program-manager@ikeja-relief.test");
-  await page.goto(tenantUrl("ikeja-relief", "/"));
-  const figure = page.getByTestId("figure-beneficiaries-per-location");
-  await expect(figure.locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
-  await expect(page.locator("article[data-testid^=figure-]")).toHaveCount(1);
-  const shown = await shownNumbers(page);
   const db = await connectOwner();
   try {
+    // The seeded batch that is still importing moves counts while it runs: wait for the worker to finish it.
+    await expect
+      .poll(async () => (await db.query("SELECT 1 FROM beneficiary_batch b JOIN organization o ON o.id = b.organization_id WHERE o.slug = 'ikeja-relief' AND b.status IN ('QUEUED', 'PROCESSING')")).rowCount, { timeout: 150_000 })
+      .toBe(0);
+    await signIn(page, "ikeja-relief", "program-manager@ikeja-relief.test");
+    await page.goto(tenantUrl("ikeja-relief", "/"));
+    const figure = page.getByTestId("figure-beneficiaries-per-location");
+    await expect(figure.locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("figure-batches-by-status").locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
+    await expect(page.locator("article[data-testid^=figure-]")).toHaveCount(2);
+    const shown = await shownNumbers(page);
     // The program manager's reach is their program (Food Relief): its beneficiaries, counted beside the app.
     const { rows } = await db.query<{ id: string; n: number }>(
       `SELECT p.id, count(b.id)::int AS n FROM program p JOIN organization o ON o.id = p.organization_id
          JOIN location l ON l.program_id = p.id LEFT JOIN beneficiary b ON b.location_id = l.id
         WHERE o.slug = 'ikeja-relief' AND p.name = 'Food Relief' GROUP BY p.id`,
     );
-    expect(shown).toEqual({ [`program-${rows[0].id}`]: rows[0].n });
+    const batches = await db.query<{ status: string; n: number }>(
+      `SELECT b.status, count(*)::int AS n FROM beneficiary_batch b JOIN program p ON p.id = b.program_id
+        WHERE p.id = $1 GROUP BY b.status`,
+      [rows[0].id],
+    );
+    const batchCounts = Object.fromEntries(["review", "queued", "processing", "processed", "discarded"].map((status) => [`batches-${status}`, 0]));
+    for (const r of batches.rows) batchCounts[`batches-${r.status.toLowerCase()}`] = r.n;
+    expect(shown).toEqual({ [`program-${rows[0].id}`]: rows[0].n, ...batchCounts });
     expect(rows[0].n).toBeGreaterThan(0);
+    expect(batchCounts["batches-processed"]).toBeGreaterThan(0);
   } finally {
     await db.end();
   }

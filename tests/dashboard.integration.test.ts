@@ -8,6 +8,7 @@ import { getInvoice } from "@/lib/queries/dues";
 import { issueInvoice, voidInvoice } from "@/lib/services/dues";
 import { createPlan } from "@/lib/services/dues-plans";
 import { createMember } from "@/lib/services/members";
+import { recordDonation } from "@/lib/services/donations";
 import { recordPayment } from "@/lib/services/payments";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { createTestInvoice } from "./support/dues";
@@ -26,6 +27,7 @@ let ngo: UnitOrganization;
 const TODAY = "2026-07-15";
 const issued: string[] = [];
 const payments: { amountMinor: number; paidOn: string }[] = [];
+const gifts: { amountMinor: number; receivedOn: string }[] = [];
 
 const numbersOf = (figures: DashboardFigure[], key: string) =>
   Object.fromEntries(figures.find((f) => f.key === key)!.numbers.map((n) => [n.key, n.value]));
@@ -62,8 +64,17 @@ beforeAll(async () => {
   // Another club's dues and payments never count here.
   const elsewhere = await createTestInvoice(other);
   await recordPayment(other.actors.TREASURER, { invoiceId: elsewhere.invoice.id, method: "CASH", amount: "500", reference: "R-OTHER", paidOn: "2026-07-01" });
-  await openWelfareCase(treasurer, { title: "Hospital bill", notes: "Admitted on Monday" });
-  await openWelfareCase(treasurer, { title: "Bereavement", notes: "Funeral on Saturday" });
+  const give = async (organization: TestOrganization, amount: string, receivedOn: string) => {
+    await recordDonation(organization.actors.TREASURER, { name: "Wanjiru Giver", method: "CASH", currency: "KES", amount, receivedOn });
+    if (organization === club) gifts.push({ amountMinor: Number(amount) * 100, receivedOn });
+  };
+  await give(club, "999", "2025-07-31"); // the month before the twelve
+  await give(club, "500", "2025-08-01");
+  await give(club, "1200", "2026-07-15");
+  await give(other, "700", "2026-07-01");
+  const patient = await createMember(club.actors.ADMIN, { firstName: "Otieno", lastName: "Welfare" });
+  await openWelfareCase(treasurer, { memberId: patient.id, category: "MEDICAL", title: "Hospital bill", notes: "Admitted on Monday" });
+  await openWelfareCase(treasurer, { memberId: patient.id, category: "BEREAVEMENT", title: "Bereavement", notes: "Funeral on Saturday" });
 });
 afterAll(() => disconnectAll());
 
@@ -95,6 +106,17 @@ describe("[P7] the dashboard's figures are the ledger's sums", () => {
     expect(chart.rows.at(-1)).toMatchObject({ invoiced: 1000, collected: 0 });
   });
 
+  test("[P7] donations per month equal the gifts received in the twelve months of the books", async () => {
+    const figures = await loadDashboard(club.actors.TREASURER, TODAY);
+    const received = gifts.filter((g) => g.receivedOn >= "2025-08-01" && g.receivedOn <= "2026-07-31").reduce((sum, g) => sum + g.amountMinor, 0);
+    expect(received).toBe(170_000);
+    expect(numbersOf(figures, "donations-per-month")).toEqual({ "donations-KES": received });
+    const chart = figures.find((f) => f.key === "donations-per-month")!.charts[0];
+    expect(chart.rows).toHaveLength(12);
+    expect(chart.rows[0]).toMatchObject({ received: 500 });
+    expect(chart.rows.at(-1)).toMatchObject({ received: 1200 });
+  });
+
   test("[P7] welfare cases by status and beneficiaries per location are counts of the records", async () => {
     const figures = await loadDashboard(club.actors.TREASURER, TODAY);
     expect(numbersOf(figures, "welfare-cases")).toEqual({ "welfare-open": 2 });
@@ -115,7 +137,7 @@ describe("[P7] a viewer sees only the figures their capabilities allow", () => {
     }
     expect(await loadDashboard(club.actors.MEMBER, TODAY)).toEqual([]);
     const manager = await loadDashboard(ngo.people["program-manager"], TODAY);
-    expect(manager.map((f) => f.key)).toEqual(["beneficiaries-per-location"]);
+    expect(manager.map((f) => f.key)).toEqual(["beneficiaries-per-location", "batches-by-status"]);
     expect(manager.flatMap((f) => f.numbers).every((n) => n.currency === null)).toBe(true);
   });
 });

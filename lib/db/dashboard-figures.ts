@@ -9,7 +9,7 @@ import type { TenantTx } from "./tenant";
  */
 
 /** The time zone the clubs keep their books in (dues fall due on Nairobi days, lib/queries/dues.ts). */
-const BOOKS_TIME_ZONE = "Africa/Nairobi";
+export const BOOKS_TIME_ZONE = "Africa/Nairobi";
 
 export type MonthlyDuesRow = { month: string; currency: string; invoiced_minor: number; collected_minor: number };
 

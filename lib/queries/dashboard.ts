@@ -5,6 +5,7 @@ import { ARREARS_AGES, selectArrearsByAge, selectDuesPerMonth, type ArrearsAge }
 import { withTenant } from "../db/tenant";
 import { firstOfMonth, yearMonth, type CalendarDate } from "../dues/calendar-date";
 import { minorUnitDigits } from "../dues/money";
+import { donationsPerMonth } from "./donations";
 import { duesToday } from "./dues";
 
 /**
@@ -13,11 +14,8 @@ import { duesToday } from "./dues";
  * app) and one entry in FIGURES saying who may see it. A figure is a chart
  * and the numbers under it, each number linking to the list it sums.
  *
- * Adding a figure is one query and one entry, e.g. donations once
- * `donationsPerMonth` lands in lib/queries/donations.ts:
- *
- *   { key: "donations", title: "Donations per month", capabilities: ["donations:read"],
- *     load: async (actor, today) => perMonthFigure(months(today), await donationsPerMonth(actor, …), [...series], [...numbers]) },
+ * Adding a figure is one query and one entry (`donationsPerMonthFigure` is
+ * the shortest example).
  */
 
 /** One bar chart: its categories (x axis) with a value per series; money in minor units of one currency. */
@@ -130,6 +128,22 @@ const arrearsByAge: FigureSource = {
   },
 };
 
+const donationsPerMonthFigure: FigureSource = {
+  key: "donations-per-month",
+  title: "Donations received, last 12 months",
+  capabilities: ["donations:read"],
+  load: async (actor, today) => {
+    const months = lastTwelveMonths(today);
+    const { year, month } = yearMonth(today);
+    const rows = await donationsPerMonth(actor, twelveMonthsFrom(today), firstOfMonth(year, month + 1));
+    const received = totals(rows, "amountMinor");
+    return {
+      charts: perMonthCharts(months, rows.map((r) => ({ month: r.month, currency: r.currency, received: r.amountMinor })), [{ key: "received", label: "Received" }]),
+      numbers: [...received.keys()].sort().map((currency) => ({ key: `donations-${currency}`, label: "Donations in 12 months", value: received.get(currency)!, currency, href: "/donations" })),
+    };
+  },
+};
+
 const STATUS_LABEL = (status: string) => status.charAt(0) + status.slice(1).toLowerCase();
 
 const welfareCases: FigureSource = {
@@ -182,12 +196,25 @@ const beneficiariesPerLocation: FigureSource = {
   },
 };
 
-/**
- * Every figure, in the order the dashboard shows them. Beneficiary batches
- * by status belong after the beneficiaries once batches exist (one grouped
- * count in lib/queries/batches.ts, capability "batches:manage").
- */
-export const FIGURES: readonly FigureSource[] = [duesPerMonth, arrearsByAge, welfareCases, beneficiariesPerLocation];
+const BATCH_STATUSES = ["REVIEW", "QUEUED", "PROCESSING", "PROCESSED", "DISCARDED"] as const;
+
+const batchesByStatus: FigureSource = {
+  key: "batches-by-status",
+  title: "Beneficiary batches by status",
+  capabilities: ["batches:manage"],
+  load: async (actor) => {
+    const where = scope(actor, "batch");
+    const rows = await withTenant(actor.organizationId, (tx) => tx.beneficiaryBatch.groupBy({ by: ["status"], where, _count: { _all: true } }));
+    const count = (status: string) => rows.find((r) => r.status === status)?._count._all ?? 0;
+    return {
+      charts: [{ unit: "count", currency: null, series: [{ key: "batches", label: "Batches" }], rows: BATCH_STATUSES.map((status) => ({ label: STATUS_LABEL(status), batches: count(status) })) }],
+      numbers: BATCH_STATUSES.map((status) => ({ key: `batches-${status.toLowerCase()}`, label: `${STATUS_LABEL(status)} batches`, value: count(status), currency: null, href: "/batches" })),
+    };
+  },
+};
+
+/** Every figure, in the order the dashboard shows them. */
+export const FIGURES: readonly FigureSource[] = [duesPerMonth, arrearsByAge, donationsPerMonthFigure, welfareCases, beneficiariesPerLocation, batchesByStatus];
 
 /** The figures the actor may see, loaded side by side: one query (and its tenant transaction) each. */
 export async function loadDashboard(actor: Actor, today: CalendarDate = duesToday()): Promise<DashboardFigure[]> {

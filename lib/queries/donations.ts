@@ -4,6 +4,7 @@ import type { Actor } from "../authz/actor";
 import { verifyReceiptLink } from "../donations/receipt-link";
 import type { ReceiptDocument, StatementDocument } from "../donations/receipt-pdf";
 import { selectDonationsPerMonth } from "../db/donation-months";
+import type { CalendarDate } from "../dues/calendar-date";
 import { withTenant, type TenantTx } from "../db/tenant";
 import { env } from "../env";
 import { notFoundError } from "../errors";
@@ -222,10 +223,11 @@ export async function donationProgress(organizationId: string, paymentId: string
 export type DonationsMonth = { month: string; currency: string; amountMinor: number; count: number };
 
 /**
- * Donations received per calendar month (UTC) in [from, to), summed per
- * currency, in one SQL query: the treasurer's dashboard chart.
+ * Donations received per month of the books (Nairobi) from the day `from` to
+ * the day `to` (exclusive), summed per currency, in one SQL query: the
+ * treasurer's dashboard chart.
  */
-export async function donationsPerMonth(organization: Actor, from: Date, to: Date): Promise<DonationsMonth[]> {
+export async function donationsPerMonth(organization: Actor, from: CalendarDate, to: CalendarDate): Promise<DonationsMonth[]> {
   reader(organization);
   return withTenant(organization.organizationId, (tx) => selectDonationsPerMonth(tx, organization.organizationId, from, to));
 }
