@@ -25,7 +25,13 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   const { backupUrl, store } = await backupSettings();
-  const manifest = await takeBackup({ backupUrl, store, recipient });
+  const manifest = await takeBackup({ backupUrl, store, recipient }).catch((error: unknown) => {
+    // The store removed its partial file; say where the space ran out and what to do.
+    if ((error as NodeJS.ErrnoException).code === "ENOSPC") {
+      throw new Error(`the disk holding ${store.describe()} is full, so nothing was kept: free space there, or point STORAGE_DIR at another disk`);
+    }
+    throw error;
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const rows = Object.values(manifest.tables).reduce((sum, n) => sum + n, 0);
   console.log(`backup: ${store.describe()}/${manifest.dump.key}: ${manifest.dump.bytes} bytes, sha256 ${manifest.dump.sha256}`);

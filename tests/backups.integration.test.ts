@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -168,6 +168,26 @@ describe("an encrypted backup", () => {
     expect(left).toHaveLength(4);
     expect(left).toEqual(expect.arrayContaining([dumpKey(late!), manifestKey(late!)]));
     rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe("the backup target", () => {
+  test("[M2.3] a full disk at the target: a clear error, exit 1, and no file left in the store", () => {
+    expect(process.getuid?.(), "a tmpfs is mounted as root; CI runs as root").toBe(0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "harambee-backup-full-"));
+    const mount = spawnSync("mount", ["-t", "tmpfs", "-o", "size=8k,mode=755", "tmpfs", dir], { encoding: "utf8" });
+    expect(mount.status, `mount -t tmpfs: ${mount.stderr}`).toBe(0);
+    try {
+      expect(first.dump.bytes).toBeGreaterThan(8 * 1024);
+      const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/backup.ts"], { cwd: root, env: { ...process.env, STORAGE_DIR: dir, BACKUP_AGE_RECIPIENT: recipient }, encoding: "utf8" });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`backup: failed: the disk holding ${dir} is full, so nothing was kept: free space there, or point STORAGE_DIR at another disk`);
+      const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      expect(files.map((f) => f.name)).toEqual([]);
+    } finally {
+      spawnSync("umount", [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
