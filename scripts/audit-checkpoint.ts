@@ -13,7 +13,7 @@
 import { newCheckpointKeyPair } from "../lib/crypto/checkpoint-key";
 import { checkpointAuditChains } from "../lib/jobs/audit-checkpoints";
 import { objectStore } from "../lib/storage";
-import { runKeyCommand } from "./lib/key-command";
+import { runCommand } from "./lib/command";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -35,4 +35,4 @@ async function main(): Promise<number> {
   return summary.refused ? 1 : 0;
 }
 
-runKeyCommand("audit:checkpoint", main);
+runCommand("audit:checkpoint", main);

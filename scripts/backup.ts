@@ -13,6 +13,7 @@
 import { takeBackup, pruneBackups } from "./lib/backup";
 import { checkRecipient, refuseIdentityOnBackupHost } from "./lib/backup-encryption";
 import { backupSettings } from "./lib/backup-settings";
+import { runCommand } from "./lib/command";
 
 async function main(): Promise<number> {
   let recipient: string;
@@ -41,10 +42,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`backup: failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand("backup", main);

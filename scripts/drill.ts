@@ -17,6 +17,7 @@ import { parseAuditKeys } from "../lib/crypto/keyring";
 import { readIdentities } from "./lib/backup-encryption";
 import { backupSettings } from "./lib/backup-settings";
 import { runDrill } from "./lib/restore-drill";
+import { runCommand } from "./lib/command";
 
 async function main(): Promise<number> {
   let args;
@@ -51,10 +52,4 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`drill: failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand("drill", main);

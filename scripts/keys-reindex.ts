@@ -14,7 +14,7 @@
 import { parseArgs } from "node:util";
 import { env } from "../lib/env";
 import { rotateKeys } from "../lib/jobs/key-rotation";
-import { runKeyCommand } from "./lib/key-command";
+import { runCommand } from "./lib/command";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -45,4 +45,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runKeyCommand("keys:reindex", main);
+runCommand("keys:reindex", main);

@@ -6,7 +6,7 @@
  * (docs/KEYS.md).
  */
 import { env } from "../lib/env";
-import { runKeyCommand } from "./lib/key-command";
+import { runCommand } from "./lib/command";
 import { checkRetire } from "./lib/key-retirement";
 
 async function main(): Promise<number> {
@@ -25,4 +25,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runKeyCommand("keys:retire", main);
+runCommand("keys:retire", main);

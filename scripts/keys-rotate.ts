@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { KEY_ID_PATTERN } from "../lib/crypto/keyring";
 import { env } from "../lib/env";
-import { runKeyCommand } from "./lib/key-command";
+import { runCommand } from "./lib/command";
 import { rotateKeys } from "../lib/jobs/key-rotation";
 
 async function main(): Promise<number> {
@@ -56,4 +56,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runKeyCommand("keys:rotate", main);
+runCommand("keys:rotate", main);

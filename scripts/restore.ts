@@ -14,6 +14,7 @@ import { readIdentities } from "./lib/backup-encryption";
 import { resolveStamp } from "./lib/backup-manifest";
 import { backupSettings } from "./lib/backup-settings";
 import { restoreBackup } from "./lib/restore";
+import { runCommand } from "./lib/command";
 
 async function main(): Promise<number> {
   let args;
@@ -40,10 +41,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`restore: failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand("restore", main);

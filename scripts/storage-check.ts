@@ -6,9 +6,9 @@
  */
 import { objectStore } from "../lib/storage";
 import { checkWriteOnce } from "../lib/storage/write-once-check";
-import { runKeyCommand } from "./lib/key-command";
+import { runCommand } from "./lib/command";
 
-runKeyCommand("storage:check", async () => {
+runCommand("storage:check", async () => {
   const store = objectStore();
   const { ok, detail } = await checkWriteOnce(store);
   (ok ? console.log : console.error)(`storage:check: ${store.describe()}: ${ok ? "ok" : "FAILED"}: ${detail}`);

@@ -1,10 +1,11 @@
 import { disconnectAll } from "../../lib/db/clients";
 
 /**
- * Runs a key-management command to its exit code, closing the database pools
- * either way; an unexpected failure exits 1 with the command's name.
+ * Runs an npm command's main to its exit code, closing the app's database
+ * pools either way; an unexpected failure exits 1 with one line,
+ * "<name>: failed: <message>".
  */
-export function runKeyCommand(name: string, main: () => Promise<number>): void {
+export function runCommand(name: string, main: () => Promise<number>): void {
   main()
     .then(async (code) => {
       await disconnectAll();
