@@ -33,10 +33,17 @@ export async function runBatchImport(data: object): Promise<void> {
 /** A batch queued or processing whose last chunk is older than this is taken to have lost its worker. */
 export const STALL_SECONDS = 20;
 
-export async function resumeStalledBatches(now = new Date()): Promise<number> {
+/**
+ * Sends again every batch queued or processing whose progress stopped
+ * STALL_SECONDS ago; with `{ all: true }` (a worker starting) every such batch,
+ * stalled or not: a worker that just died leaves its batch's job active in
+ * pg-boss until it expires, and a second run of a batch still moving only
+ * takes turns with it on the batch's row lock.
+ */
+export async function resumeStalledBatches(now = new Date(), all = false): Promise<number> {
   const before = new Date(now.getTime() - STALL_SECONDS * 1000);
   const stalled = await platformDbClient().beneficiaryBatch.findMany({
-    where: { status: { in: ["QUEUED", "PROCESSING"] }, OR: [{ progressAt: null, uploadedAt: { lt: before } }, { progressAt: { lt: before } }] },
+    where: { status: { in: ["QUEUED", "PROCESSING"] }, ...(all ? {} : { OR: [{ progressAt: null, uploadedAt: { lt: before } }, { progressAt: { lt: before } }] }) },
     select: { id: true, organizationId: true },
   });
   for (const batch of stalled) await enqueue(PROCESS_JOB, { batchId: batch.id, organizationId: batch.organizationId });
@@ -47,4 +54,12 @@ export async function resumeStalledBatches(now = new Date()): Promise<number> {
 // A run past its time limit is failed by pg-boss, not stopped; the resume job and the row lock make that harmless.
 export const batchImports = defineJob({ name: PROCESS_JOB, run: runBatchImport, options: { retryLimit: 5, retryDelay: 5, expireInSeconds: 3600 } });
 
-export const batchResume = defineJob({ name: "batches.resume", schedule: "* * * * *", run: () => resumeStalledBatches().then(() => undefined), options: { retryLimit: 0 } });
+const resumeInput = z.object({ all: z.boolean().default(false) });
+
+export const batchResume = defineJob({
+  name: "batches.resume",
+  schedule: "* * * * *",
+  run: (data) => resumeStalledBatches(new Date(), resumeInput.parse(data).all).then(() => undefined),
+  onWorkerStart: { all: true },
+  options: { retryLimit: 0 },
+});

@@ -20,6 +20,8 @@ export type JobDefinition<T extends object = object> = {
    * fails the job, which pg-boss retries as its options say.
    */
   run(data: T): Promise<void>;
+  /** Enqueued with this data once whenever a worker starts: to pick up at once what a worker that died left behind. */
+  onWorkerStart?: T;
   options?: JobOptions;
 };
 

@@ -32,6 +32,7 @@ export async function startWorker(jobs: readonly JobDefinition[]): Promise<Runni
       await boss.updateQueue(job.name, queue);
       await boss.work<object>(job.name, { includeMetadata: true }, ([task]) => runOne(job, task));
       if (job.schedule) await boss.schedule(job.name, job.schedule, {});
+      if (job.onWorkerStart) await boss.send(job.name, job.onWorkerStart);
     }
     // The list is the truth for schedules too: a job removed, or no longer scheduled, stops being enqueued.
     for (const { name } of await boss.getSchedules()) {
