@@ -79,7 +79,7 @@ test("[P6] a location admin uploads 2,000 rows with 50 bad, reads the report, pr
     await page.getByRole("link", { name: "Download the template" }).click();
     expect((await template).suggestedFilename()).toBe("beneficiary-batch-template.csv");
 
-    await page.getByLabel("CSV file (at most 10 MB)").setInputFiles({ name: "ikeja-june.csv", mimeType: "text/csv", buffer: Buffer.from(file.csv) });
+    await page.getByLabel("CSV or Excel (.xlsx) file, at most 10 MB").setInputFiles({ name: "ikeja-june.csv", mimeType: "text/csv", buffer: Buffer.from(file.csv) });
     await page.getByRole("button", { name: "Upload and check" }).click();
     await expect(page.getByTestId("batch-name")).toHaveText("ikeja-june.csv", { timeout: 60_000 });
     await expect(page.getByTestId("count-received")).toHaveText("2,000");

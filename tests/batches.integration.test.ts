@@ -3,6 +3,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import writeXlsxFile from "write-excel-file/node";
+import { readBatchRecords, readBatchRows } from "@/lib/batches/read-rows";
+import { readXlsxRecords } from "@/lib/batches/read-xlsx";
 import { disconnectAll } from "@/lib/db/clients";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
@@ -146,6 +149,27 @@ describe("[P6] processing", () => {
     expect(counts.length).toBe(1);
     // a chunk re-run after the batch finished imports nothing
     expect(await importBatchChunk(ngo.people["location-admin"]!, { id: batch.id })).toMatchObject({ finished: true, imported: 0 });
+  });
+
+  test("[P6] an Excel workbook reads as its CSV would: NINs and BVNs typed as numbers stay 11 digits, date cells are dates", async () => {
+    const admin = ngo.people["location-admin"]!;
+    const rows = beneficiaryRows(40, { prefix: nextPrefix(), bad: 4 });
+    const header = ["first_name", "last_name", "household_size", "nin", "bvn", "phone", "date_of_birth"];
+    // As a spreadsheet holds them: digits as numbers (those with a leading zero as text, which a number
+    // cell would lose: such a row is rejected, never padded), real dates as date cells, the rest as typed.
+    const cell = (value: string, column: number) => {
+      if (/^[1-9]\d*$/.test(value) && column !== 5) return { value: Number(value), type: Number };
+      const date = new Date(`${value}T00:00:00Z`);
+      if (column === 6 && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return { value: date, type: Date, format: "yyyy-mm-dd" };
+      return { value, type: String };
+    };
+    const xlsx = await writeXlsxFile([header.map((h) => ({ value: h, type: String })), ...rows.map((r) => r.map(cell))]).toBuffer();
+    expect(readBatchRecords(await readXlsxRecords(xlsx))).toEqual(readBatchRows(toCsv(rows)));
+
+    const batch = await uploadBatch(admin, { locationId: ikeja, fileName: "people.xlsx", body: xlsx });
+    expect(batch).toMatchObject({ received: 40, valid: 36, rejected: 4, duplicate: 0 });
+    await process(batch.id);
+    expect(await getBatch(admin, batch.id)).toMatchObject({ status: "PROCESSED", imported: 36 });
   });
 
   test("[P6] kill -9 of the worker at about 50 %, restart: exactly the valid rows, no duplicate blind index", async () => {

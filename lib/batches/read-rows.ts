@@ -12,6 +12,7 @@ export type RowVerdict = { rowNumber: number; row: BatchRow | null; errors: stri
 
 export const MAX_ROWS = 100_000;
 
+/** A CSV file's text (UTF-8 or Windows-1252, already decoded) read into verdicts. */
 export function readBatchRows(text: string): RowVerdict[] {
   let records: string[][];
   try {
@@ -19,6 +20,11 @@ export function readBatchRows(text: string): RowVerdict[] {
   } catch {
     throw invalidError("The file is not readable as CSV (check its quotes).");
   }
+  return readBatchRecords(records);
+}
+
+/** A file's records, header first, read into verdicts: the CSV's and the spreadsheet's rules are one. */
+export function readBatchRecords(records: string[][]): RowVerdict[] {
   if (records.length === 0) throw invalidError("The file is empty: download the template and add one row per beneficiary.");
   const header = records[0]!.map((h) => h.trim().toLowerCase());
   if (header.length !== BATCH_COLUMNS.length || header.some((h, i) => h !== BATCH_COLUMNS[i])) {

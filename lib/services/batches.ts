@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Actor } from "../authz/actor";
 import { can } from "../authz/capabilities";
 import { scope } from "../authz/scope";
-import { readBatchRows } from "../batches/read-rows";
+import { readBatchRecords, readBatchRows } from "../batches/read-rows";
+import { readXlsxRecords } from "../batches/read-xlsx";
 import { clearBatchIdentifiers, lockBatch, settleStagedRows } from "../db/batch-rows";
 import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
@@ -23,7 +24,9 @@ import { afterCommit, defineMutation } from "./mutation";
 export const PROCESS_JOB = "batches.process";
 
 /** CSV is the only format accepted: plain text by content, nothing file-type recognises. */
-const ALLOWED = { mimes: [] as string[], text: true };
+/** CSV (plain text) or an Excel workbook, by content. */
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const ALLOWED = { mimes: [XLSX], text: true };
 
 /** Rows per chunk: one tenant transaction and one audit entry each. */
 export const CHUNK_ROWS = 250;
@@ -110,7 +113,7 @@ const recordUpload = defineMutation({
 export type UploadedFile = { locationId: string; fileName: string; body: Buffer };
 
 /**
- * Reads, checks and stages an uploaded file. Refused before anything is
+ * Reads, checks and stages an uploaded file (CSV or XLSX). Refused before anything is
  * stored: a type outside the allow-list (by content), text that is not
  * UTF-8 or Windows-1252, a wrong header, an empty file. The raw file goes to
  * the object store first, so a batch row never names a missing object; if
@@ -121,8 +124,7 @@ export async function uploadBatch(actor: Actor, file: UploadedFile): Promise<{ i
   const location = await batchLocation(actor, file.locationId);
   const sniffed = await sniffUpload(file.body, ALLOWED);
   if (!sniffed.ok) throw invalidError(sniffed.reason, { file: [sniffed.reason] });
-  if (sniffed.sniffed.kind !== "text") throw invalidError("Upload a CSV file.", { file: ["Upload a CSV file."] });
-  const verdicts = readBatchRows(sniffed.sniffed.text);
+  const verdicts = sniffed.sniffed.kind === "text" ? readBatchRows(sniffed.sniffed.text) : readBatchRecords(await readXlsxRecords(file.body));
   const id = randomUUID();
   const objectKey = batchObjectKey(actor.organizationId, location.programId, id);
   const store = objectStore();

@@ -52,8 +52,8 @@ export function UploadForm({ locations }: { locations: { id: string; label: stri
         </select>
       </label>
       <label className="block">
-        <span className="text-sm font-medium">CSV file (at most 10 MB)</span>
-        <input type="file" name="file" accept=".csv,text/csv" className="mt-1 block" aria-describedby="file-error" />
+        <span className="text-sm font-medium">CSV or Excel (.xlsx) file, at most 10 MB</span>
+        <input type="file" name="file" accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" className="mt-1 block" aria-describedby="file-error" />
       </label>
       {error ? (
         <p id="file-error" role="alert" className="text-sm text-red-700" data-testid="upload-error">
