@@ -381,7 +381,9 @@ describe("[P4] card gifts on the public donation page", () => {
     const outcomes = await Promise.all([completed, succeeded, completed, succeeded].map(async (d) => (await deliver(d)).body.outcome));
     expect(outcomes.filter((o) => o === "applied")).toHaveLength(1);
     expect(outcomes.filter((o) => o !== "applied").every((o) => o === "duplicate" || o === "already-applied")).toBe(true);
-    expect((await deliver(succeeded)).body.outcome).toBe("duplicate");
+    // Once more, later: whichever event applied is a duplicate, its twin is already applied.
+    expect((await deliver(completed)).body.outcome).toMatch(/^(duplicate|already-applied)$/);
+    expect((await deliver(succeeded)).body.outcome).toMatch(/^(duplicate|already-applied)$/);
     expect(await giftOf(form.idempotencyKey)).toEqual([{ id: pending!.id, status: "RECEIVED", method: "CARD", amount_minor: 250_050, receipts: 1 }]);
     expect(await giftPayments(pending!.id)).toEqual([{ method: "CARD", kind: "PAYMENT", status: "SUCCEEDED", amount_minor: 250_050 }]);
     const audit = await owner.query("SELECT actor_label, target_type FROM audit_entry WHERE action = 'payment.card_paid' AND target_id = $1", [pending!.id]);
