@@ -61,7 +61,7 @@ test("[P4] a visitor donates by M-Pesa on the public page, gets a numbered recei
   const context = await browser.newContext();
   const treasurer = await context.newPage();
   await signIn(treasurer, CLUB, `treasurer@${CLUB}.test`);
-  await treasurer.getByRole("link", { name: "Donations" }).click();
+  await treasurer.getByRole("link", { name: "Donations", exact: true }).click();
   const row = treasurer.getByTestId("donation-list").locator("tbody tr").filter({ hasText: donor });
   await expect(row).toContainText("M-Pesa");
   await expect(row).toContainText("1,500");
