@@ -5,8 +5,9 @@ import { connectOwner } from "./support/database";
 
 /**
  * Donations in Chromium on the seeded demo: a visitor gives on Kilimani's
- * public page by M-Pesa through the run's Daraja stand-in (no sign-in), gets
- * the numbered receipt's signed link, and the treasurer finds the gift and
+ * public page by M-Pesa through the run's Daraja stand-in, or by card through
+ * the Stripe stand-in's checkout (no sign-in), gets the numbered receipt's
+ * signed link, and the treasurer finds the gift and
  * its receipt PDF in the Donations area, and records a cash gift by hand.
  */
 const CLUB = "kilimani";
@@ -60,7 +61,7 @@ test("[P4] a visitor donates by M-Pesa on the public page, gets a numbered recei
   const context = await browser.newContext();
   const treasurer = await context.newPage();
   await signIn(treasurer, CLUB, `treasurer@${CLUB}.test`);
-  await treasurer.getByRole("link", { name: "Donations" }).click();
+  await treasurer.getByRole("link", { name: "Donations", exact: true }).click();
   const row = treasurer.getByTestId("donation-list").locator("tbody tr").filter({ hasText: donor });
   await expect(row).toContainText("M-Pesa");
   await expect(row).toContainText("1,500");
@@ -71,6 +72,49 @@ test("[P4] a visitor donates by M-Pesa on the public page, gets a numbered recei
   expect(pdf.suggestedFilename()).toBe(`${number}.pdf`);
   expect((await readFile((await pdf.path())!)).subarray(0, 5).toString("latin1")).toBe("%PDF-");
   await context.close();
+});
+
+test("[P4] a visitor gives by card through the Stripe stand-in's checkout and gets the receipt link; the treasurer sees the card gift", async ({ page, browser }) => {
+  const donor = `Card Giver ${Date.now()}`;
+  await page.goto(tenantUrl(CLUB, "/donate"));
+  await page.getByLabel("Your name").fill(donor);
+  await page.getByLabel("Email (for your receipt)").fill("card.giver@donor.example");
+  await page.getByLabel("Amount (KES)").fill("2,750");
+  await page.getByRole("button", { name: "Give by card" }).click();
+  await page.waitForURL(/\/pay\/cs_test_\w+$/);
+  await page.getByRole("button", { name: "Pay" }).click();
+
+  await page.waitForURL((url) => url.pathname === "/donate" && url.searchParams.get("card") === "paid");
+  await expect(page.getByTestId("card-return")).toHaveAttribute("data-state", "paid", { timeout: 20_000 });
+  const receiptLink = page.getByTestId("receipt-link");
+  expect(await receiptLink.getAttribute("href")).toMatch(/\/receipts\/[\w-]+\.[\w-]+\.[\w-]+$/);
+  const [download] = await Promise.all([page.waitForEvent("download"), receiptLink.click()]);
+  expect(download.suggestedFilename()).toMatch(/^KIL-20\d{2}-\d{6}\.pdf$/);
+  expect((await readFile((await download.path())!)).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+  const context = await browser.newContext();
+  const treasurer = await context.newPage();
+  await signIn(treasurer, CLUB, `treasurer@${CLUB}.test`);
+  await treasurer.goto(tenantUrl(CLUB, "/donations"));
+  const row = treasurer.getByTestId("donation-list").locator("tbody tr").filter({ hasText: donor });
+  await expect(row).toContainText("Card");
+  await expect(row).toContainText("2,750");
+  await expect(row.getByTestId("receipt-number")).toHaveText(download.suggestedFilename().replace(/\.pdf$/, ""));
+  await context.close();
+});
+
+test("[P4] a visitor who cancels on the card page comes back to the form: nothing received, no receipt", async ({ page }) => {
+  const before = await receiptCount();
+  await page.goto(tenantUrl(CLUB, "/donate"));
+  await page.getByLabel("Your name").fill("Cancelling Giver");
+  await page.getByLabel("Amount (KES)").fill("600");
+  await page.getByRole("button", { name: "Give by card" }).click();
+  await page.waitForURL(/\/pay\/cs_test_\w+$/);
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await page.waitForURL((url) => url.pathname === "/donate" && url.searchParams.get("card") === "cancelled");
+  await expect(page.getByTestId("card-return")).toContainText("nothing was charged");
+  await expect(page.getByRole("button", { name: "Give by card" })).toBeVisible();
+  expect(await receiptCount()).toBe(before);
 });
 
 test("[P4] a treasurer records a cash gift; the receipt is issued at once and a returning donor is reused", async ({ page }) => {

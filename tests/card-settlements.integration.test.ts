@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type pg from "pg";
 import { POST } from "@/app/api/webhooks/stripe/route";
+import { randomUUID } from "node:crypto";
 import { disconnectAll } from "@/lib/db/clients";
+import { giveByCard } from "@/lib/services/donations";
 import { voidInvoice } from "@/lib/services/dues";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import {
@@ -13,8 +15,10 @@ import {
   paymentIntentSucceeded,
   signatureFor,
   type Delivery,
+  type GiftPayment,
   type Payment,
 } from "../scripts/lib/stripe-events";
+import { startStripeFake } from "../scripts/lib/stripe-fake";
 import { connectAs } from "./support/database";
 import { createTestInvoice } from "./support/dues";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
@@ -26,6 +30,9 @@ import { captureLogLines } from "./support/stderr";
  * exactly once; B3.3: audited with actor `stripe` and before/after).
  */
 const SECRET = "whsec_cardSettlementsKilimani";
+// Card gifts open their checkout on the real Stripe client, against the local fake.
+const stripeApi = await startStripeFake();
+process.env.STRIPE_API_BASE = stripeApi.url;
 const OTHER_SECRET = "whsec_cardSettlementsWestlands";
 
 let club: TestOrganization;
@@ -40,6 +47,7 @@ beforeAll(async () => {
   owner = await connectAs("owner");
 });
 afterAll(async () => {
+  await stripeApi.stop();
   await owner.end();
   await disconnectAll();
 });
@@ -337,5 +345,73 @@ describe("[B3.3] every card payment is audited with actor stripe and before/afte
         after: { paidMinor: 900_000, refundedMinor: 300_000, refunds: [{ amountMinor: 300_000, reference: `${p.paymentIntentId}:to-300000` }] },
       },
     ]);
+  });
+});
+
+describe("[P4] card gifts on the public donation page", () => {
+  const visitor = (ip: string) => ({ organizationId: club.id, ip, origin: `http://${club.slug}.localhost:3000` });
+  const giftOf = async (idempotencyKey: string) =>
+    (
+      await owner.query<{ id: string; status: string; method: string; amount_minor: number; receipts: number }>(
+        "SELECT d.id, d.status, d.method, d.amount_minor, (SELECT count(*) FROM donor_receipt r WHERE r.donation_id = d.id)::int AS receipts FROM donation d WHERE d.organization_id = $1 AND d.idempotency_key = $2",
+        [club.id, idempotencyKey],
+      )
+    ).rows;
+  const giftPayments = async (donationId: string) =>
+    (await owner.query<{ method: string; kind: string; status: string; amount_minor: number }>("SELECT method, kind, status, amount_minor FROM payment WHERE donation_id = $1", [donationId])).rows;
+  const outbox = async (email: string) => (await owner.query<{ text: string }>('SELECT text FROM email_outbox WHERE "to" = $1', [email])).rows;
+
+  test("[P4] a card gift through Stripe Checkout is received once with its receipt, redelivered webhooks included", async () => {
+    const email = `card-giver-${randomUUID().slice(0, 8)}@example.org`;
+    const form = { name: "Otieno Card", email, amount: "2,500.50", fund: "Borehole", idempotencyKey: randomUUID() };
+    // The same form twice: one pending donation, one checkout session.
+    const first = await giveByCard(visitor("203.0.113.40"), form);
+    const again = await giveByCard(visitor("203.0.113.40"), form);
+    expect(again.url).toBe(first.url);
+    const [pending] = await giftOf(form.idempotencyKey);
+    expect(await giftOf(form.idempotencyKey)).toEqual([{ id: pending!.id, status: "PENDING", method: "CARD", amount_minor: 250_050, receipts: 0 }]);
+    const checkout = stripeApi.sessions().find(({ session }) => session.url === first.url)!;
+    expect(checkout.session.metadata).toEqual({ organizationId: club.id, donationId: pending!.id });
+    expect(checkout.paymentIntentData.metadata).toEqual({ organizationId: club.id, donationId: pending!.id });
+
+    // Stripe's two events for the paid checkout, each delivered twice: one payment, one receipt, one email.
+    const p: GiftPayment = { organizationId: club.id, donationId: pending!.id, paymentIntentId: newPaymentIntentId(), amountMinor: 250_050, currency: "KES" };
+    const completed = checkoutSessionCompleted(p);
+    const succeeded = paymentIntentSucceeded(p);
+    const outcomes = await Promise.all([completed, succeeded, completed, succeeded].map(async (d) => (await deliver(d)).body.outcome));
+    expect(outcomes.filter((o) => o === "applied")).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== "applied").every((o) => o === "duplicate" || o === "already-applied")).toBe(true);
+    // Once more, later: whichever event applied is a duplicate, its twin is already applied.
+    expect((await deliver(completed)).body.outcome).toMatch(/^(duplicate|already-applied)$/);
+    expect((await deliver(succeeded)).body.outcome).toMatch(/^(duplicate|already-applied)$/);
+    expect(await giftOf(form.idempotencyKey)).toEqual([{ id: pending!.id, status: "RECEIVED", method: "CARD", amount_minor: 250_050, receipts: 1 }]);
+    expect(await giftPayments(pending!.id)).toEqual([{ method: "CARD", kind: "PAYMENT", status: "SUCCEEDED", amount_minor: 250_050 }]);
+    const audit = await owner.query("SELECT actor_label, target_type FROM audit_entry WHERE action = 'payment.card_paid' AND target_id = $1", [pending!.id]);
+    expect(audit.rows).toEqual([{ actor_label: "stripe", target_type: "Donation" }]);
+    const mails = await outbox(email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toMatch(/\/receipts\/[A-Za-z0-9_.-]+/);
+    // The form once more after the gift is received starts nothing.
+    await expect(giveByCard(visitor("203.0.113.40"), form)).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await giftOf(form.idempotencyKey)).toHaveLength(1);
+  });
+
+  test("[P4] a declined card leaves the gift unreceived, without a receipt or a ledger row", async () => {
+    const form = { name: "Declined Giver", amount: "900", idempotencyKey: randomUUID() };
+    await giveByCard(visitor("203.0.113.41"), form);
+    const [gift] = await giftOf(form.idempotencyKey);
+    const p: GiftPayment = { organizationId: club.id, donationId: gift!.id, paymentIntentId: newPaymentIntentId(), amountMinor: 90_000, currency: "KES" };
+    expect((await deliver(paymentIntentFailed(p))).body.outcome).toBe("nothing-pending");
+    expect(await giftOf(form.idempotencyKey)).toEqual([{ id: gift!.id, status: "PENDING", method: "CARD", amount_minor: 90_000, receipts: 0 }]);
+    expect(await giftPayments(gift!.id)).toEqual([]);
+  });
+
+  test("[P4] an event naming a gift of another club, or one not given by card, changes nothing", async () => {
+    const form = { name: "Elsewhere", amount: "700", idempotencyKey: randomUUID() };
+    await giveByCard(visitor("203.0.113.42"), form);
+    const [gift] = await giftOf(form.idempotencyKey);
+    const theirs: GiftPayment = { organizationId: other.id, donationId: gift!.id, paymentIntentId: newPaymentIntentId(), amountMinor: 70_000, currency: "KES" };
+    expect((await deliver(paymentIntentSucceeded(theirs), { slug: other.slug, secret: OTHER_SECRET })).body.outcome).toBe("unknown-donation");
+    expect(await giftOf(form.idempotencyKey)).toEqual([{ id: gift!.id, status: "PENDING", method: "CARD", amount_minor: 70_000, receipts: 0 }]);
   });
 });

@@ -236,7 +236,8 @@ describe("createCheckoutSession: one hosted checkout per attempt to pay an invoi
   afterAll(() => fake.stop());
 
   const request = (fields: Partial<CheckoutRequest> = {}): CheckoutRequest => ({
-    ...OURS,
+    organizationId: ORG,
+    subject: { invoiceId: INVOICE },
     amountMinor: 150_000,
     currency: "KES",
     description: "Dues, January 2026",
@@ -280,7 +281,8 @@ describe("the Stripe fake's test checkout: paying hands the paid session to the 
   test("a signed event built from the paid session is the invoice's paid fact", async () => {
     const client = stripeClient("sk_test_kilimani", { apiBase: fake.url });
     const { id, url } = await createCheckoutSession(client, {
-      ...OURS,
+      organizationId: ORG,
+      subject: { invoiceId: INVOICE },
       amountMinor: 150_000,
       currency: "KES",
       description: "Dues, January 2026",

@@ -32,6 +32,7 @@ export function PayWithMpesa({
   amount,
   fields,
   submitLabel,
+  card,
 }: {
   action: FormAction<Started>;
   hidden: Record<string, string>;
@@ -39,10 +40,16 @@ export function PayWithMpesa({
   amount: string;
   fields?: ExtraFields;
   submitLabel?: string;
+  card?: CardButton;
 }) {
   const [attempt, setAttempt] = useState(0);
-  return <MpesaAttempt key={attempt} action={action} hidden={hidden} progressUrl={progressUrl} amount={amount} fields={fields} submitLabel={submitLabel} retry={() => setAttempt((n) => n + 1)} />;
+  return <MpesaAttempt key={attempt} action={action} hidden={hidden} progressUrl={progressUrl} amount={amount} fields={fields} submitLabel={submitLabel} card={card} retry={() => setAttempt((n) => n + 1)} />;
 }
+
+/** A second button on the same fields that pays by card instead (the donation form): its action redirects to Stripe Checkout. */
+export type CardButton = { action: FormAction; label: string };
+
+const noCard: FormAction = async () => null;
 
 function MpesaAttempt({
   action,
@@ -51,6 +58,7 @@ function MpesaAttempt({
   amount,
   fields,
   submitLabel = "Pay with M-Pesa",
+  card,
   retry,
 }: {
   action: FormAction<Started>;
@@ -59,10 +67,16 @@ function MpesaAttempt({
   amount: string;
   fields?: ExtraFields;
   submitLabel?: string;
+  card?: CardButton;
   retry: () => void;
 }) {
-  const [state, formAction, pending] = useActionState(action, null);
-  if (state?.ok && state.data) return <Waiting started={state.data} progressUrl={progressUrl} amount={amount} retry={retry} />;
+  const [mpesaState, formAction, mpesaPending] = useActionState(action, null);
+  const [cardState, cardAction, cardPending] = useActionState(card?.action ?? noCard, null);
+  // The refusal shown is the one for the button pressed last.
+  const [pressed, setPressed] = useState<"mpesa" | "card">("mpesa");
+  if (mpesaState?.ok && mpesaState.data) return <Waiting started={mpesaState.data} progressUrl={progressUrl} amount={amount} retry={retry} />;
+  const state = pressed === "card" ? cardState : mpesaState;
+  const pending = mpesaPending || cardPending;
   const errors = state && !state.ok ? state.fieldErrors : {};
   const values = (state && !state.ok ? state.values : undefined) ?? {};
   const typed = values.phone;
@@ -73,14 +87,21 @@ function MpesaAttempt({
       ))}
       {fields ? fields({ values, errors }) : null}
       <label className="block text-sm font-medium">
-        M-Pesa phone number
+        M-Pesa phone number{card ? " (not needed to pay by card)" : ""}
         <input name="phone" type="tel" inputMode="tel" autoComplete="tel" placeholder="0712 345 678" defaultValue={typed ?? ""} className="field mt-1" {...fieldErrorProps("phone", errors.phone)} />
         <FieldError name="phone" errors={errors.phone} />
       </label>
       <FormStatus state={state && !state.ok && (fields || !errors.phone) ? state : null} />
-      <button type="submit" className="btn" disabled={pending}>
-        {pending ? "Sending the request…" : submitLabel}
-      </button>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className="btn" disabled={pending} onClick={() => setPressed("mpesa")}>
+          {mpesaPending ? "Sending the request…" : submitLabel}
+        </button>
+        {card ? (
+          <button type="submit" formAction={cardAction} className="btn" disabled={pending} onClick={() => setPressed("card")}>
+            {cardPending ? "Opening the card page…" : card.label}
+          </button>
+        ) : null}
+      </div>
     </form>
   );
 }

@@ -186,6 +186,7 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     recordDonationAction: { name: "Fuzz Giver", email: "", phone: "", address: "", method: "CASH", currency: "KES", amount: "10", fund: "", reference: "", description: "", receivedOn: today },
     correctReceiptAction: { receiptId: club.receiptId, currency: "KES", amount: "100", fund: "", reason: "Fuzzing the correction form" },
     giveByMpesaAction: { name: "Fuzz Giver", email: "", address: "", amount: "100", fund: "", phone: "0712345678", idempotencyKey: "00000000-0000-4000-8000-000000000000" },
+    giveByCardAction: { name: "Fuzz Card Giver", email: "", address: "", amount: "100", fund: "", idempotencyKey: "00000000-0000-4000-8000-000000000001" },
   };
   const form = forms[route.name];
   if (!form) throw new Error(`the fuzz suite has no form for action ${route.name}: add one to e2e/support/fuzz.ts`);

@@ -26,9 +26,12 @@ function apiAddress(apiBase: string): Pick<Stripe.StripeConfig, "host" | "port" 
   return { host: url.hostname, port: url.port || (protocol === "https" ? 443 : 80), protocol };
 }
 
+/** What a checkout pays: one dues invoice, or one gift on the public donation page. */
+export type CheckoutSubject = { invoiceId: string } | { donationId: string };
+
 export type CheckoutRequest = {
   organizationId: string;
-  invoiceId: string;
+  subject: CheckoutSubject;
   amountMinor: number;
   currency: string;
   description: string;
@@ -40,12 +43,13 @@ export type CheckoutRequest = {
 };
 
 /**
- * A hosted Checkout Session for one invoice. The session and the PaymentIntent
- * it creates both carry `{ organizationId, invoiceId }`, so whichever event
- * arrives first can be matched.
+ * A hosted Checkout Session for one invoice or gift. The session and the
+ * PaymentIntent it creates both carry `{ organizationId, invoiceId }` (or
+ * `donationId`), so whichever event arrives first can be matched.
  */
 export async function createCheckoutSession(client: Stripe, request: CheckoutRequest): Promise<{ id: string; url: string }> {
-  const metadata = { organizationId: request.organizationId, invoiceId: request.invoiceId };
+  const metadata = { organizationId: request.organizationId, ...request.subject };
+  const subjectId = "invoiceId" in request.subject ? request.subject.invoiceId : request.subject.donationId;
   const session = await client.checkout.sessions.create(
     {
       mode: "payment",
@@ -62,7 +66,7 @@ export async function createCheckoutSession(client: Stripe, request: CheckoutReq
       customer_email: request.customerEmail,
     },
     // The amount is in the key: a changed amount is a new request, where Stripe would refuse a reused key.
-    { idempotencyKey: `checkout:${request.invoiceId}:${request.amountMinor}:${request.attemptId}` },
+    { idempotencyKey: `checkout:${subjectId}:${request.amountMinor}:${request.attemptId}` },
   );
   if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a URL`);
   return { id: session.id, url: session.url };
@@ -90,7 +94,7 @@ export function verifyStripeEvent(rawBody: string | Buffer, signatureHeader: str
   }
 }
 
-/** The events that move money on an invoice; any other type is answered 200 and ignored. */
+/** The events that move money on an invoice or a gift; any other type is answered 200 and ignored. */
 export const STRIPE_EVENT_TYPES = [
   "checkout.session.completed",
   "checkout.session.async_payment_succeeded",
@@ -115,22 +119,24 @@ const currencyCode = z
  * PaymentIntent); `refundedMinor` is the charge's running total, so the larger
  * one wins. `paidAt` is coerced, so a fact that went through JSON parses back.
  */
+/** A fact names the invoice or the gift its checkout paid; exactly one of them (see `ourMetadata`). */
+const subjectIds = { invoiceId: id.optional(), donationId: id.optional() };
 export const paidFactSchema = z.object({
   kind: z.literal("paid"),
   paymentIntentId: id,
   organizationId: id,
-  invoiceId: id,
+  ...subjectIds,
   amountMinor: minorUnits,
   currency: currencyCode,
   paidAt: z.coerce.date(),
 });
-export const pendingFactSchema = z.object({ kind: z.literal("pending"), paymentIntentId: id, organizationId: id, invoiceId: id, amountMinor: minorUnits, currency: currencyCode });
-export const failedFactSchema = z.object({ kind: z.literal("failed"), paymentIntentId: id, organizationId: id, invoiceId: id, reason: z.string().min(1) });
+export const pendingFactSchema = z.object({ kind: z.literal("pending"), paymentIntentId: id, organizationId: id, ...subjectIds, amountMinor: minorUnits, currency: currencyCode });
+export const failedFactSchema = z.object({ kind: z.literal("failed"), paymentIntentId: id, organizationId: id, ...subjectIds, reason: z.string().min(1) });
 export const refundedFactSchema = z.object({
   kind: z.literal("refunded"),
   paymentIntentId: id,
   organizationId: id,
-  invoiceId: id.optional(),
+  ...subjectIds,
   refundedMinor: minorUnits,
   currency: currencyCode,
   /** What the charge took and when: a refund that overtakes its payment's event still proves the payment. */
@@ -148,9 +154,12 @@ export const paymentFactSchema = z.discriminatedUnion("kind", [
 ]);
 export type PaymentFact = z.infer<typeof paymentFactSchema>;
 
-const ourMetadata = z.object({ organizationId: id, invoiceId: id });
+const ourMetadata = z
+  .object({ organizationId: id, ...subjectIds })
+  .refine((m) => Boolean(m.invoiceId) !== Boolean(m.donationId))
+  .transform(({ organizationId, invoiceId, donationId }) => ({ organizationId, ...(invoiceId ? { invoiceId } : { donationId }) }));
 /** A charge's metadata is a snapshot of its PaymentIntent's, taken when the charge was made. */
-const chargeMetadata = z.object({ organizationId: id, invoiceId: id.optional() });
+const chargeMetadata = z.object({ organizationId: id, ...subjectIds });
 
 const intentId = (intent: string | Stripe.PaymentIntent | null) => (typeof intent === "string" ? intent : intent?.id);
 
@@ -216,5 +225,5 @@ const paidAt = (event: Stripe.Event) => new Date(event.created * 1000);
 
 const unmatched = (event: Stripe.Event, objectId: string): PaymentFact => ({
   kind: "unmatched",
-  reason: `${event.type} ${event.id}: ${objectId} carries no organizationId and invoiceId metadata`,
+  reason: `${event.type} ${event.id}: ${objectId} carries no organizationId with an invoiceId or donationId in its metadata`,
 });

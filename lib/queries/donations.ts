@@ -220,6 +220,25 @@ export async function donationProgress(organizationId: string, paymentId: string
   return { ...progressOf(payment), receiptUrl: receipt ? await linkFor(receipt.id) : null };
 }
 
+/**
+ * A card gift as its donor comes back from Stripe Checkout, by the donation's
+ * id (in the return address): received, with its receipt's signed link, or
+ * still waiting for Stripe's webhook. Any other id is not found.
+ */
+export async function cardGiftReturn(organizationId: string, donationId: string, linkFor: (receiptId: string) => Promise<string>): Promise<{ received: boolean; receiptUrl: string | null }> {
+  const parsed = z.uuid().safeParse(donationId);
+  if (!parsed.success) throw notFoundError();
+  const gift = await withTenant(organizationId, (tx) =>
+    tx.donation.findFirst({
+      where: { id: parsed.data, organizationId, method: "CARD" },
+      select: { status: true, receipts: { where: { kind: "RECEIPT", cancelledBy: null }, select: { id: true }, take: 1 } },
+    }),
+  );
+  if (!gift) throw notFoundError();
+  const receipt = gift.receipts[0];
+  return { received: gift.status === "RECEIVED", receiptUrl: receipt ? await linkFor(receipt.id) : null };
+}
+
 export type DonationsMonth = { month: string; currency: string; amountMinor: number; count: number };
 
 /**

@@ -75,18 +75,20 @@ export const recordDonationInput = z
 
 /**
  * The public donation form: the donor, the amount in shillings (M-Pesa takes
- * whole KES), an optional fund, and the form's one-time key.
+ * whole KES), an optional fund, how it is paid (set by the button, never by
+ * the form), and the form's one-time key.
  */
 export const publicDonationInput = z
   .object({
     ...donorFields,
+    method: z.enum(["MPESA", "CARD"]).default("MPESA"),
     currency: z.literal("KES").default("KES"),
     amount: z.string().trim().max(32),
     fund: fundField,
     idempotencyKey: z.uuid("This form has expired; reload the page"),
   })
   .transform(amountIn)
-  .refine((v) => v.amountMinor % 100 === 0, { path: ["amount"], message: "M-Pesa takes whole shillings" });
+  .refine((v) => v.method !== "MPESA" || v.amountMinor % 100 === 0, { path: ["amount"], message: "M-Pesa takes whole shillings" });
 
 /** What the STK push left pending for a donation. */
 export const requestDonationPaymentInput = z.object({

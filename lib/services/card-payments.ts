@@ -22,7 +22,7 @@ export async function startCardPayment(invoice: PayableInvoice, urls: { successU
   try {
     return await createCheckoutSession(stripeClient(credential.secretKey, { apiBase: env().STRIPE_API_BASE }), {
       organizationId: invoice.organizationId,
-      invoiceId: invoice.invoiceId,
+      subject: { invoiceId: invoice.invoiceId },
       amountMinor: invoice.balanceMinor,
       currency: invoice.currency,
       description: `Dues, ${invoice.periodLabel} (${formatMoney(invoice.balanceMinor, invoice.currency)})`,

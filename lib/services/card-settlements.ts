@@ -10,6 +10,7 @@ import { stripeCredential } from "../payments/credentials";
 import { findOrganizationBySlug } from "../queries/organizations";
 import { failedFactSchema, paidFactSchema, paymentFacts, pendingFactSchema, refundedFactSchema, STRIPE_EVENT_TYPES, type PaymentFact } from "../payments/stripe";
 import { invoiceBeforePayment } from "../queries/ledger";
+import { emailReceipt, settleDonation } from "./donor-receipts";
 import { defineMutation } from "./mutation";
 
 /**
@@ -38,6 +39,12 @@ import { defineMutation } from "./mutation";
  * payments, an invoice paid past its amount). A payment in another currency
  * is kept off the invoice (invoiceId null), so the invoice's balance never
  * sums two currencies.
+ *
+ * A checkout can pay a gift from the public donation page instead (metadata
+ * `donationId`): its paid event is the gift's ledger row, the donation
+ * RECEIVED and its receipt issued in the same transaction, emailed after
+ * commit. A gift paid another amount than asked takes what was paid (the
+ * receipt says what was received) and is flagged the same way.
  */
 
 const STRIPE_ACTOR_LABEL = "stripe";
@@ -46,7 +53,7 @@ const STRIPE_ACTOR_LABEL = "stripe";
 export const stripeActor = (organizationId: string): Actor => systemActor(organizationId, STRIPE_ACTOR_LABEL, [...PROVIDER_CAPABILITIES.STRIPE]);
 
 /** Why an event left the ledger as it was; the route answers 200 all the same. */
-export type Unchanged = "duplicate" | "already-applied" | "unknown-invoice" | "nothing-pending";
+export type Unchanged = "duplicate" | "already-applied" | "unknown-invoice" | "unknown-donation" | "nothing-pending";
 export type StripeEventOutcome = "applied" | "ignored" | "unmatched" | Unchanged;
 
 /** Thrown inside a settlement to roll it back (its stripe_event row too) without it being an error. */
@@ -78,18 +85,20 @@ async function claim(tx: TenantTx, organizationId: string, input: EventInput): P
 const cardPayment = (tx: TenantTx, organizationId: string, paymentIntentId: string) =>
   tx.payment.findUnique({
     where: { organizationId_method_kind_reference: { organizationId, method: "CARD", kind: "PAYMENT", reference: paymentIntentId } },
-    select: { id: true, status: true, invoiceId: true, amountMinor: true, currency: true },
+    select: { id: true, status: true, invoiceId: true, donationId: true, amountMinor: true, currency: true },
   });
 
-const PAYMENT_FIELDS = { id: true, status: true, amountMinor: true, currency: true, reference: true, paidAt: true, invoiceId: true } as const;
+const PAYMENT_FIELDS = { id: true, status: true, amountMinor: true, currency: true, reference: true, paidAt: true, invoiceId: true, donationId: true } as const;
 
-type Flag = "invoice-void" | "invoice-not-open" | "overpaid" | "currency-mismatch";
+type Flag = "invoice-void" | "invoice-not-open" | "overpaid" | "currency-mismatch" | "gift-amount-changed" | "gift-already-received";
 
 const FLAG_TEXT: Record<Flag, string> = {
   "invoice-void": "on a void invoice",
   "invoice-not-open": "on an invoice that is not open",
   overpaid: "more than the invoice's amount",
   "currency-mismatch": "in another currency than the invoice's, kept off the invoice",
+  "gift-amount-changed": "another amount than the gift asked; the gift takes what was paid",
+  "gift-already-received": "for a gift already received",
 };
 
 type Invoice = NonNullable<Awaited<ReturnType<typeof invoiceBeforePayment>>>;
@@ -133,6 +142,46 @@ async function invoiceOf(tx: TenantTx, organizationId: string, invoiceId: string
   throw new NoChange("unknown-invoice");
 }
 
+/** The card gift a checkout paid, in this organisation. Metadata naming none is logged and changes nothing. */
+async function giftOf(tx: TenantTx, organizationId: string, donationId: string, paymentIntentId: string) {
+  const gift = await tx.donation.findFirst({ where: { id: donationId, organizationId, method: "CARD" }, select: { id: true, status: true, amountMinor: true, currency: true } });
+  if (gift) return gift;
+  logEvent("warn", "stripe event names no card gift of this organisation", { organizationId, paymentIntentId });
+  throw new NoChange("unknown-donation");
+}
+
+type PaidInput = z.infer<typeof paidFactSchema> & { donationId: string };
+
+/**
+ * A card gift Stripe took: its succeeded ledger row, the donation received
+ * and its receipt issued (lib/services/donor-receipts.ts), in the caller's
+ * transaction. The receipt's id is returned for the email after commit.
+ */
+async function receiveGift(tx: TenantTx, organizationId: string, event: { eventId: string; eventType: string }, fact: PaidInput) {
+  const gift = await giftOf(tx, organizationId, fact.donationId, fact.paymentIntentId);
+  const existing = await cardPayment(tx, organizationId, fact.paymentIntentId);
+  if (existing?.status === "SUCCEEDED") throw new NoChange("already-applied");
+  const changed = fact.amountMinor !== gift.amountMinor || fact.currency !== gift.currency;
+  const flag: Flag | null = gift.status === "RECEIVED" ? "gift-already-received" : changed ? "gift-amount-changed" : null;
+  if (flag) logEvent("warn", "stripe payment flagged", { organizationId, donationId: gift.id, paymentIntentId: fact.paymentIntentId, flag });
+  const data = { donationId: gift.id, status: "SUCCEEDED" as const, amountMinor: fact.amountMinor, currency: fact.currency, paidAt: fact.paidAt, failureReason: null };
+  const settled = existing
+    ? await tx.payment.update({ where: { id: existing.id }, data, select: PAYMENT_FIELDS })
+    : await tx.payment.create({ data: { organizationId, method: "CARD", kind: "PAYMENT", reference: fact.paymentIntentId, ...data }, select: PAYMENT_FIELDS });
+  if (flag === "gift-amount-changed") await tx.donation.update({ where: { id: gift.id, organizationId }, data: { amountMinor: fact.amountMinor, currency: fact.currency }, select: { id: true } });
+  const received = await settleDonation(tx, organizationId, gift.id, { paidAt: fact.paidAt });
+  return {
+    result: { paymentId: settled.id, flag, receiptId: received.receipt?.id ?? null },
+    audit: {
+      summary: `card gift received${received.receipt ? `, receipt ${received.receipt.number}` : ""}${flag ? `, ${FLAG_TEXT[flag]}` : ""}`,
+      targetType: "Donation",
+      targetId: gift.id,
+      before: { status: gift.status, amountMinor: gift.amountMinor, payment: existing ? { id: existing.id, status: existing.status } : null },
+      after: { status: "RECEIVED", amountMinor: fact.amountMinor, payment: settled, receipt: received.receipt?.number ?? null, event: { id: event.eventId, type: event.eventType }, ...(flag ? { flag } : {}) },
+    },
+  };
+}
+
 const paidAfter = (invoice: Invoice, settled: { amountMinor: number; invoiceId: string | null } | null) =>
   invoice.paidMinor + (settled?.invoiceId ? settled.amountMinor : 0);
 
@@ -144,11 +193,12 @@ export const recordCardPayment = defineMutation({
   run: async (tx, { eventId, eventType, fact }, actor) => {
     const organizationId = actor.organizationId;
     await claim(tx, organizationId, { eventId, eventType, fact });
+    if (fact.donationId) return receiveGift(tx, organizationId, { eventId, eventType }, { ...fact, donationId: fact.donationId });
     const invoice = await invoiceOf(tx, organizationId, fact.invoiceId, fact.paymentIntentId);
     const { existing, settled, flag } = await settle(tx, organizationId, invoice, fact);
     if (!settled) throw new NoChange("already-applied");
     return {
-      result: { paymentId: settled.id, flag },
+      result: { paymentId: settled.id, flag, receiptId: null as string | null },
       audit: {
         summary: flag ? `card payment received, ${FLAG_TEXT[flag]}` : "card payment received",
         targetType: "DuesInvoice",
@@ -168,6 +218,18 @@ export const recordCardPaymentPending = defineMutation({
   run: async (tx, { eventId, eventType, fact }, actor) => {
     const organizationId = actor.organizationId;
     await claim(tx, organizationId, { eventId, eventType, fact });
+    if (fact.donationId) {
+      const gift = await giftOf(tx, organizationId, fact.donationId, fact.paymentIntentId);
+      if (await cardPayment(tx, organizationId, fact.paymentIntentId)) throw new NoChange("already-applied");
+      const pending = await tx.payment.create({
+        data: { organizationId, donationId: gift.id, method: "CARD", kind: "PAYMENT", status: "PENDING", reference: fact.paymentIntentId, amountMinor: fact.amountMinor, currency: fact.currency },
+        select: PAYMENT_FIELDS,
+      });
+      return {
+        result: { paymentId: pending.id },
+        audit: { summary: "card gift pending", targetType: "Donation", targetId: gift.id, before: { payment: null }, after: { payment: pending, event: { id: eventId, type: eventType } } },
+      };
+    }
     const invoice = await invoiceOf(tx, organizationId, fact.invoiceId, fact.paymentIntentId);
     if (await cardPayment(tx, organizationId, fact.paymentIntentId)) throw new NoChange("already-applied");
     const pending = await tx.payment.create({
@@ -208,12 +270,14 @@ export const recordCardPaymentFailed = defineMutation({
     if (!existing) throw new NoChange("nothing-pending");
     if (existing.status !== "PENDING") throw new NoChange("already-applied");
     const failed = await tx.payment.update({ where: { id: existing.id }, data: { status: "FAILED", failureReason: fact.reason.slice(0, 500) }, select: PAYMENT_FIELDS });
+    // A gift whose delayed payment failed is not received: it stays without a receipt.
+    if (existing.donationId) await settleDonation(tx, organizationId, existing.donationId, null);
     return {
       result: { paymentId: failed.id },
       audit: {
-        summary: "card payment failed",
-        targetType: "DuesInvoice",
-        targetId: existing.invoiceId ?? fact.invoiceId,
+        summary: existing.donationId ? "card gift failed" : "card payment failed",
+        targetType: existing.donationId ? "Donation" : "DuesInvoice",
+        targetId: existing.donationId ?? existing.invoiceId ?? fact.invoiceId ?? fact.donationId,
         before: { payment: { id: existing.id, status: existing.status } },
         after: { payment: { id: failed.id, status: failed.status, failureReason: fact.reason.slice(0, 500) }, event: { id: eventId, type: eventType } },
       },
@@ -346,7 +410,10 @@ export async function receiveStripeEvent(organizationId: string, event: Stripe.E
   try {
     const settle = SETTLEMENTS[fact.kind];
     const input = { eventId: event.id, eventType: event.type, fact };
-    await settle(stripeActor(organizationId), input);
+    const result = await settle(stripeActor(organizationId), input);
+    // A card gift's receipt goes to the donor once its settlement has committed.
+    const receiptId = "receiptId" in result ? result.receiptId : null;
+    if (typeof receiptId === "string") await emailReceipt(organizationId, receiptId);
     return "applied";
   } catch (error) {
     if (error instanceof NoChange) return error.reason;

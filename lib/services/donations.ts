@@ -2,9 +2,11 @@ import { auditDiff } from "../audit/redact";
 import { systemActor, type Actor } from "../authz/actor";
 import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
+import { env } from "../env";
 import { AppError, conflictError, invalidError, notFoundError } from "../errors";
-import { logEvent } from "../log";
-import { darajaCredential } from "../payments/credentials";
+import { logError, logEvent } from "../log";
+import { darajaCredential, stripeCredential } from "../payments/credentials";
+import { createCheckoutSession, stripeClient } from "../payments/stripe";
 import { consume, retryWording } from "../ratelimit/limits";
 import { mpesaPhoneInput } from "../schemas/dues";
 import { publicDonationInput, recordDonationInput, requestDonationPaymentInput } from "../schemas/donations";
@@ -16,7 +18,9 @@ import { afterCommit, defineMutation } from "./mutation";
  * Donations. Money arrives through the payments ledger like dues: a
  * treasurer records cash or a bank transfer (a succeeded `payment` row naming
  * the donation), or a visitor gives by M-Pesa on the club's public page (a
- * pending row the callback settles, lib/services/mpesa-payments.ts). A gift
+ * pending row the callback settles, lib/services/mpesa-payments.ts) or by
+ * card through Stripe Checkout (settled by Stripe's signed webhook,
+ * lib/services/card-settlements.ts). A gift
  * in kind has a value and a description and no ledger row. A received
  * donation gets its receipt in the same transaction (donor-receipts.ts).
  */
@@ -118,7 +122,7 @@ export const recordDonation = afterCommit(recordDonationEntry, async (recorded) 
 });
 
 /**
- * The public form's donation, pending until M-Pesa answers. Its one-time
+ * The public form's donation, pending until M-Pesa or Stripe answers. Its one-time
  * key makes a second submission of the same form find the first donation
  * (and its payment) instead of creating another: the insert skips a taken
  * key, and the winner of a race is read back.
@@ -131,22 +135,22 @@ export const startPublicDonation = defineMutation({
     const organizationId = actor.organizationId;
     const earlier = await tx.donation.findFirst({
       where: { organizationId, idempotencyKey: input.idempotencyKey },
-      select: { id: true, amountMinor: true, payments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true } } },
+      select: { id: true, amountMinor: true, method: true, status: true, payments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true } } },
     });
     if (earlier) {
       // Nothing changes: roll back and answer with what the first submission started.
-      throw new RepeatedSubmission(earlier.id, earlier.amountMinor, earlier.payments[0] ?? null);
+      throw new RepeatedSubmission(earlier.id, earlier.amountMinor, earlier.payments[0] ?? null, earlier);
     }
     const donor = await donorFor(tx, organizationId, input, null);
     const { count } = await tx.donation.createMany({
-      data: [{ organizationId, donorId: donor.id, amountMinor: input.amountMinor, currency: input.currency, method: "MPESA", status: "PENDING", fund: input.fund ?? null, idempotencyKey: input.idempotencyKey }],
+      data: [{ organizationId, donorId: donor.id, amountMinor: input.amountMinor, currency: input.currency, method: input.method, status: "PENDING", fund: input.fund ?? null, idempotencyKey: input.idempotencyKey }],
       skipDuplicates: true,
     });
     const donation = await tx.donation.findFirstOrThrow({ where: { organizationId, idempotencyKey: input.idempotencyKey }, select: { id: true, amountMinor: true, fund: true } });
-    if (count === 0) throw new RepeatedSubmission(donation.id, donation.amountMinor, null);
+    if (count === 0) throw new RepeatedSubmission(donation.id, donation.amountMinor, null, { method: input.method, status: "PENDING" });
     return {
       result: { donationId: donation.id, amountMinor: donation.amountMinor },
-      audit: { summary: "Donation started on the public page (M-Pesa)", targetType: "Donation", targetId: donation.id, after: { amountMinor: donation.amountMinor, currency: input.currency, fund: donation.fund, donorId: donor.id } },
+      audit: { summary: `Donation started on the public page (${input.method === "CARD" ? "card" : "M-Pesa"})`, targetType: "Donation", targetId: donation.id, after: { amountMinor: donation.amountMinor, currency: input.currency, fund: donation.fund, donorId: donor.id } },
     };
   },
 });
@@ -157,6 +161,7 @@ class RepeatedSubmission extends Error {
     readonly donationId: string,
     readonly amountMinor: number,
     readonly payment: { id: string; status: string } | null,
+    readonly donation: { method: string; status: string },
   ) {
     super("repeated donation form");
   }
@@ -206,6 +211,7 @@ async function admitDonation(visitor: DonationVisitor): Promise<void> {
 }
 
 const STILL_SENDING = "This donation is already on its way to M-Pesa. Check your phone, or reload the page to give again.";
+const OTHER_WAY = "This form already started a gift paid the other way. Reload the page to give again.";
 
 /**
  * "Give with M-Pesa" on the club's public page: the donation (pending), an
@@ -217,7 +223,7 @@ const STILL_SENDING = "This donation is already on its way to M-Pesa. Check your
 export async function giveByMpesa(visitor: DonationVisitor, raw: unknown): Promise<{ paymentId: string; customerMessage: string }> {
   await admitDonation(visitor);
   const phone = mpesaPhoneInput.safeParse(raw);
-  const fields = publicDonationInput.safeParse(raw);
+  const fields = publicDonationInput.safeParse({ ...(raw as Record<string, unknown>), method: "MPESA" });
   if (!phone.success || !fields.success) {
     const fieldErrors: Record<string, string[]> = fields.success ? {} : (Object.fromEntries(fields.error.issues.map((i) => [String(i.path[0] ?? "form"), [i.message]])) as Record<string, string[]>);
     if (!phone.success) fieldErrors.phone = [phone.error.issues[0]!.message];
@@ -228,9 +234,10 @@ export async function giveByMpesa(visitor: DonationVisitor, raw: unknown): Promi
   const actor = donationVisitorActor(visitor);
   let donation: { donationId: string; amountMinor: number };
   try {
-    donation = await startPublicDonation(actor, { ...(raw as Record<string, unknown>), phone: phone.data.phone });
+    donation = await startPublicDonation(actor, { ...(raw as Record<string, unknown>), phone: phone.data.phone, method: "MPESA" });
   } catch (error) {
     if (!(error instanceof RepeatedSubmission)) throw error;
+    if (error.donation.method !== "MPESA") throw conflictError(OTHER_WAY);
     if (error.payment && error.payment.status !== "FAILED") return { paymentId: error.payment.id, customerMessage: "" };
     if (!error.payment) throw conflictError(STILL_SENDING);
     donation = { donationId: error.donationId, amountMinor: error.amountMinor };
@@ -249,4 +256,50 @@ export async function giveByMpesa(visitor: DonationVisitor, raw: unknown): Promi
   );
   const { id } = await requestDonationPayment(actor, { donationId: donation.donationId, checkoutRequestId: accepted.checkoutRequestId, phone: phone.data.phone });
   return { paymentId: id, customerMessage: accepted.customerMessage };
+}
+
+const CARD_UNAVAILABLE = "Card payments are unavailable right now. Please try M-Pesa, or try again in a few minutes.";
+
+/**
+ * "Give by card" on the club's public page: the donation (pending), then a
+ * Stripe Checkout Session on the club's account for it, to which the donor
+ * is sent. Nothing is received here: Stripe's signed webhook settles the
+ * gift and issues its receipt (lib/services/card-settlements.ts). A repeated
+ * submission of the same form gets the same session back (the form's
+ * donation is the attempt), never a second donation.
+ */
+export async function giveByCard(visitor: DonationVisitor, raw: unknown): Promise<{ url: string }> {
+  await admitDonation(visitor);
+  const fields = publicDonationInput.safeParse({ ...(raw as Record<string, unknown>), method: "CARD" });
+  if (!fields.success) {
+    throw invalidError("Please correct the highlighted fields.", Object.fromEntries(fields.error.issues.map((i) => [String(i.path[0] ?? "form"), [i.message]])) as Record<string, string[]>);
+  }
+  // A club without Stripe takes no card gift: refused before anything is recorded.
+  const credential = await stripeCredential(visitor.organizationId);
+  if (!credential) throw invalidError("This club does not take card donations yet.");
+  let donation: { donationId: string; amountMinor: number };
+  try {
+    donation = await startPublicDonation(donationVisitorActor(visitor), { ...(raw as Record<string, unknown>), method: "CARD" });
+  } catch (error) {
+    if (!(error instanceof RepeatedSubmission)) throw error;
+    if (error.donation.method !== "CARD") throw conflictError(OTHER_WAY);
+    if (error.donation.status === "RECEIVED") throw conflictError("This gift is already received, thank you. Reload the page to give again.");
+    donation = { donationId: error.donationId, amountMinor: error.amountMinor };
+  }
+  try {
+    return await createCheckoutSession(stripeClient(credential.secretKey, { apiBase: env().STRIPE_API_BASE }), {
+      organizationId: visitor.organizationId,
+      subject: { donationId: donation.donationId },
+      amountMinor: donation.amountMinor,
+      currency: fields.data.currency,
+      description: fields.data.fund ? `Donation to ${fields.data.fund}` : "Donation",
+      successUrl: `${visitor.origin}/donate?card=paid&gift=${donation.donationId}`,
+      cancelUrl: `${visitor.origin}/donate?card=cancelled`,
+      customerEmail: fields.data.email ?? undefined,
+      attemptId: donation.donationId,
+    });
+  } catch (error) {
+    logError("stripe checkout session failed", error, { organizationId: visitor.organizationId, donationId: donation.donationId });
+    throw invalidError(CARD_UNAVAILABLE);
+  }
 }

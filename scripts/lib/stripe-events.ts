@@ -4,12 +4,16 @@ import Stripe from "stripe";
 
 /**
  * Stripe webhook deliveries as Stripe sends them: an event around a payment
- * object carrying our `{ organizationId, invoiceId }` metadata, serialised
+ * object carrying our `{ organizationId, invoiceId }` (or `donationId`) metadata, serialised
  * once and signed with a club's signing secret. The offline demo, the tests,
  * the webhook storm and the benchmark all build their events here.
  */
 
-export type Payment = { organizationId: string; invoiceId: string; paymentIntentId: string; amountMinor: number; currency: string };
+type PaymentBase = { organizationId: string; paymentIntentId: string; amountMinor: number; currency: string };
+/** A payment on a dues invoice. */
+export type Payment = PaymentBase & { invoiceId: string };
+/** A gift from the public donation page. */
+export type GiftPayment = PaymentBase & { donationId: string };
 
 export type Delivery = { eventId: string; type: string; payload: string };
 
@@ -32,10 +36,10 @@ export function delivery(type: string, object: object, created = now(), eventId 
   return { eventId, type, payload };
 }
 
-const metadata = (p: Payment) => ({ organizationId: p.organizationId, invoiceId: p.invoiceId });
+const metadata = (p: Payment | GiftPayment) => ({ organizationId: p.organizationId, ...("invoiceId" in p ? { invoiceId: p.invoiceId } : { donationId: p.donationId }) });
 const now = () => Math.floor(Date.now() / 1000);
 
-export function paymentIntentSucceeded(p: Payment, created = now()): Delivery {
+export function paymentIntentSucceeded(p: Payment | GiftPayment, created = now()): Delivery {
   return delivery(
     "payment_intent.succeeded",
     {
@@ -54,7 +58,7 @@ export function paymentIntentSucceeded(p: Payment, created = now()): Delivery {
   );
 }
 
-export function paymentIntentFailed(p: Payment, message = "Your card was declined.", created = now()): Delivery {
+export function paymentIntentFailed(p: Payment | GiftPayment, message = "Your card was declined.", created = now()): Delivery {
   return delivery(
     "payment_intent.payment_failed",
     {
@@ -73,7 +77,7 @@ export function paymentIntentFailed(p: Payment, message = "Your card was decline
   );
 }
 
-export function checkoutSessionCompleted(p: Payment, options: { sessionId?: string; paid?: boolean; created?: number } = {}): Delivery {
+export function checkoutSessionCompleted(p: Payment | GiftPayment, options: { sessionId?: string; paid?: boolean; created?: number } = {}): Delivery {
   const created = options.created ?? now();
   return delivery(
     "checkout.session.completed",
@@ -95,7 +99,7 @@ export function checkoutSessionCompleted(p: Payment, options: { sessionId?: stri
 }
 
 /** `refunds` as the charge lists them (older API versions); omitted, the payload carries only the running total, as newer ones do. */
-export function chargeRefunded(p: Payment, refundedMinor: number, refunds?: { id: string; amountMinor: number }[], created = now()): Delivery {
+export function chargeRefunded(p: Payment | GiftPayment, refundedMinor: number, refunds?: { id: string; amountMinor: number }[], created = now()): Delivery {
   return delivery(
     "charge.refunded",
     {

@@ -317,11 +317,12 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${APP}/donations/actions.ts`, name: "recordDonationAction", postTo: "/donations/new" },
   { kind: "page", file: `${APP}/donations/receipts/[id]/page.tsx`, host: "tenant", access: "donations:read", object: { resource: "donorReceipt", param: "id" } },
   { kind: "action", file: `${APP}/donations/actions.ts`, name: "correctReceiptAction", object: { resource: "donorReceipt", param: "receiptId" }, postTo: "/donations/receipts/[id]" },
-  // The club's public donation page: no sign-in; giving is rate-limited per IP like pay links, and a club
-  // without M-Pesa records nothing. Its progress read answers 404 without a payment; a donor's receipt link
+  // The club's public donation page: no sign-in; giving (M-Pesa or card) is rate-limited per IP like pay links,
+  // and a club without M-Pesa (or Stripe, for a card gift) records nothing. Its progress read answers 404 without a payment; a donor's receipt link
   // (signed, expiring) is 404 when altered.
   { kind: "page", file: `${TENANT}/(public)/donate/page.tsx`, host: "tenant", access: "public" },
   { kind: "action", file: `${TENANT}/(public)/donate/actions.ts`, name: "giveByMpesaAction", access: "public", audits: 0, postTo: "/donate" },
+  { kind: "action", file: `${TENANT}/(public)/donate/actions.ts`, name: "giveByCardAction", access: "public", audits: 0, postTo: "/donate" },
   { kind: "handler", file: `${TENANT}/(public)/donate/progress/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
   { kind: "handler", file: `${TENANT}/(public)/receipts/[token]/route.ts`, host: "tenant", methods: ["GET"], access: "public", answers: 404 },
 

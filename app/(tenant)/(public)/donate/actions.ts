@@ -2,6 +2,7 @@
 
 import { formAction } from "@/lib/actions/form-action";
 import { donationVisitor } from "@/lib/context/payer";
-import { giveByMpesa } from "@/lib/services/donations";
+import { giveByCard, giveByMpesa } from "@/lib/services/donations";
 
 export const giveByMpesaAction = formAction(donationVisitor, giveByMpesa, { data: (started) => started });
+export const giveByCardAction = formAction(donationVisitor, giveByCard, { redirectTo: (checkout) => checkout.url });

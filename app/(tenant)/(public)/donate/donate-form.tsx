@@ -12,14 +12,26 @@ const TEXT_FIELDS = [
 ] as const;
 
 /**
- * The public donation form: the donor and the amount, then the M-Pesa phone
- * and the wait for it (app/_components/pay-with-mpesa.tsx). The one-time key
- * rides along hidden, so a double submission finds the first donation.
+ * The public donation form: the donor and the amount, then either the M-Pesa
+ * phone and the wait for it (app/_components/pay-with-mpesa.tsx) or "Give by
+ * card" to Stripe Checkout and back. The one-time key rides along hidden, so
+ * a double submission finds the first donation.
  */
-export function DonateForm({ action, idempotencyKey, funds }: { action: FormAction<{ paymentId: string; customerMessage: string }>; idempotencyKey: string; funds: string[] }) {
+export function DonateForm({
+  action,
+  card,
+  idempotencyKey,
+  funds,
+}: {
+  action: FormAction<{ paymentId: string; customerMessage: string }>;
+  card: FormAction;
+  idempotencyKey: string;
+  funds: string[];
+}) {
   return (
     <PayWithMpesa
       action={action}
+      card={{ action: card, label: "Give by card" }}
       hidden={{ idempotencyKey }}
       progressUrl="/donate/progress"
       amount="your gift"
