@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { disconnectAll } from "@/lib/db/clients";
+import { contentDisposition } from "@/lib/http/content-disposition";
 import { attachmentToServe, listAttachments } from "@/lib/queries/attachments";
 import { removeAttachment, uploadAttachment } from "@/lib/services/attachments";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
@@ -124,5 +125,22 @@ describe("[M6.6] attachments are images or PDF by content, capped at 10 MB, stor
     } finally {
       await owner.end();
     }
+  });
+});
+
+describe("[M6.2] an uploaded page is never served inline", () => {
+  test("an HTML or SVG payload is refused under any name, so there is nothing to serve; what is served carries its sniffed type", async () => {
+    for (const name of ["page.html", "scan.pdf", "photo.png", "notes.txt", "image.svg"]) {
+      for (const body of [HTML, SVG]) await expect(attachToBeneficiary(body, name)).rejects.toMatchObject({ code: "INVALID" });
+    }
+    const { id } = await attachToBeneficiary(PNG, "looks-like-a-page.html");
+    expect(await attachmentToServe(home.actors.ADMIN, "beneficiary", beneficiaryId, id)).toMatchObject({ mime: "image/png", fileName: "looks-like-a-page.html" });
+  });
+
+  test("the download's disposition is always attachment, with a name that cannot break out of its quotes or the header", () => {
+    expect(contentDisposition("id card.pdf")).toBe(`attachment; filename="id card.pdf"; filename*=UTF-8''id%20card.pdf`);
+    const hostile = contentDisposition('x".html\r\nContent-Type: text/html; é');
+    expect(hostile).toMatch(/^attachment; filename="x_\.html__Content-Type: text\/html; _"; filename\*=UTF-8''/);
+    expect(hostile).not.toMatch(/[\r\n]/);
   });
 });

@@ -4,6 +4,7 @@ import type { AttachmentParent } from "../schemas/attachments";
 import { uploadAttachment } from "../services/attachments";
 import { objectStore } from "../storage";
 import { PayloadTooLargeError, payloadTooLarge, readCappedBody } from "../uploads/capped-body";
+import { contentDisposition } from "./content-disposition";
 import { routeHandler } from "./route-handler";
 
 /**
@@ -30,12 +31,6 @@ export function attachmentUpload(parent: AttachmentParent) {
     const attachment = await uploadAttachment(actor, { parent, parentId: id, fileName, body });
     return Response.json(attachment, { status: 201 });
   });
-}
-
-/** `filename` in ASCII for old clients, `filename*` in UTF-8 for the rest (RFC 6266). */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 export function attachmentDownload(parent: AttachmentParent) {
