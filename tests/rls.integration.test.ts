@@ -11,6 +11,8 @@ import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
+import { uploadAttachment } from "@/lib/services/attachments";
+import { PNG } from "./support/attachment-files";
 import { createTestInvoice } from "./support/dues";
 import { receiveStripeEvent } from "@/lib/services/card-settlements";
 import { verifyStripeEvent } from "@/lib/payments/stripe";
@@ -46,7 +48,8 @@ beforeAll(async () => {
     await receiveStripeEvent(club.id, verifyStripeEvent(...signed(paymentIntentSucceeded(card).payload)));
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
-    await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+    const beneficiary = await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+    await uploadAttachment(club.actors.ADMIN, { parent: "beneficiary", parentId: beneficiary.id, fileName: "photo.png", body: PNG });
     await grantSupportAccess(club.actors.OWNER, { hours: 1 });
   }
   app = await connectAs("app");
