@@ -12,6 +12,8 @@ import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
 import { uploadAttachment } from "@/lib/services/attachments";
+import { uploadBatch } from "@/lib/services/batches";
+import { beneficiaryRows, toCsv } from "@/prisma/seed-batches";
 import { PNG } from "./support/attachment-files";
 import { createTestInvoice } from "./support/dues";
 import { receiveStripeEvent } from "@/lib/services/card-settlements";
@@ -50,6 +52,8 @@ beforeAll(async () => {
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
     const beneficiary = await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
     await uploadAttachment(club.actors.ADMIN, { parent: "beneficiary", parentId: beneficiary.id, fileName: "photo.png", body: PNG });
+    const csv = toCsv(beneficiaryRows(2, { prefix: 20000 + Math.floor(Math.random() * 9000) }));
+    await uploadBatch(club.actors.ADMIN, { locationId: location.id, fileName: "people.csv", body: Buffer.from(csv) });
     await grantSupportAccess(club.actors.OWNER, { hours: 1 });
   }
   app = await connectAs("app");
