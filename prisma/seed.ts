@@ -8,6 +8,7 @@ import { seedWelfare } from "./seed-welfare";
 import { createMember } from "../lib/services/members";
 import { addPersonToOrganization, createDistrictAdmin, createOrganization, createPlatformAdmin } from "../lib/services/organizations";
 import { assignedUnit } from "../lib/queries/units";
+import { seedAttachments } from "./seed-attachments";
 import { seedBatches, seedReviewBatch } from "./seed-batches";
 import { CLUB_PROJECT_UNITS, IKEJA_RELIEF_UNITS, seedUnits, type SeedPerson, type UnitPlan } from "./seed-units";
 
@@ -108,7 +109,10 @@ export async function seedDemo(): Promise<void> {
       const seeded = await seedUnits(owner, people, units.plan, beneficiaryNames(spec.kind));
       if (spec.kind === "NGO") {
         const unit = await assignedUnit(org.id, people["location-admin"].userId);
-        await seedBatches(memberActor({ organizationId: org.id, ...people["location-admin"], ip: null, unit }), seeded.locations["Food Relief/Ikeja"]!);
+        const locationAdmin = memberActor({ organizationId: org.id, ...people["location-admin"], ip: null, unit });
+        await seedBatches(locationAdmin, seeded.locations["Food Relief/Ikeja"]!);
+        const ikeja = seeded.beneficiaries.find((b) => b.locationId === seeded.locations["Food Relief/Ikeja"])!;
+        await seedAttachments(locationAdmin, { id: ikeja.id, name: "The beneficiary" });
       } else {
         await seedReviewBatch(owner, Object.values(seeded.locations)[0]!);
       }

@@ -12,8 +12,10 @@ import { mpesaActor } from "@/lib/services/mpesa-payments";
 import { mutationRegistry, type MutationKind } from "@/lib/services/mutation";
 import { createPlatformAdmin } from "@/lib/services/organizations";
 import { stripeActor } from "@/lib/services/card-settlements";
+import { attachmentKey, uploadAttachment } from "@/lib/services/attachments";
 import { uploadBatch } from "@/lib/services/batches";
 import { beneficiaryRows, toCsv } from "@/prisma/seed-batches";
+import { PNG } from "./support/attachment-files";
 import { connectAs } from "./support/database";
 import { TEST_ACTOR, TEST_PASSWORD, createTestOrganization, type TestOrganization } from "./support/organizations";
 
@@ -84,6 +86,11 @@ async function samplePendingMpesa(o: TestOrganization) {
   return checkoutRequestId;
 }
 
+/** What the attachment service records after it has checked and stored a file. */
+async function attachmentRecord(o: TestOrganization, parent: "beneficiary" | "welfare", parentId: string) {
+  const id = randomUUID();
+  return { id, parentId, fileName: "audit.png", mime: "image/png", bytes: PNG.length, sha256: createHash("sha256").update(PNG).digest("hex"), storageKey: attachmentKey(o.id, parent, parentId, id) };
+}
 /** A welfare case, and a disbursement on it requested by the admin (so the treasurer may decide it), approved when asked. */
 async function sampleCase(o: TestOrganization) {
   return (await call("welfare_case.open", o.actors.TREASURER, { memberId: (await sampleMember(o)).id, title: "Sample case", notes: "Confidential" })) as { id: string };
@@ -151,6 +158,16 @@ const SAMPLES: Record<string, Sample> = {
     return [o.actors.ADMIN, { id }];
   },
   "batch.purge": async (o) => [o.actors.ADMIN, { id: (await sampleBatch(o)).id }],
+  "beneficiary.attachment.add": async (o) => [o.actors.ADMIN, await attachmentRecord(o, "beneficiary", (await sampleBeneficiary(o)).id)],
+  "beneficiary.attachment.remove": async (o) => {
+    const parentId = (await sampleBeneficiary(o)).id;
+    return [o.actors.ADMIN, { id: (await uploadAttachment(o.actors.ADMIN, { parent: "beneficiary", parentId, fileName: "a.png", body: PNG })).id, parentId }];
+  },
+  "welfare.attachment.add": async (o) => [o.actors.TREASURER, await attachmentRecord(o, "welfare", (await sampleCase(o)).id)],
+  "welfare.attachment.remove": async (o) => {
+    const parentId = (await sampleCase(o)).id;
+    return [o.actors.TREASURER, { id: (await uploadAttachment(o.actors.TREASURER, { parent: "welfare", parentId, fileName: "a.png", body: PNG })).id, parentId }];
+  },
   "organization.set_retention": async (o) => [o.actors.OWNER, { piiRetentionDays: 14, purgeIdentifiers: "on" }],
   "beneficiary.update": async (o) => [o.actors.ADMIN, { id: (await sampleBeneficiary(o)).id, firstName: "Audit", lastName: "Edited", householdSize: 4 }],
   "donor.create": async (o) => [o.actors.TREASURER, { name: "Audit Donor Ltd", email: "donor@example.org" }],

@@ -11,8 +11,10 @@ import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { requestDisbursement } from "@/lib/services/welfare-disbursements";
 import { createLocation, createProgram } from "@/lib/services/programs";
 import { createBeneficiary } from "@/lib/services/beneficiaries";
+import { uploadAttachment } from "@/lib/services/attachments";
 import { uploadBatch } from "@/lib/services/batches";
 import { beneficiaryFile } from "../prisma/seed-batches";
+import { PNG } from "./support/attachment-files";
 import { createTestInvoice } from "./support/dues";
 import { receiveStripeEvent } from "@/lib/services/card-settlements";
 import { verifyStripeEvent } from "@/lib/payments/stripe";
@@ -48,7 +50,8 @@ beforeAll(async () => {
     await receiveStripeEvent(club.id, verifyStripeEvent(...signed(paymentIntentSucceeded(card).payload)));
     const program = await createProgram(club.actors.ADMIN, { name: "Food Relief" });
     const location = await createLocation(club.actors.ADMIN, { programId: program.id, name: "Ikeja" });
-    await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+    const beneficiary = await createBeneficiary(club.actors.ADMIN, { locationId: location.id, firstName: "Ada", lastName: "Eze", householdSize: 3 });
+    await uploadAttachment(club.actors.ADMIN, { parent: "beneficiary", parentId: beneficiary.id, fileName: "photo.png", body: PNG });
     // A beneficiary batch and its staged rows.
     await uploadBatch(club.actors.ADMIN, { locationId: location.id, fileName: "rls.csv", body: Buffer.from(beneficiaryFile(2, { prefix: club === clubA ? 71000 : 72000 }).csv) });
     await grantSupportAccess(club.actors.OWNER, { hours: 1 });

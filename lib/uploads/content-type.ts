@@ -51,3 +51,10 @@ export async function sniffUpload(bytes: Uint8Array, allow: { mimes: readonly st
   if (MARKUP.test(decoded.text)) return { ok: false, reason: "This file is a web page (HTML, SVG or XML), which is not accepted here." };
   return { ok: true, sniffed: { kind: "text", ...decoded } };
 }
+
+/**
+ * What an attachment may be (M6.6, M6.2): images a browser shows as pictures
+ * and PDF, recognised by their magic bytes. No text at all, so HTML and SVG
+ * (markup a browser would run) are refused whatever they are called.
+ */
+export const ATTACHMENT_TYPES = { mimes: ["image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"], text: false } as const;

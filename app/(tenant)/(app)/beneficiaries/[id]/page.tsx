@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/app/_components/action-form";
+import { AttachmentsPanel } from "@/app/_components/attachments-panel";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
+import { listAttachments } from "@/lib/queries/attachments";
 import { getBeneficiary } from "@/lib/queries/beneficiaries";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { updateBeneficiaryAction } from "../actions";
@@ -13,6 +15,7 @@ export default async function BeneficiaryPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const { actor } = await memberRequest();
   const beneficiary = await notFoundOnAppError(() => getBeneficiary(actor, id));
+  const attachments = await listAttachments(actor, "beneficiary", beneficiary.id);
   return (
     <section>
       <h1 className="text-2xl font-semibold" data-testid="beneficiary-name">
@@ -36,6 +39,11 @@ export default async function BeneficiaryPage({ params }: { params: Promise<{ id
           <dd>{beneficiary.householdSize}</dd>
         </dl>
       )}
+      <AttachmentsPanel
+        base={`/beneficiaries/${beneficiary.id}/attachments`}
+        attachments={attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }))}
+        canUpload={can(actor, "beneficiaries:write")}
+      />
     </section>
   );
 }

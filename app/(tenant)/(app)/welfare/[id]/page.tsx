@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionButton } from "@/app/_components/action-button";
 import { ActionForm } from "@/app/_components/action-form";
+import { AttachmentsPanel } from "@/app/_components/attachments-panel";
 import { DataTable } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { CURRENCIES, formatMoney } from "@/lib/dues/money";
+import { listAttachments } from "@/lib/queries/attachments";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import {
   approveDisbursementAction,
@@ -31,6 +33,8 @@ export default async function WelfareCasePage({ params }: { params: Promise<{ id
   const { actor } = await memberRequest();
   const found = await notFoundOnAppError(() => getWelfareCase(actor, id));
   const approves = can(actor, "welfare:approve");
+  // As confidential as the notes: only those who may read them see the files.
+  const attachments = found.notesReadable ? await listAttachments(actor, "welfare", found.id) : null;
   return (
     <section>
       <Link href="/welfare" className="text-sm text-brand-700 hover:underline">
@@ -53,6 +57,13 @@ export default async function WelfareCasePage({ params }: { params: Promise<{ id
             Read the confidential notes
           </Link>
         </p>
+      )}
+      {attachments && (
+        <AttachmentsPanel
+          base={`/welfare/${found.id}/attachments`}
+          attachments={attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }))}
+          canUpload={can(actor, "welfare:write")}
+        />
       )}
       <h2 className="mt-8 text-lg font-semibold">Disbursements</h2>
       <DataTable

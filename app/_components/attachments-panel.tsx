@@ -1,0 +1,77 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+export type AttachmentRow = { id: string; fileName: string; mime: string; bytes: number; createdAt: string };
+
+/**
+ * A parent's attachments, each a download link to the authorizing route, and
+ * (for those who may add them) a form that sends the chosen file as the raw
+ * request body to `<base>` (streamed, capped and checked by content there);
+ * a refusal is shown beside the file field.
+ */
+export function AttachmentsPanel({ base, attachments, canUpload }: { base: string; attachments: AttachmentRow[]; canUpload: boolean }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(form: FormData) {
+    const file = form.get("file");
+    if (!(file instanceof File) || file.name === "") {
+      setError("Choose a file.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(base, { method: "POST", body: file, headers: { "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(file.name) } });
+      const answer = (await response.json().catch(() => ({}))) as { id?: string; error?: string; fieldErrors?: Record<string, string[]> };
+      if (response.ok && answer.id) {
+        router.refresh();
+        return;
+      }
+      setError(answer.fieldErrors?.file?.[0] ?? answer.error ?? `The upload failed (${response.status}).`);
+    } catch {
+      setError("The upload did not reach the server. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="mt-8">
+      <h2 className="text-lg font-semibold">Attachments</h2>
+      {attachments.length === 0 ? (
+        <p className="mt-2 text-sm text-gray-600">No attachments yet.</p>
+      ) : (
+        <ul className="mt-2 space-y-1 text-sm" data-testid="attachments">
+          {attachments.map((a) => (
+            <li key={a.id}>
+              <a href={`${base}?file=${a.id}`} download className="text-brand-700 hover:underline">
+                {a.fileName}
+              </a>{" "}
+              <span className="text-gray-600">
+                {a.mime} · {a.bytes.toLocaleString("en")} bytes · {a.createdAt.slice(0, 10)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {canUpload && (
+        <form action={submit} className="mt-4 max-w-md space-y-2" data-testid="attachment-upload">
+          <label className="block">
+            <span className="text-sm font-medium">Image (PNG, JPEG, WebP, GIF) or PDF, at most 10 MB</span>
+            <input type="file" name="file" accept="image/png,image/jpeg,image/webp,image/gif,application/pdf" className="mt-1 block" aria-describedby="attachment-error" />
+          </label>
+          {error ? (
+            <p id="attachment-error" role="alert" className="text-sm text-red-700" data-testid="attachment-error">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" className="btn" disabled={busy}>
+            {busy ? "Uploading…" : "Attach"}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
