@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { PORT, signIn, tenantUrl } from "./support/app";
-import { connectOwner } from "./support/database";
+import { batchesSettled, connectOwner } from "./support/database";
 
 /**
  * The treasurer's dashboard (promise P7) in Chromium on the seeded demo: its
@@ -137,10 +137,7 @@ test("[P7] a member sees no figures, a program manager sees beneficiaries per lo
   await page.context().clearCookies();
   const db = await connectOwner();
   try {
-    // The seeded batch that is still importing moves counts while it runs: wait for the worker to finish it.
-    await expect
-      .poll(async () => (await db.query("SELECT 1 FROM beneficiary_batch b JOIN organization o ON o.id = b.organization_id WHERE o.slug = 'ikeja-relief' AND b.status IN ('QUEUED', 'PROCESSING')")).rowCount, { timeout: 150_000 })
-      .toBe(0);
+    await batchesSettled(db, "ikeja-relief");
     await signIn(page, "ikeja-relief", "program-manager@ikeja-relief.test");
     await page.goto(tenantUrl("ikeja-relief", "/"));
     const figure = page.getByTestId("figure-beneficiaries-per-location");

@@ -4,7 +4,7 @@ import { expect, test, type Browser } from "@playwright/test";
 import { ROLES, type RoleName } from "../lib/authz/capabilities";
 import { ROUTES, routePath, type ActionRoute } from "../tests/support/route-manifest";
 import { PORT, rawRequest, signIn, tenantUrl, type RawResponse } from "./support/app";
-import { connectOwner } from "./support/database";
+import { batchesSettled, connectOwner } from "./support/database";
 import { arrangeInvoice, arrangeOtherMember, releaseServerDatabase } from "./support/dues";
 import { auditCount, groundTruth } from "./support/ground-truth";
 import { buildChecks, callOf, labelOf, loginOf, memberRoutes, type Check } from "./support/matrix";
@@ -78,9 +78,10 @@ test.beforeAll(async ({ browser }) => {
 test("[M4.3] on the seeded NGO, field managers, the location admin, the program manager and the admin see 12 / 8 / 6 / 15 / 23 / 29 beneficiaries (plus those imported by batches, at Ikeja)", async ({ browser }) => {
   // Batches (the seed's and e2e/batches.spec.ts's) import at Ikeja, uploaded by its location admin: within the reach of
   // the location admin, the program manager and the admin, never a field manager's.
+  test.setTimeout(240_000);
   const db = await connectOwner();
-  const imported = await db
-    .query<{ n: number }>("SELECT count(*)::int AS n FROM beneficiary b JOIN organization o ON o.id = b.organization_id WHERE o.slug = $1 AND b.batch_row_id IS NOT NULL", [HOME])
+  const imported = await batchesSettled(db, HOME)
+    .then(() => db.query<{ n: number }>("SELECT count(*)::int AS n FROM beneficiary b JOIN organization o ON o.id = b.organization_id WHERE o.slug = $1 AND b.batch_row_id IS NOT NULL", [HOME]))
     .finally(() => db.end());
   const batch = imported.rows[0].n;
   const expected = { "field-manager": 12, "field-manager-2": 8, "field-manager-3": 6, "location-admin": 15 + batch, "program-manager": 23 + batch, admin: 29 + batch };

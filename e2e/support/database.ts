@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { KeyObject } from "node:crypto";
+import { expect } from "@playwright/test";
 import pg from "pg";
 import { parseAuditKeys } from "../../lib/crypto/keyring";
 import { PORT } from "./app";
@@ -26,4 +27,19 @@ export async function connectOwner(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(ownerPassword)}@127.0.0.1:${PORT + 10_000}/harambee` });
   await client.connect();
   return client;
+}
+
+/**
+ * Waits until no beneficiary batch of the organisation is queued or importing: the seed leaves one
+ * importing, which the server's worker finishes about a minute after start, moving counts as it goes.
+ */
+export async function batchesSettled(db: pg.Client, slug: string): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await db.query("SELECT 1 FROM beneficiary_batch b JOIN organization o ON o.id = b.organization_id WHERE o.slug = $1 AND b.status IN ('QUEUED', 'PROCESSING')", [slug]))
+          .rowCount,
+      { timeout: 150_000 },
+    )
+    .toBe(0);
 }
