@@ -1,7 +1,8 @@
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { HTML, PDF, PNG, pdfOfSize } from "../tests/support/attachment-files";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner } from "./support/database";
+import { sessionCookie } from "./support/fuzz";
 
 /**
  * Attachments in the browser on the seeded NGO (promises M6.6, M6.2): the
@@ -13,17 +14,6 @@ const SLUG = "ikeja-relief";
 const HOST = `${SLUG}.localhost:${PORT}`;
 const LOCATION_ADMIN = `location-admin@${SLUG}.test`;
 
-async function cookieOf(browser: Browser, slug: string, email: string): Promise<string> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, slug, email);
-  const cookies = await context.cookies(tenantUrl(slug));
-  await context.close();
-  return cookies
-    .filter((c) => c.name.includes("harambee.session"))
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
-}
 
 /** A beneficiary registered at Ikeja (in the location admin's reach). */
 async function ikejaBeneficiary(): Promise<string> {
@@ -90,9 +80,9 @@ test("[M6.6] [M6.2] a location admin attaches a PDF to a beneficiary, downloads 
   await expect(page.getByTestId("attachments").getByRole("link", { name: "scan.pdf" })).toHaveCount(0);
 });
 
-test("[M6.6] exactly 10,485,760 bytes are accepted, one more is 413; HTML, SVG and disguised files are refused; another organisation gets 404", async ({ browser }) => {
+test("[M6.6] exactly 10,485,760 bytes are accepted, one more is 413; HTML, SVG and disguised files are refused; another organisation gets 404", async () => {
   test.setTimeout(120_000);
-  const cookie = await cookieOf(browser, SLUG, LOCATION_ADMIN);
+  const cookie = await sessionCookie(SLUG, LOCATION_ADMIN);
   const beneficiary = await ikejaBeneficiary();
   expect((await upload(cookie, beneficiary, pdfOfSize(10_485_760), "exact.pdf")).status).toBe(201);
   expect((await upload(cookie, beneficiary, pdfOfSize(10_485_761), "over.pdf")).status).toBe(413);
@@ -111,12 +101,12 @@ test("[M6.6] exactly 10,485,760 bytes are accepted, one more is 413; HTML, SVG a
   const { id } = JSON.parse(png.body) as { id: string };
   expect((await download(cookie, beneficiary, id)).status).toBe(200);
   // Kilimani's admin asks for Ikeja's file on their own host: the object is not theirs, so it does not exist.
-  const foreign = await cookieOf(browser, "kilimani", "admin@kilimani.test");
+  const foreign = await sessionCookie("kilimani", "admin@kilimani.test");
   expect((await download(foreign, beneficiary, id, `kilimani.localhost:${PORT}`)).status).toBe(404);
 });
 
-test("[M6.2] a download is always an attachment of its sniffed type with nosniff, whatever it was called", async ({ browser }) => {
-  const cookie = await cookieOf(browser, SLUG, LOCATION_ADMIN);
+test("[M6.2] a download is always an attachment of its sniffed type with nosniff, whatever it was called", async () => {
+  const cookie = await sessionCookie(SLUG, LOCATION_ADMIN);
   const beneficiary = await ikejaBeneficiary();
   const answer = await upload(cookie, beneficiary, PNG, "looks-like-a-page.html");
   expect(answer.status).toBe(201);

@@ -1,7 +1,8 @@
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { beneficiaryFile, beneficiaryRows } from "../prisma/seed-batches";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner } from "./support/database";
+import { sessionCookie } from "./support/fuzz";
 
 /**
  * Beneficiary batches in the browser (promise P6) on the seeded NGO: the
@@ -15,17 +16,6 @@ const LOCATION_ADMIN = `location-admin@${SLUG}.test`;
 // NIN prefixes the seed (71000–73000) and other runs do not use.
 const prefix = () => 40000 + Math.floor(Math.random() * 29000);
 
-async function cookieOf(browser: Browser, email: string): Promise<string> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, SLUG, email);
-  const cookies = await context.cookies(tenantUrl(SLUG));
-  await context.close();
-  return cookies
-    .filter((c) => c.name.includes("harambee.session"))
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
-}
 
 async function ikejaId(): Promise<string> {
   const db = await connectOwner();
@@ -119,9 +109,9 @@ test("[P6] a location admin uploads 2,000 rows with 50 bad, reads the report, pr
   }
 });
 
-test("[M6.6] the upload takes exactly 10,485,760 bytes; one more is 413; a ZIP or an HTML page renamed .csv is refused", async ({ browser }) => {
+test("[M6.6] the upload takes exactly 10,485,760 bytes; one more is 413; a ZIP or an HTML page renamed .csv is refused", async () => {
   test.setTimeout(180_000);
-  const cookie = await cookieOf(browser, LOCATION_ADMIN);
+  const cookie = await sessionCookie(SLUG, LOCATION_ADMIN);
   const location = await ikejaId();
   // One real row, then blank lines up to exactly the cap: read whole, one row staged.
   const head = `first_name,last_name,household_size,nin,bvn,phone,date_of_birth\n${beneficiaryRows(1, { prefix: prefix() })[0]!.join(",")}\n`;

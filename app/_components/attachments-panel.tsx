@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { uploadFile } from "./upload-file";
 
 export type AttachmentRow = { id: string; fileName: string; mime: string; bytes: number; createdAt: string };
 
@@ -23,19 +24,10 @@ export function AttachmentsPanel({ base, attachments, canUpload }: { base: strin
     }
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch(base, { method: "POST", body: file, headers: { "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(file.name) } });
-      const answer = (await response.json().catch(() => ({}))) as { id?: string; error?: string; fieldErrors?: Record<string, string[]> };
-      if (response.ok && answer.id) {
-        router.refresh();
-        return;
-      }
-      setError(answer.fieldErrors?.file?.[0] ?? answer.error ?? `The upload failed (${response.status}).`);
-    } catch {
-      setError("The upload did not reach the server. Try again.");
-    } finally {
-      setBusy(false);
-    }
+    const answer = await uploadFile(base, file);
+    setBusy(false);
+    if ("id" in answer) router.refresh();
+    else setError(answer.error);
   }
   return (
     <div className="mt-8">

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { uploadFile } from "@/app/_components/upload-file";
 
 /**
  * Sends the chosen file as the request body to /batches/upload (streamed and
@@ -21,23 +22,13 @@ export function UploadForm({ locations }: { locations: { id: string; label: stri
     }
     setBusy(true);
     setError(null);
-    try {
-      const response = await fetch(`/batches/upload?location=${encodeURIComponent(location)}`, {
-        method: "POST",
-        body: file,
-        headers: { "content-type": "application/octet-stream", "x-file-name": encodeURIComponent(file.name) },
-      });
-      const answer = (await response.json().catch(() => ({}))) as { id?: string; error?: string; fieldErrors?: Record<string, string[]> };
-      if (response.ok && answer.id) {
-        router.push(`/batches/${answer.id}`);
-        return;
-      }
-      setError(answer.fieldErrors?.file?.[0] ?? answer.error ?? `The upload failed (${response.status}).`);
-    } catch {
-      setError("The upload did not reach the server. Try again.");
-    } finally {
-      setBusy(false);
+    const answer = await uploadFile(`/batches/upload?location=${encodeURIComponent(location)}`, file);
+    if ("id" in answer) {
+      router.push(`/batches/${answer.id}`);
+      return;
     }
+    setError(answer.error);
+    setBusy(false);
   }
   return (
     <form action={submit} className="mt-4 max-w-md space-y-4" data-testid="batch-upload">
