@@ -11,7 +11,8 @@ import type { TenantTx } from "./tenant";
  *
  * `invoiceRows(organizationId, today)` is the subquery both reads select from: every invoice
  * of the organisation with its plan's name and grace days, the payer's name,
- * `paid_minor` (succeeded payments less succeeded refunds, from the ledger),
+ * `paid_minor` (succeeded payments less succeeded refunds, kept from the ledger
+ * by the database: migration 20261203100243_dues_kept_sums),
  * `balance_minor` (0 when void) and `state`.
  */
 export type InvoiceRow = {
@@ -30,38 +31,23 @@ export type InvoiceRow = {
   state: InvoiceState;
 };
 
-/**
- * The ledger's rule (lib/queries/ledger.ts) as SQL: per invoice, `paid` is its
- * succeeded payments less its succeeded refunds; an invoice with no rows is absent.
- */
-export function paidPerInvoice(organizationId: string): Prisma.Sql {
-  return Prisma.sql`(
-    SELECT pm.invoice_id, SUM(CASE WHEN pm.kind = 'PAYMENT' THEN pm.amount_minor ELSE -pm.amount_minor END)::int AS paid
-      FROM payment pm
-     WHERE pm.organization_id = ${organizationId}::uuid AND pm.status = 'SUCCEEDED' AND pm.invoice_id IS NOT NULL
-     GROUP BY pm.invoice_id
-  )`;
-}
-
 function invoiceRows(organizationId: string, today: CalendarDate): Prisma.Sql {
   return Prisma.sql`(
     SELECT i.id, i.member_id, m.first_name, m.last_name, i.plan_id, p.name AS plan_name, i.period, i.due_on,
-           i.amount_minor, i.currency, COALESCE(l.paid, 0) AS paid_minor,
-           CASE WHEN i.status = 'VOID' THEN 0 ELSE GREATEST(0, i.amount_minor - COALESCE(l.paid, 0)) END AS balance_minor,
+           i.amount_minor, i.currency, i.paid_minor,
+           CASE WHEN i.status = 'VOID' THEN 0 ELSE GREATEST(0, i.amount_minor - i.paid_minor) END AS balance_minor,
            CASE
              WHEN i.status = 'VOID' THEN 'void'
              WHEN i.status = 'DRAFT' THEN 'draft'
-             WHEN COALESCE(l.paid, 0) >= i.amount_minor THEN 'paid'
+             WHEN i.paid_minor >= i.amount_minor THEN 'paid'
              WHEN ${today}::date > i.due_on + p.grace_days THEN 'lapsed'
              WHEN ${today}::date > i.due_on THEN 'overdue'
-             WHEN COALESCE(l.paid, 0) > 0 THEN 'partially_paid'
+             WHEN i.paid_minor > 0 THEN 'partially_paid'
              ELSE 'open'
            END AS state
       FROM dues_invoice i
       JOIN dues_plan p ON p.organization_id = i.organization_id AND p.id = i.plan_id
       JOIN member m ON m.organization_id = i.organization_id AND m.id = i.member_id
-      -- One grouped pass over the ledger, not a lookup per invoice: a filtered page evaluates every invoice's state.
-      LEFT JOIN ${paidPerInvoice(organizationId)} l ON l.invoice_id = i.id
      WHERE i.organization_id = ${organizationId}::uuid
   )`;
 }
