@@ -5,7 +5,6 @@ import { env } from "../env";
 import { parseHost } from "../tenancy/host";
 import { CLIENT_IP_HEADER } from "../security/client-ip";
 import { findOrganizationBySlug, type OrganizationSummary } from "../queries/organizations";
-import { assignedUnit } from "../queries/units";
 import { resolveSession, type ActiveSession } from "../queries/sessions";
 import { auth } from "./auth";
 import { mustUseTwoFactor } from "../authz/capabilities";
@@ -71,7 +70,7 @@ export const signedInRequest = cache(async (): Promise<MemberRequest> => {
     email: request.session.user.email,
     role: request.session.role,
     ip: request.ip,
-    unit: await assignedUnit(request.org.id, request.session.user.id),
+    unit: request.session.unit,
   });
   return { ...request, session: request.session, actor };
 });

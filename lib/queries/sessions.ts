@@ -3,6 +3,8 @@ import { platformCapabilitiesOf } from "../authz/capabilities";
 import { appDb } from "../db/clients";
 import { withTenant } from "../db/tenant";
 import { env } from "../env";
+import type { Unit } from "../authz/scope";
+import { UNIT_FIELDS, unitOf } from "./units";
 
 /**
  * Whether a session id from the cookie is still good, and whose it is: not
@@ -25,6 +27,8 @@ export type ActiveSession = {
   sessionId: string;
   user: { id: string; email: string; name: string; isPlatformAdmin: boolean; twoFactorEnabled: boolean };
   role: RoleName;
+  /** The program or location the membership is assigned to, read in the same transaction as the role. */
+  unit: Unit | null;
   /** Whether this session has passed the second factor (or enrolled in it). */
   secondFactorDone: boolean;
 };
@@ -48,7 +52,7 @@ export async function resolveSession(sessionId: string, organizationId: string):
     if (!session || session.organizationId !== organizationId || !live(session, now)) return null;
     const membership = await tx.membership.findUnique({
       where: { organizationId_userId: { organizationId, userId: session.user.id } },
-      select: { role: true },
+      select: { role: true, ...UNIT_FIELDS },
     });
     if (!membership) return null;
     if (due(session, now)) await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
@@ -57,6 +61,7 @@ export async function resolveSession(sessionId: string, organizationId: string):
       sessionId: session.id,
       user: { ...user, twoFactorEnabled: totpEnabledAt !== null },
       role: membership.role,
+      unit: unitOf(membership),
       secondFactorDone: session.secondFactorAt !== null,
     };
   });
