@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { entryHash } from "@/lib/audit/canonical";
 import { systemActor } from "@/lib/authz/actor";
 import { disconnectAll, swapAppDb } from "@/lib/db/clients";
@@ -57,6 +57,16 @@ describe("the tenant transaction", () => {
     await expect(withTenant(b, (tx) => tx.donor.create({ data: { organizationId: a, name: "Not yours" }, select: { id: true } }))).rejects.toThrow();
     // The setting was transaction-local: the pooled connection carries nothing to the next transaction.
     expect(await withTenant(b, (tx) => tx.$queryRaw<{ org: string }[]>`SELECT current_setting('app.org_id', true) AS org`)).toEqual([{ org: b }]);
+  });
+
+  test("[B3.2] a second copy of the module, as Next's production build makes one per server layer, still sends the tenant with BEGIN", async () => {
+    const a = await newOrg();
+    await withTenant(a, (tx) => tx.donor.count()); // the pooled connections exist, made by this copy
+    vi.resetModules();
+    const copy = await import("@/lib/db/tenant");
+    expect(copy.withTenant).not.toBe(withTenant);
+    const sent = await statementsDuring(() => copy.withTenant(a, (tx) => tx.donor.count()));
+    expect(sent).toEqual([`BEGIN; SELECT set_config('app.org_id', '${a}', true)`, expect.stringMatching(/^SELECT COUNT/), "COMMIT"]);
   });
 
   test("[B3.2] a client whose pool cannot carry the tenant with BEGIN still sets it, as the transaction's first statement", async () => {

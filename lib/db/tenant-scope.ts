@@ -12,7 +12,15 @@ import pg from "pg";
  */
 export type TenantScope = { organizationId: string; applied: boolean };
 
-export const tenantScope = new AsyncLocalStorage<TenantScope>();
+const globalScope = globalThis as unknown as { harambeeTenantScope?: AsyncLocalStorage<TenantScope> };
+
+/**
+ * One store per process, like the Prisma clients (lib/db/clients.ts): Next's
+ * production build can instantiate this module more than once (one copy per
+ * server layer), and the pooled connections, made by whichever copy asked
+ * first, must read the store `withTenant` writes from any copy.
+ */
+export const tenantScope = (globalScope.harambeeTenantScope ??= new AsyncLocalStorage<TenantScope>());
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

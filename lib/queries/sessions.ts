@@ -61,7 +61,7 @@ export async function resolveSession(sessionId: string, organizationId: string):
       sessionId: session.id,
       user: { ...user, twoFactorEnabled: totpEnabledAt !== null },
       role: membership.role,
-      unit: unitOf(membership),
+      unit: await unitOf(tx, membership),
       secondFactorDone: session.secondFactorAt !== null,
     };
   });
