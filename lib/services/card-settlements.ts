@@ -44,7 +44,9 @@ import { defineMutation } from "./mutation";
  * `donationId`): its paid event is the gift's ledger row, the donation
  * RECEIVED and its receipt issued in the same transaction, emailed after
  * commit. A gift paid another amount than asked takes what was paid (the
- * receipt says what was received) and is flagged the same way.
+ * receipt says what was received) and is flagged the same way. A gift's
+ * refund cancels its receipt: the gift keeps the rest under a new receipt,
+ * or, refunded in full, is REFUNDED.
  */
 
 const STRIPE_ACTOR_LABEL = "stripe";
