@@ -125,6 +125,10 @@ test("[P4] [B3.3] a card gift Stripe refunds in full shows as Refunded with its 
   const { organization_id: organizationId, reference: paymentIntentId } = paid.rows[0]!;
   const refund = chargeRefunded({ organizationId, donationId, paymentIntentId, amountMinor: 130_000, currency: "KES" }, 130_000);
   expect(await postDelivery({ port: PORT, host }, refund, demoWebhookSecret(CLUB))).toMatchObject({ status: 200 });
+  // The donor's return page says so, rather than waiting for a payment forever.
+  await page.reload();
+  await expect(page.getByTestId("card-return")).toHaveAttribute("data-state", "refunded");
+  await expect(page.getByTestId("receipt-link")).toHaveCount(0);
 
   const context = await browser.newContext();
   const treasurer = await context.newPage();

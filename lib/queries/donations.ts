@@ -238,10 +238,14 @@ export async function donationProgress(organizationId: string, paymentId: string
 
 /**
  * A card gift as its donor comes back from Stripe Checkout, by the donation's
- * id (in the return address): received, with its receipt's signed link, or
- * still waiting for Stripe's webhook. Any other id is not found.
+ * id (in the return address): received, with its receipt's signed link,
+ * refunded since, or still waiting for Stripe's webhook. Any other id is not found.
  */
-export async function cardGiftReturn(organizationId: string, donationId: string, linkFor: (receiptId: string) => Promise<string>): Promise<{ received: boolean; receiptUrl: string | null }> {
+export async function cardGiftReturn(
+  organizationId: string,
+  donationId: string,
+  linkFor: (receiptId: string) => Promise<string>,
+): Promise<{ state: "received" | "refunded" | "waiting"; receiptUrl: string | null }> {
   const parsed = z.uuid().safeParse(donationId);
   if (!parsed.success) throw notFoundError();
   const gift = await withTenant(organizationId, (tx) =>
@@ -252,7 +256,8 @@ export async function cardGiftReturn(organizationId: string, donationId: string,
   );
   if (!gift) throw notFoundError();
   const receipt = gift.receipts[0];
-  return { received: gift.status === "RECEIVED", receiptUrl: receipt ? await linkFor(receipt.id) : null };
+  const state = gift.status === "RECEIVED" ? "received" : gift.status === "REFUNDED" ? "refunded" : "waiting";
+  return { state, receiptUrl: receipt ? await linkFor(receipt.id) : null };
 }
 
 export type DonationsMonth = { month: string; currency: string; amountMinor: number; count: number };
