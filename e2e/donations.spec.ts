@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
+import { chargeRefunded, postDelivery } from "../scripts/lib/stripe-events";
 import { PORT, rawRequest, signIn, tenantUrl } from "./support/app";
 import { connectOwner } from "./support/database";
+import { demoWebhookSecret } from "./support/dues";
 
 /**
  * Donations in Chromium on the seeded demo: a visitor gives on Kilimani's
@@ -100,6 +102,52 @@ test("[P4] a visitor gives by card through the Stripe stand-in's checkout and ge
   await expect(row).toContainText("Card");
   await expect(row).toContainText("2,750");
   await expect(row.getByTestId("receipt-number")).toHaveText(download.suggestedFilename().replace(/\.pdf$/, ""));
+  await context.close();
+});
+
+test("[P4] [B3.3] a card gift Stripe refunds in full shows as Refunded with its cancellation receipt, and leaves the donor's statement", async ({ page, browser }) => {
+  const donor = `Refunded Giver ${Date.now()}`;
+  await page.goto(tenantUrl(CLUB, "/donate"));
+  await page.getByLabel("Your name").fill(donor);
+  await page.getByLabel("Amount (KES)").fill("1,300");
+  await page.getByRole("button", { name: "Give by card" }).click();
+  await page.waitForURL(/\/pay\/cs_test_\w+$/);
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL((url) => url.pathname === "/donate" && url.searchParams.get("card") === "paid");
+  await expect(page.getByTestId("card-return")).toHaveAttribute("data-state", "paid", { timeout: 20_000 });
+
+  // The club refunds the charge in Stripe: its signed charge.refunded reaches the app's webhook.
+  const donationId = new URL(page.url()).searchParams.get("gift")!;
+  const db = await connectOwner();
+  const paid = await db
+    .query<{ organization_id: string; reference: string }>("SELECT organization_id, reference FROM payment WHERE donation_id = $1 AND kind = 'PAYMENT' AND status = 'SUCCEEDED'", [donationId])
+    .finally(() => db.end());
+  const { organization_id: organizationId, reference: paymentIntentId } = paid.rows[0]!;
+  const refund = chargeRefunded({ organizationId, donationId, paymentIntentId, amountMinor: 130_000, currency: "KES" }, 130_000);
+  expect(await postDelivery({ port: PORT, host }, refund, demoWebhookSecret(CLUB))).toMatchObject({ status: 200 });
+  // The donor's return page says so, rather than waiting for a payment forever.
+  await page.reload();
+  await expect(page.getByTestId("card-return")).toHaveAttribute("data-state", "refunded");
+  await expect(page.getByTestId("receipt-link")).toHaveCount(0);
+
+  const context = await browser.newContext();
+  const treasurer = await context.newPage();
+  await signIn(treasurer, CLUB, `treasurer@${CLUB}.test`);
+  await treasurer.goto(tenantUrl(CLUB, "/donations"));
+  const row = treasurer.getByTestId("donation-list").locator("tbody tr").filter({ hasText: donor });
+  await expect(row).toHaveAttribute("data-status", "REFUNDED");
+  await expect(row).toContainText("Refunded");
+  await expect(row).toContainText("(cancellation)");
+  await expect(row.getByTestId("receipt-number")).toHaveText(RECEIPT_NUMBER);
+  await row.getByRole("link", { name: donor }).click();
+  await expect(treasurer.getByTestId("donor-gifts").locator("tbody tr")).toHaveAttribute("data-status", "REFUNDED");
+  await expect(treasurer.getByTestId("donor-gifts")).toContainText("Refunded");
+  await expect(treasurer.getByTestId("donor-receipts").locator('tbody tr[data-kind="CANCELLATION"]')).toHaveCount(1);
+  await expect(treasurer.getByTestId("donor-receipts").locator('tbody tr[data-kind="RECEIPT"]')).toContainText("Cancelled by");
+  await treasurer.getByRole("link", { name: String(new Date().getUTCFullYear()), exact: true }).click();
+  await expect(treasurer.getByText("No gifts this year.")).toBeVisible();
+  await expect(treasurer.getByTestId("statement-gifts").locator("tbody tr")).toHaveCount(0);
+  await expect(treasurer.getByTestId("statement-total")).toHaveText("Total: none");
   await context.close();
 });
 

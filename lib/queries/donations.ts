@@ -21,6 +21,9 @@ const LIST_LIMIT = 200;
 const METHOD_LABELS = { CARD: "Card", MPESA: "M-Pesa", CASH: "Cash", BANK: "Bank transfer", IN_KIND: "In kind" } as const;
 export const donationMethodLabel = (method: keyof typeof METHOD_LABELS) => METHOD_LABELS[method];
 
+const STATUS_LABELS = { PENDING: "Pending", RECEIVED: "Received", FAILED: "Failed", REFUNDED: "Refunded" } as const;
+export const donationStatusLabel = (status: keyof typeof STATUS_LABELS) => STATUS_LABELS[status];
+
 function reader(actor: Actor): void {
   if (!can(actor, "donations:read")) throw notFoundError();
 }
@@ -34,7 +37,11 @@ function idOf(raw: string): string {
 
 const RECEIPT_FIELDS = { id: true, number: true, kind: true, issuedAt: true, amountMinor: true, currency: true, cancelsReceiptId: true, cancelledBy: { select: { number: true } } } as const;
 
-/** The latest donations, newest first, with their donor's name and current receipt. */
+/**
+ * The latest donations, newest first, with their donor's name and the last
+ * receipt issued for each: the valid receipt, or for a refunded gift the
+ * cancellation that voided it.
+ */
 export async function listDonations(actor: Actor) {
   reader(actor);
   const rows = await withTenant(actor.organizationId, (tx) =>
@@ -52,7 +59,7 @@ export async function listDonations(actor: Actor) {
         receivedAt: true,
         createdAt: true,
         donor: { select: { id: true, name: true } },
-        receipts: { where: { kind: "RECEIPT", cancelledBy: null }, select: { id: true, number: true }, take: 1 },
+        receipts: { orderBy: [{ year: "desc" }, { seq: "desc" }], select: { id: true, number: true, kind: true }, take: 1 },
       },
     }),
   );
@@ -139,13 +146,22 @@ export async function receiptForEmail(organizationId: string, receiptId: string)
   const receipt = await withTenant(organizationId, (tx) =>
     tx.donorReceipt.findFirst({
       where: { id: receiptId, organizationId },
-      select: { number: true, kind: true, amountMinor: true, currency: true, donor: { select: { name: true, email: true } }, organization: { select: { name: true, slug: true } } },
+      select: {
+        number: true,
+        kind: true,
+        amountMinor: true,
+        currency: true,
+        donation: { select: { status: true } },
+        donor: { select: { name: true, email: true } },
+        organization: { select: { name: true, slug: true } },
+      },
     }),
   );
   if (!receipt) return null;
   return {
     number: receipt.number,
     kind: receipt.kind,
+    donationStatus: receipt.donation.status,
     amountMinor: receipt.amountMinor,
     currency: receipt.currency,
     donorName: receipt.donor.name,
@@ -222,10 +238,14 @@ export async function donationProgress(organizationId: string, paymentId: string
 
 /**
  * A card gift as its donor comes back from Stripe Checkout, by the donation's
- * id (in the return address): received, with its receipt's signed link, or
- * still waiting for Stripe's webhook. Any other id is not found.
+ * id (in the return address): received, with its receipt's signed link,
+ * refunded since, or still waiting for Stripe's webhook. Any other id is not found.
  */
-export async function cardGiftReturn(organizationId: string, donationId: string, linkFor: (receiptId: string) => Promise<string>): Promise<{ received: boolean; receiptUrl: string | null }> {
+export async function cardGiftReturn(
+  organizationId: string,
+  donationId: string,
+  linkFor: (receiptId: string) => Promise<string>,
+): Promise<{ state: "received" | "refunded" | "waiting"; receiptUrl: string | null }> {
   const parsed = z.uuid().safeParse(donationId);
   if (!parsed.success) throw notFoundError();
   const gift = await withTenant(organizationId, (tx) =>
@@ -236,7 +256,8 @@ export async function cardGiftReturn(organizationId: string, donationId: string,
   );
   if (!gift) throw notFoundError();
   const receipt = gift.receipts[0];
-  return { received: gift.status === "RECEIVED", receiptUrl: receipt ? await linkFor(receipt.id) : null };
+  const state = gift.status === "RECEIVED" ? "received" : gift.status === "REFUNDED" ? "refunded" : "waiting";
+  return { state, receiptUrl: receipt ? await linkFor(receipt.id) : null };
 }
 
 export type DonationsMonth = { month: string; currency: string; amountMinor: number; count: number };

@@ -10,7 +10,7 @@ import { stripeCredential } from "../payments/credentials";
 import { findOrganizationBySlug } from "../queries/organizations";
 import { failedFactSchema, paidFactSchema, paymentFacts, pendingFactSchema, refundedFactSchema, STRIPE_EVENT_TYPES, type PaymentFact } from "../payments/stripe";
 import { invoiceBeforePayment } from "../queries/ledger";
-import { emailReceipt, settleDonation } from "./donor-receipts";
+import { emailReceipt, refundDonation, settleDonation } from "./donor-receipts";
 import { defineMutation } from "./mutation";
 
 /**
@@ -44,7 +44,9 @@ import { defineMutation } from "./mutation";
  * `donationId`): its paid event is the gift's ledger row, the donation
  * RECEIVED and its receipt issued in the same transaction, emailed after
  * commit. A gift paid another amount than asked takes what was paid (the
- * receipt says what was received) and is flagged the same way.
+ * receipt says what was received) and is flagged the same way. A gift's
+ * refund cancels its receipt: the gift keeps the rest under a new receipt,
+ * or, refunded in full, is REFUNDED.
  */
 
 const STRIPE_ACTOR_LABEL = "stripe";
@@ -150,17 +152,18 @@ async function giftOf(tx: TenantTx, organizationId: string, donationId: string, 
   throw new NoChange("unknown-donation");
 }
 
-type PaidInput = z.infer<typeof paidFactSchema> & { donationId: string };
+type Gift = Awaited<ReturnType<typeof giftOf>>;
+type TakenFact = { paymentIntentId: string; amountMinor: number; currency: string; paidAt: Date };
 
 /**
- * A card gift Stripe took: its succeeded ledger row, the donation received
- * and its receipt issued (lib/services/donor-receipts.ts), in the caller's
- * transaction. The receipt's id is returned for the email after commit.
+ * The succeeded ledger row for a card gift, the donation received and its
+ * receipt issued (lib/services/donor-receipts.ts), in the caller's
+ * transaction; `settled` is null if the intent's payment was already
+ * recorded. Shared by "paid" and by a refund that arrives first.
  */
-async function receiveGift(tx: TenantTx, organizationId: string, event: { eventId: string; eventType: string }, fact: PaidInput) {
-  const gift = await giftOf(tx, organizationId, fact.donationId, fact.paymentIntentId);
+async function takeGift(tx: TenantTx, organizationId: string, gift: Gift, fact: TakenFact) {
   const existing = await cardPayment(tx, organizationId, fact.paymentIntentId);
-  if (existing?.status === "SUCCEEDED") throw new NoChange("already-applied");
+  if (existing?.status === "SUCCEEDED") return { existing, settled: null, flag: null, receipt: null };
   const changed = fact.amountMinor !== gift.amountMinor || fact.currency !== gift.currency;
   const flag: Flag | null = gift.status === "RECEIVED" ? "gift-already-received" : changed ? "gift-amount-changed" : null;
   if (flag) logEvent("warn", "stripe payment flagged", { organizationId, donationId: gift.id, paymentIntentId: fact.paymentIntentId, flag });
@@ -170,14 +173,22 @@ async function receiveGift(tx: TenantTx, organizationId: string, event: { eventI
     : await tx.payment.create({ data: { organizationId, method: "CARD", kind: "PAYMENT", reference: fact.paymentIntentId, ...data }, select: PAYMENT_FIELDS });
   if (flag === "gift-amount-changed") await tx.donation.update({ where: { id: gift.id, organizationId }, data: { amountMinor: fact.amountMinor, currency: fact.currency }, select: { id: true } });
   const received = await settleDonation(tx, organizationId, gift.id, { paidAt: fact.paidAt });
+  return { existing, settled, flag, receipt: received.receipt };
+}
+
+/** A card gift Stripe took; the receipt's id is returned for the email after commit. */
+async function receiveGift(tx: TenantTx, organizationId: string, event: { eventId: string; eventType: string }, fact: TakenFact & { donationId: string }) {
+  const gift = await giftOf(tx, organizationId, fact.donationId, fact.paymentIntentId);
+  const { existing, settled, flag, receipt } = await takeGift(tx, organizationId, gift, fact);
+  if (!settled) throw new NoChange("already-applied");
   return {
-    result: { paymentId: settled.id, flag, receiptId: received.receipt?.id ?? null },
+    result: { paymentId: settled.id, flag, receiptIds: receipt ? [receipt.id] : [] },
     audit: {
-      summary: `card gift received${received.receipt ? `, receipt ${received.receipt.number}` : ""}${flag ? `, ${FLAG_TEXT[flag]}` : ""}`,
+      summary: `card gift received${receipt ? `, receipt ${receipt.number}` : ""}${flag ? `, ${FLAG_TEXT[flag]}` : ""}`,
       targetType: "Donation",
       targetId: gift.id,
       before: { status: gift.status, amountMinor: gift.amountMinor, payment: existing ? { id: existing.id, status: existing.status } : null },
-      after: { status: "RECEIVED", amountMinor: fact.amountMinor, payment: settled, receipt: received.receipt?.number ?? null, event: { id: event.eventId, type: event.eventType }, ...(flag ? { flag } : {}) },
+      after: { status: "RECEIVED", amountMinor: fact.amountMinor, payment: settled, receipt: receipt?.number ?? null, event: { id: event.eventId, type: event.eventType }, ...(flag ? { flag } : {}) },
     },
   };
 }
@@ -198,7 +209,7 @@ export const recordCardPayment = defineMutation({
     const { existing, settled, flag } = await settle(tx, organizationId, invoice, fact);
     if (!settled) throw new NoChange("already-applied");
     return {
-      result: { paymentId: settled.id, flag, receiptId: null as string | null },
+      result: { paymentId: settled.id, flag, receiptIds: [] as string[] },
       audit: {
         summary: flag ? `card payment received, ${FLAG_TEXT[flag]}` : "card payment received",
         targetType: "DuesInvoice",
@@ -226,7 +237,7 @@ export const recordCardPaymentPending = defineMutation({
         select: PAYMENT_FIELDS,
       });
       return {
-        result: { paymentId: pending.id },
+        result: { paymentId: pending.id, receiptIds: [] as string[] },
         audit: { summary: "card gift pending", targetType: "Donation", targetId: gift.id, before: { payment: null }, after: { payment: pending, event: { id: eventId, type: eventType } } },
       };
     }
@@ -246,7 +257,7 @@ export const recordCardPaymentPending = defineMutation({
       select: PAYMENT_FIELDS,
     });
     return {
-      result: { paymentId: pending.id },
+      result: { paymentId: pending.id, receiptIds: [] as string[] },
       audit: {
         summary: "card payment pending",
         targetType: "DuesInvoice",
@@ -273,7 +284,7 @@ export const recordCardPaymentFailed = defineMutation({
     // A gift whose delayed payment failed is not received: it stays without a receipt.
     if (existing.donationId) await settleDonation(tx, organizationId, existing.donationId, null);
     return {
-      result: { paymentId: failed.id },
+      result: { paymentId: failed.id, receiptIds: [] as string[] },
       audit: {
         summary: existing.donationId ? "card gift failed" : "card payment failed",
         targetType: existing.donationId ? "Donation" : "DuesInvoice",
@@ -285,13 +296,111 @@ export const recordCardPaymentFailed = defineMutation({
   },
 });
 
+type RefundedFact = z.infer<typeof refundedFactSchema>;
+type RefundedPayment = { invoiceId: string | null; donationId: string | null; currency: string };
+
+/**
+ * REFUND ledger rows bringing an intent's refunds up to the charge's running
+ * total, on the payment's invoice or gift. Refunds the payload lists are
+ * recorded by their id (reference `<intent>:<refund id>`); whatever the total
+ * has beyond them (a payload without the list) is one row referenced by the
+ * total it brings the ledger to, so the same total twice is one row. The
+ * ledger's refunds for an intent never exceed what Stripe says was refunded.
+ */
+async function recordRefunds(tx: TenantTx, organizationId: string, fact: RefundedFact, payment: RefundedPayment) {
+  const prefix = `${fact.paymentIntentId}:`;
+  const recorded = await tx.payment.findMany({
+    where: { organizationId, method: "CARD", kind: "REFUND", reference: { startsWith: prefix } },
+    select: { reference: true, amountMinor: true },
+  });
+  const refundedBefore = recorded.reduce((sum, r) => sum + r.amountMinor, 0);
+  let refundedMinor = refundedBefore;
+  const references = new Set(recorded.map((r) => r.reference));
+  const rows: { reference: string; amountMinor: number }[] = [];
+  for (const refund of fact.refunds) {
+    const amountMinor = Math.min(refund.amountMinor, fact.refundedMinor - refundedMinor);
+    if (references.has(`${prefix}${refund.id}`) || amountMinor <= 0) continue;
+    rows.push({ reference: `${prefix}${refund.id}`, amountMinor });
+    refundedMinor += amountMinor;
+  }
+  if (fact.refundedMinor > refundedMinor) {
+    rows.push({ reference: `${prefix}to-${fact.refundedMinor}`, amountMinor: fact.refundedMinor - refundedMinor });
+    refundedMinor = fact.refundedMinor;
+  }
+  const refunds = [];
+  for (const row of rows) {
+    refunds.push(
+      await tx.payment.create({
+        data: {
+          organizationId,
+          invoiceId: payment.invoiceId,
+          donationId: payment.donationId,
+          method: "CARD",
+          kind: "REFUND",
+          status: "SUCCEEDED",
+          reference: row.reference,
+          amountMinor: row.amountMinor,
+          currency: payment.currency,
+          paidAt: new Date(),
+        },
+        select: PAYMENT_FIELDS,
+      }),
+    );
+  }
+  return { refunds, refundedBefore, refundedMinor };
+}
+
+/** What a gift keeps in its currency: its succeeded card payments less their refunds, from the ledger. */
+async function keptOf(tx: TenantTx, organizationId: string, donationId: string, currency: string): Promise<number> {
+  const rows = await tx.payment.groupBy({ by: ["kind"], where: { organizationId, donationId, currency, status: "SUCCEEDED" }, _sum: { amountMinor: true } });
+  const sum = (kind: string) => rows.find((r) => r.kind === kind)?._sum.amountMinor ?? 0;
+  return Math.max(0, sum("PAYMENT") - sum("REFUND"));
+}
+
+/**
+ * A card gift's refund: its REFUND rows, then the gift's receipt cancelled
+ * (lib/services/donor-receipts.ts) and, for a partial refund, reissued for
+ * what the gift keeps; refunded in full, the gift is REFUNDED. A refund that
+ * overtakes the paid event receives the gift first, receipt and all, as the
+ * paid event would have. Every receipt issued is returned for the email.
+ */
+async function refundGift(tx: TenantTx, organizationId: string, event: { eventId: string; eventType: string }, fact: RefundedFact, donationId: string) {
+  const gift = await giftOf(tx, organizationId, donationId, fact.paymentIntentId);
+  const taken = await takeGift(tx, organizationId, gift, { ...fact, amountMinor: fact.chargedMinor, paidAt: fact.chargedAt });
+  const payment = taken.settled ?? (await cardPayment(tx, organizationId, fact.paymentIntentId))!;
+  const { refunds, refundedBefore, refundedMinor } = await recordRefunds(tx, organizationId, fact, { invoiceId: null, donationId: gift.id, currency: payment.currency });
+  if (refunds.length === 0 && !taken.settled) throw new NoChange("already-applied");
+  const state = await tx.donation.findUniqueOrThrow({ where: { id: gift.id, organizationId }, select: { status: true, amountMinor: true, currency: true } });
+  const refunded = await refundDonation(tx, organizationId, gift.id, await keptOf(tx, organizationId, gift.id, state.currency));
+  const after = refunded ?? state;
+  const issued = [taken.receipt, refunded?.cancellation, refunded?.receipt].filter((r) => r != null);
+  const cancelled = refunded?.cancelled && refunded.cancellation ? `, receipt ${refunded.cancelled.number} cancelled by ${refunded.cancellation.number}` : "";
+  const reissued = refunded?.receipt ? ` and reissued as ${refunded.receipt.number}` : "";
+  return {
+    result: { paymentId: payment.id, refundIds: refunds.map((r) => r.id), receiptIds: issued.map((r) => r.id) },
+    audit: {
+      summary: `card gift ${taken.settled ? "received and " : ""}refunded ${after.status === "REFUNDED" ? "in full" : "in part"}${cancelled}${reissued}${taken.flag ? `, ${FLAG_TEXT[taken.flag]}` : ""}`,
+      targetType: "Donation",
+      targetId: gift.id,
+      before: { status: gift.status, amountMinor: gift.amountMinor, refundedMinor: refundedBefore, ...(refunded && !taken.settled ? { receipt: refunded.cancelled?.number ?? null } : {}) },
+      after: {
+        status: after.status,
+        amountMinor: after.amountMinor,
+        refundedMinor,
+        ...(refunded ? { receipt: refunded.receipt?.number ?? null, cancellation: refunded.cancellation?.number ?? null } : {}),
+        ...(taken.settled ? { payment: taken.settled, received: taken.receipt?.number ?? null } : {}),
+        refunds,
+        event: { id: event.eventId, type: event.eventType },
+        ...(taken.flag ? { flag: taken.flag } : {}),
+      },
+    },
+  };
+}
+
 /**
  * A refund on a card payment: REFUND ledger rows up to the charge's running
- * total. Refunds the payload lists are recorded by their id (reference
- * `<intent>:<refund id>`); whatever the total has beyond them (a payload
- * without the list) is one row referenced by the total it brings the ledger
- * to, so the same total twice is one row. The ledger's refunds for an intent
- * never exceed what Stripe says was refunded.
+ * total (`recordRefunds`), on the dues invoice the payment paid or on the
+ * card gift (`refundGift`).
  */
 export const recordCardRefund = defineMutation({
   action: "payment.card_refunded",
@@ -301,57 +410,23 @@ export const recordCardRefund = defineMutation({
     const organizationId = actor.organizationId;
     await claim(tx, organizationId, { eventId, eventType, fact });
     const known = await cardPayment(tx, organizationId, fact.paymentIntentId);
+    const donationId = known?.donationId ?? fact.donationId;
+    if (donationId) return refundGift(tx, organizationId, { eventId, eventType }, fact, donationId);
     const invoice = await invoiceOf(tx, organizationId, known?.invoiceId ?? fact.invoiceId, fact.paymentIntentId);
     // A refund proves the payment: record it first if its own event has not arrived yet.
     const { settled, flag } = await settle(tx, organizationId, invoice, { ...fact, amountMinor: fact.chargedMinor, paidAt: fact.chargedAt });
     const payment = settled ?? (await cardPayment(tx, organizationId, fact.paymentIntentId))!;
-    const prefix = `${fact.paymentIntentId}:`;
-    const recorded = await tx.payment.findMany({
-      where: { organizationId, method: "CARD", kind: "REFUND", reference: { startsWith: prefix } },
-      select: { reference: true, amountMinor: true },
-    });
-    let refundedMinor = recorded.reduce((sum, r) => sum + r.amountMinor, 0);
-    const references = new Set(recorded.map((r) => r.reference));
-    const rows: { reference: string; amountMinor: number }[] = [];
-    for (const refund of fact.refunds) {
-      const amountMinor = Math.min(refund.amountMinor, fact.refundedMinor - refundedMinor);
-      if (references.has(`${prefix}${refund.id}`) || amountMinor <= 0) continue;
-      rows.push({ reference: `${prefix}${refund.id}`, amountMinor });
-      refundedMinor += amountMinor;
-    }
-    if (fact.refundedMinor > refundedMinor) {
-      rows.push({ reference: `${prefix}to-${fact.refundedMinor}`, amountMinor: fact.refundedMinor - refundedMinor });
-      refundedMinor = fact.refundedMinor;
-    }
-    if (rows.length === 0 && !settled) throw new NoChange("already-applied");
-    const refunds = [];
-    for (const row of rows) {
-      refunds.push(
-        await tx.payment.create({
-          data: {
-            organizationId,
-            invoiceId: payment.invoiceId,
-            method: "CARD",
-            kind: "REFUND",
-            status: "SUCCEEDED",
-            reference: row.reference,
-            amountMinor: row.amountMinor,
-            currency: payment.currency,
-            paidAt: new Date(),
-          },
-          select: PAYMENT_FIELDS,
-        }),
-      );
-    }
+    const { refunds, refundedBefore, refundedMinor } = await recordRefunds(tx, organizationId, fact, { invoiceId: payment.invoiceId, donationId: null, currency: payment.currency });
+    if (refunds.length === 0 && !settled) throw new NoChange("already-applied");
     const counted = (amount: number) => (payment.invoiceId ? amount : 0);
-    const paidMinor = paidAfter(invoice, settled) - counted(rows.reduce((sum, r) => sum + r.amountMinor, 0));
+    const paidMinor = paidAfter(invoice, settled) - counted(refundedMinor - refundedBefore);
     return {
-      result: { paymentId: payment.id, refundIds: refunds.map((r) => r.id) },
+      result: { paymentId: payment.id, refundIds: refunds.map((r) => r.id), receiptIds: [] as string[] },
       audit: {
         summary: settled ? "card payment received and refunded" : "card payment refunded",
         targetType: "DuesInvoice",
         targetId: invoice.id,
-        before: { paidMinor: invoice.paidMinor, refundedMinor: refundedMinor - rows.reduce((sum, r) => sum + r.amountMinor, 0) },
+        before: { paidMinor: invoice.paidMinor, refundedMinor: refundedBefore },
         after: { paidMinor, refundedMinor, ...(settled ? { payment: settled } : {}), refunds, event: { id: eventId, type: eventType }, ...(flag ? { flag } : {}) },
       },
     };
@@ -411,9 +486,8 @@ export async function receiveStripeEvent(organizationId: string, event: Stripe.E
     const settle = SETTLEMENTS[fact.kind];
     const input = { eventId: event.id, eventType: event.type, fact };
     const result = await settle(stripeActor(organizationId), input);
-    // A card gift's receipt goes to the donor once its settlement has committed.
-    const receiptId = "receiptId" in result ? result.receiptId : null;
-    if (typeof receiptId === "string") await emailReceipt(organizationId, receiptId);
+    // A card gift's receipts (a new one, a cancellation and its replacement) go to the donor once the settlement has committed.
+    for (const receiptId of result.receiptIds) await emailReceipt(organizationId, receiptId);
     return "applied";
   } catch (error) {
     if (error instanceof NoChange) return error.reason;

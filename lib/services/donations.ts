@@ -173,7 +173,10 @@ export const requestDonationPayment = defineMutation({
   capability: "donations:give",
   input: requestDonationPaymentInput,
   run: async (tx, input, actor) => {
-    const donation = await tx.donation.findFirst({ where: { id: input.donationId, organizationId: actor.organizationId, status: { not: "RECEIVED" } }, select: { id: true, amountMinor: true, currency: true } });
+    const donation = await tx.donation.findFirst({
+      where: { id: input.donationId, organizationId: actor.organizationId, status: { notIn: ["RECEIVED", "REFUNDED"] } },
+      select: { id: true, amountMinor: true, currency: true },
+    });
     if (!donation) throw notFoundError();
     await tx.donation.update({ where: { id: donation.id, organizationId: actor.organizationId }, data: { status: "PENDING" }, select: { id: true } });
     const payment = await tx.payment.create({
@@ -284,6 +287,7 @@ export async function giveByCard(visitor: DonationVisitor, raw: unknown): Promis
     if (!(error instanceof RepeatedSubmission)) throw error;
     if (error.donation.method !== "CARD") throw conflictError(OTHER_WAY);
     if (error.donation.status === "RECEIVED") throw conflictError("This gift is already received, thank you. Reload the page to give again.");
+    if (error.donation.status === "REFUNDED") throw conflictError("This gift was refunded. Reload the page to give again.");
     donation = { donationId: error.donationId, amountMinor: error.amountMinor };
   }
   try {

@@ -68,11 +68,31 @@ export async function issueReceipt(tx: TenantTx, organizationId: string, donatio
  */
 export async function settleDonation(tx: TenantTx, organizationId: string, donationId: string, paid: { paidAt: Date } | null) {
   const { count } = await tx.donation.updateMany({
-    where: { id: donationId, organizationId, status: { not: "RECEIVED" } },
+    // A failure ends only a gift still waiting: one received or refunded keeps its state.
+    where: { id: donationId, organizationId, status: paid ? { not: "RECEIVED" } : "PENDING" },
     data: paid ? { status: "RECEIVED", receivedAt: paid.paidAt } : { status: "FAILED" },
   });
   if (count === 0 || !paid) return { status: paid ? "RECEIVED" : "FAILED", receipt: null };
   return { status: "RECEIVED", receipt: await issueReceipt(tx, organizationId, donationId, null) };
+}
+
+/**
+ * A received gift its provider refunded, in part or in whole, inside the
+ * refund's transaction: its current receipt is cancelled by a CANCELLATION
+ * receipt; the gift then keeps `keptMinor` under a new RECEIPT, or, with
+ * nothing kept, is REFUNDED and no longer counts as received money. A gift
+ * still keeping at least its amount (a second payment refunded) is left as it
+ * is. Returns what changed, or null.
+ */
+export async function refundDonation(tx: TenantTx, organizationId: string, donationId: string, keptMinor: number) {
+  const donation = await tx.donation.findFirst({ where: { id: donationId, organizationId, status: "RECEIVED" }, select: DONATION_FIELDS });
+  if (!donation || keptMinor >= donation.amountMinor) return null;
+  const current = await tx.donorReceipt.findFirst({ where: { organizationId, donationId, kind: "RECEIPT", cancelledBy: null }, select: { id: true, number: true } });
+  const cancellation = current ? await issue(tx, organizationId, donation, null, current) : null;
+  const kept = keptMinor > 0;
+  const after = await tx.donation.update({ where: { id: donation.id, organizationId }, data: kept ? { amountMinor: keptMinor } : { status: "REFUNDED" }, select: DONATION_FIELDS });
+  const receipt = kept ? await issue(tx, organizationId, after, null) : null;
+  return { status: after.status, amountMinor: after.amountMinor, cancelled: current, cancellation, receipt };
 }
 
 /**
@@ -151,6 +171,7 @@ export async function emailReceipt(organizationId: string, receiptId: string): P
       amountMinor: receipt.amountMinor,
       currency: receipt.currency,
       cancellation: receipt.kind === "CANCELLATION",
+      refunded: receipt.kind === "CANCELLATION" && receipt.donationStatus === "REFUNDED",
       downloadLink: await receiptDownloadLink(receipt.slug, organizationId, receiptId),
     };
     await sendEmail({ to: receipt.donorEmail, subject: donorReceiptSubject(props), react: DonorReceiptEmail(props), text: donorReceiptText(props) });

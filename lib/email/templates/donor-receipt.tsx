@@ -12,6 +12,8 @@ export type DonorReceiptEmailProps = {
   amountMinor: number;
   currency: string;
   cancellation: boolean;
+  /** A cancellation for a gift refunded in full: no receipt follows it. */
+  refunded: boolean;
   downloadLink: string;
 };
 
@@ -19,8 +21,9 @@ export function donorReceiptSubject({ organizationName, number, cancellation }: 
   return cancellation ? `${organizationName}: receipt cancelled (${number})` : `${organizationName}: your donation receipt ${number}`;
 }
 
-function summary({ organizationName, number, amountMinor, currency, cancellation }: DonorReceiptEmailProps): string {
+function summary({ organizationName, number, amountMinor, currency, cancellation, refunded }: DonorReceiptEmailProps): string {
   const amount = formatMoney(amountMinor, currency);
+  if (cancellation && refunded) return `${organizationName} has refunded your gift of ${amount}; ${number} cancels its receipt, and no receipt replaces it.`;
   return cancellation
     ? `${organizationName} has cancelled a receipt for ${amount}; ${number} records the cancellation, and a corrected receipt follows.`
     : `Thank you for your gift of ${amount} to ${organizationName}. Your receipt number is ${number}.`;

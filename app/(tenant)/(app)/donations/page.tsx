@@ -6,11 +6,9 @@ import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { formatMoney } from "@/lib/dues/money";
-import { donationMethodLabel, listDonations } from "@/lib/queries/donations";
+import { donationMethodLabel, donationStatusLabel, listDonations } from "@/lib/queries/donations";
 
 export const metadata: Metadata = { title: "Donations" };
-
-const STATUS = { PENDING: "Pending", RECEIVED: "Received", FAILED: "Failed" } as const;
 
 export default async function DonationsPage() {
   const { actor } = await memberRequest();
@@ -47,14 +45,17 @@ export default async function DonationsPage() {
           },
           { header: "Given as", cell: (d) => donationMethodLabel(d.method) },
           { header: "Fund", cell: (d) => d.fund ?? "General" },
-          { header: "Status", cell: (d) => STATUS[d.status] },
+          { header: "Status", cell: (d) => donationStatusLabel(d.status) },
           {
             header: "Receipt",
             cell: (d) =>
               d.receipt ? (
-                <a href={`/donations/receipts/${d.receipt.id}/pdf`} className="text-brand-700 hover:underline" data-testid="receipt-number">
-                  {d.receipt.number}
-                </a>
+                <>
+                  <a href={`/donations/receipts/${d.receipt.id}/pdf`} className="text-brand-700 hover:underline" data-testid="receipt-number">
+                    {d.receipt.number}
+                  </a>
+                  {d.receipt.kind === "CANCELLATION" ? " (cancellation)" : null}
+                </>
               ) : (
                 "—"
               ),

@@ -29,8 +29,10 @@ export default async function DonatePage({ searchParams }: { searchParams: Promi
       <p className="text-sm text-gray-600">{org.name}</p>
       <h1 className="mt-1 text-2xl font-semibold">Give to {org.name}</h1>
       {returned ? (
-        <div role="status" data-testid="card-return" data-state={returned.received ? "paid" : "waiting"} className="mt-4 rounded border p-4 text-sm">
-          {returned.received ? (
+        <div role="status" data-testid="card-return" data-state={returned.state === "received" ? "paid" : returned.state} className="mt-4 rounded border p-4 text-sm">
+          {returned.state === "refunded" ? (
+            <p>This gift was refunded to your card, and its receipt cancelled.</p>
+          ) : returned.state === "received" ? (
             <>
               <p className="font-medium text-green-700">Thank you: your gift is received.</p>
               {returned.receiptUrl ? (

@@ -5,7 +5,7 @@ import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
 import { formatMoney } from "@/lib/dues/money";
-import { donationMethodLabel, donorDetail } from "@/lib/queries/donations";
+import { donationMethodLabel, donationStatusLabel, donorDetail } from "@/lib/queries/donations";
 
 export const metadata: Metadata = { title: "Donor" };
 
@@ -46,12 +46,13 @@ export default async function DonorPage({ params }: { params: Promise<{ id: stri
         testId="donor-gifts"
         rows={donor.donations}
         rowKey={(d) => d.id}
+        rowAttributes={(d) => ({ "data-status": d.status })}
         empty="No gifts."
         columns={[
           { header: "Received", cell: (d) => d.receivedAt?.toISOString().slice(0, 10) ?? "—" },
           { header: "Given as", cell: (d) => donationMethodLabel(d.method) + (d.description ? `: ${d.description}` : "") },
           { header: "Fund", cell: (d) => d.fund ?? "General" },
-          { header: "Status", cell: (d) => d.status.toLowerCase() },
+          { header: "Status", cell: (d) => donationStatusLabel(d.status) },
           { header: "Amount", cell: (d) => formatMoney(d.amountMinor, d.currency), align: "right", className: "tabular-nums" },
         ]}
       />

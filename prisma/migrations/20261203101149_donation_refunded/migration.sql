@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "DonationStatus" ADD VALUE 'REFUNDED';
