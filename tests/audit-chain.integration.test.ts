@@ -328,6 +328,30 @@ describe("a superuser without the audit key cannot rewrite or shorten the trail 
     expect(result.stderr).toContain(`${org.slug}: broken at #5: chain ends before its signed checkpoint: entries were cut (expected seq 6, found last seq 4)`);
   });
 
+  test("[M5.4] deleting a whole organisation, its chain with it, after its checkpoint: verifying every chain reports the deleted chain", async () => {
+    const org = await organizationWithChain(3);
+    await checkpointAuditChains();
+    // A superuser with triggers off (no foreign keys, no append-only guard) removes every row of the organisation.
+    await owner.query("BEGIN");
+    try {
+      await owner.query("SET LOCAL session_replication_role = replica");
+      const { rows } = await owner.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'organization_id' AND table_name <> 'organization'",
+      );
+      for (const { table_name } of rows) await owner.query(`DELETE FROM ${table_name} WHERE organization_id = $1`, [org.id]);
+      await owner.query("DELETE FROM organization WHERE id = $1", [org.id]);
+      await owner.query("COMMIT");
+    } catch (error) {
+      await owner.query("ROLLBACK");
+      throw error;
+    }
+    const reports = await verifyChains(env().platformDatabaseUrl, verifying());
+    const deleted = reports.find((r) => r.chain === org.id);
+    expect(deleted).toMatchObject({ ok: false, line: expect.stringContaining(`${org.id}: deleted — checkpoint #3 of `) });
+    expect(deleted!.line).toContain(`signs this organisation's chain, but no organisation ${org.id} is in the database`);
+    expect(reports.find((r) => r.chain === "platform")).toMatchObject({ ok: true });
+  });
+
   test("[M5.4] editing an entry and recomputing every later hash with the code's own function under plain SHA-256, without key ids: exit 1 at the edited seq", async () => {
     const org = await organizationWithChain(6);
     await checkpointAuditChains();

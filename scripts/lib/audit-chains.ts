@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { chainOf, latestCheckpoint } from "../../lib/audit/checkpoints";
+import { CHECKPOINT_PREFIX, chainOf, latestCheckpoint } from "../../lib/audit/checkpoints";
 import {
   describeVerdict,
   joinRanges,
@@ -240,9 +240,35 @@ export type VerifyChainsOptions = {
 } & Parallelism;
 
 /**
+ * Chains the object store holds signed checkpoints for whose organisation is
+ * no longer in the database: the whole organisation deleted, its chain with
+ * it, which walking the organisations that remain cannot see. An organisation
+ * created while verifying (and checkpointed since) is looked up again before
+ * it is reported.
+ */
+async function deletedChains(client: pg.Client, checkpoints: NonNullable<VerifyChainsOptions["checkpoints"]>, verified: Set<string>): Promise<ChainReport[]> {
+  const reports: ChainReport[] = [];
+  for (const chain of await checkpoints.store.folders(`${CHECKPOINT_PREFIX}/`)) {
+    if (verified.has(chain) || !UUID.test(chain)) continue;
+    if ((await client.query("SELECT 1 FROM organization WHERE id = $1", [chain])).rowCount) continue;
+    const { checkpoint, invalid } = await latestCheckpoint(checkpoints.store, chain, checkpoints.verifyKeys);
+    for (const bad of invalid) reports.push({ chain, ok: false, line: `${chain}: checkpoint ${bad.objectKey} does not verify: ${bad.problem}` });
+    if (checkpoint) {
+      reports.push({
+        chain,
+        ok: false,
+        line: `${chain}: deleted — checkpoint #${checkpoint.seq} of ${checkpoint.at.toISOString()} signs this organisation's chain, but no organisation ${chain} is in the database`,
+      });
+    }
+  }
+  return reports;
+}
+
+/**
  * Verifies the chains of `slug` (or all of them, the platform's first), each
  * against its latest checkpoint whose signature verifies, and reports one line
- * per chain plus one per newer checkpoint that does not verify.
+ * per chain plus one per newer checkpoint that does not verify; verifying all
+ * of them also reports every checkpointed chain whose organisation is gone.
  */
 export async function verifyChains(connectionString: string, options: VerifyChainsOptions): Promise<ChainReport[]> {
   const { slug, keys, checkpoints, ...parallelism } = options;
@@ -272,6 +298,7 @@ export async function verifyChains(connectionString: string, options: VerifyChai
         line: `${name}: ${describeVerdict(verdict)} — ${verdict.checked} entries checked in ${seconds} s${head}${against}`,
       });
     }
+    if (!slug && checkpoints) reports.push(...(await deletedChains(client, checkpoints, new Set(chains.map(([, id]) => chainOf(id))))));
     return reports;
   } finally {
     await client.end();
