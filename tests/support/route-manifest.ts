@@ -219,6 +219,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "approveDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "rejectDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "recordDisbursementPaidAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
+  // Only a payout M-Pesa has left unconfirmed for a day; anything else is refused (CONFLICT) and writes nothing.
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "markB2cPayoutFailedAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // Paying by M-Pesa records the payout and calls Daraja; in the matrix the disbursement is not approved, so it is refused in the form.
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "payDisbursementByMpesaAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // The club's own Stripe and M-Pesa accounts (write-only secrets).
@@ -343,6 +345,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "handler", file: "app/api/webhooks/mpesa/[token]/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token", answers: 405 },
   // Daraja's B2C result (welfare payouts), verified the same way as the STK callback.
   { kind: "handler", file: "app/api/webhooks/mpesa/[token]/b2c/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token/b2c", answers: 405 },
+  // The answer to the B2C reconcile job's Transaction Status query, verified the same way.
+  { kind: "handler", file: "app/api/webhooks/mpesa/[token]/b2c/status/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token/b2c/status", answers: 405 },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
 
