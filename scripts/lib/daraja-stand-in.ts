@@ -27,9 +27,9 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * same delay. The receiving phone's last four digits pick it: `2001` → ResultCode
  * 2001 (initiator information invalid), `0001` → ResultCode 1 (not enough
  * funds in the utility account); anything else is paid, with TransactionAmount,
- * TransactionReceipt and TransactionCompletedDateTime. `dropB2cResults(n)`
- * loses the next n payouts' results (accepted and settled, never posted), as
- * when Safaricom's call to us fails.
+ * TransactionReceipt and TransactionCompletedDateTime. A phone ending in
+ * `0005` is paid but its result is lost (never posted), as when Safaricom's
+ * call to us fails; `dropB2cResults(n)` loses the next n results, whatever the phone.
  *
  * Transaction Status (POST /mpesa/transactionstatus/v1/query, by
  * OriginatorConversationID or TransactionID): accepted, then the status
@@ -78,6 +78,8 @@ const PUSH_PATH = "/mpesa/stkpush/v1/processrequest";
 const QUERY_PATH = "/mpesa/stkpushquery/v1/query";
 const B2C_PATH = "/mpesa/b2c/v3/paymentrequest";
 const STATUS_PATH = "/mpesa/transactionstatus/v1/query";
+/** The receiving phone's last four digits for a payout whose result never arrives. */
+const RESULT_LOST = "0005";
 const NO_SUCH_TRANSACTION: Result = { resultCode: 2032, resultDesc: "No such transaction was found." };
 const B2C_FAILURES: ReadonlyMap<string, Result> = new Map([
   ["2001", { resultCode: 2001, resultDesc: "The initiator information is invalid." }],
@@ -133,9 +135,9 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
     };
     receipts.add(received.receipt);
     payouts.set(originatorConversationId, received);
-    const dropped = resultsToDrop > 0;
-    if (dropped) resultsToDrop -= 1;
-    else later(() => sendResult(text(body.ResultURL), payoutResult(received), originatorConversationId));
+    const dropped = resultsToDrop > 0 || text(body.PartyB).endsWith(RESULT_LOST);
+    if (resultsToDrop > 0) resultsToDrop -= 1;
+    if (!dropped) later(() => sendResult(text(body.ResultURL), payoutResult(received), originatorConversationId));
     answer(res, 200, {
       ConversationID: received.conversationId,
       OriginatorConversationID: originatorConversationId,
