@@ -82,7 +82,7 @@ export type HandlerRoute = {
   kind: "handler";
   file: string;
   host: Host;
-  methods: readonly ("GET" | "POST")[];
+  methods: readonly ("GET" | "POST" | "DELETE")[];
   access: Access;
   /** The object a `[param]` in its path names: 404 unless the caller may reach it. */
   object?: ObjectRef;
@@ -265,8 +265,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   // Attachments (M6.6, M6.2): GET lists them, or with ?file= serves one as a download (attachment, nosniff, its sniffed type);
   // POST uploads an image or PDF (raw body, 413 past 10 MB). A beneficiary's follow its reach; a welfare case's are as
   // confidential as its notes (welfare:notes, or the case's creator). Adding needs beneficiaries:write / welfare:write too.
-  { kind: "handler", file: `${APP}/beneficiaries/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "beneficiaries:read", object: { resource: "beneficiary", param: "id" } },
-  { kind: "handler", file: `${APP}/welfare/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "welfare:notes", object: { resource: "welfareCase", param: "id" } },
+  { kind: "handler", file: `${APP}/beneficiaries/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST", "DELETE"], access: "beneficiaries:read", object: { resource: "beneficiary", param: "id" } },
+  { kind: "handler", file: `${APP}/welfare/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST", "DELETE"], access: "welfare:notes", object: { resource: "welfareCase", param: "id" } },
   // Beneficiary batches (P6): upload (raw body, streamed, 413 past 10 MB), the template, the report page and CSV, progress, process or discard; the owner's retention.
   { kind: "page", file: `${APP}/batches/page.tsx`, host: "tenant", access: "batches:manage" },
   { kind: "handler", file: `${APP}/batches/template/route.ts`, host: "tenant", methods: ["GET"], access: "batches:manage" },
