@@ -116,3 +116,41 @@ test("[M6.2] a download is always an attachment of its sniffed type with nosniff
   expect(served.headers["content-disposition"]).toMatch(/^attachment; filename="looks-like-a-page.html"/);
   expect(served.headers["x-content-type-options"]).toBe("nosniff");
 });
+
+test("[M6.6] the location admin removes an attachment with its Remove button; a viewer has none, and a forged or foreign removal is the 404 and removes nothing", async ({ page }) => {
+  const beneficiary = await ikejaBeneficiary();
+  await signIn(page, SLUG, LOCATION_ADMIN);
+  await page.goto(tenantUrl(SLUG, `/beneficiaries/${beneficiary}`));
+  const name = `to-remove-${Date.now()}.png`;
+  await page.getByTestId("attachment-upload").locator('input[type="file"]').setInputFiles({ name, mimeType: "image/png", buffer: PNG });
+  await page.getByRole("button", { name: "Attach" }).click();
+  const link = page.getByTestId("attachments").getByRole("link", { name });
+  await expect(link).toBeVisible();
+  const id = new URL((await link.getAttribute("href"))!, "http://x").searchParams.get("file")!;
+
+  // Nobody else removes it: a viewer (reads, cannot write) sees no button and is refused; so is another organisation.
+  const viewer = await sessionCookie(SLUG, `viewer@${SLUG}.test`);
+  const viewerPage = await rawRequest({ host: HOST, path: `/beneficiaries/${beneficiary}`, headers: { cookie: viewer } });
+  expect(viewerPage.status).toBe(200);
+  expect(viewerPage.body).toContain(name);
+  expect(viewerPage.body).not.toContain(`Remove ${name}`);
+  const removal = (cookie: string, host = HOST) =>
+    rawRequest({ host, path: `/beneficiaries/${beneficiary}/attachments?file=${id}`, method: "DELETE", headers: { cookie, origin: `http://${host}`, "sec-fetch-site": "same-origin" } });
+  expect((await removal(viewer)).status).toBe(404);
+  expect((await removal(await sessionCookie("kilimani", "admin@kilimani.test"), `kilimani.localhost:${PORT}`)).status).toBe(404);
+  const db = await connectOwner();
+  try {
+    expect((await db.query("SELECT 1 FROM attachment WHERE id = $1", [id])).rowCount).toBe(1);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: `Remove ${name}` }).click();
+    await expect(link).toHaveCount(0);
+    expect((await db.query("SELECT 1 FROM attachment WHERE id = $1", [id])).rowCount).toBe(0);
+    const { rows } = await db.query<{ action: string }>("SELECT action FROM audit_entry WHERE target_id = $1 ORDER BY seq", [id]);
+    expect(rows.map((r) => r.action)).toEqual(["beneficiary.attachment.add", "beneficiary.attachment.remove"]);
+    // Its bytes are gone with it.
+    expect((await download(await sessionCookie(SLUG, LOCATION_ADMIN), beneficiary, id)).status).toBe(404);
+  } finally {
+    await db.end();
+  }
+});

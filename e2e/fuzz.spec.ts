@@ -252,7 +252,7 @@ test("[M6.7] wrong content types, malformed JSON, hostile JSON and oversized bod
     // Webhooks are posted where their senders post them: the demo club that has the provider's account.
     const host = route.host === "apex" ? `localhost:${PORT}` : hostOf(webhook ? "kilimani" : world.club.slug);
     const path = route.file.includes("webhooks/mpesa")
-      ? `/api/webhooks/mpesa/${kilimaniToken}${route.file.includes("/b2c/") ? "/b2c" : ""}`
+      ? `/api/webhooks/mpesa/${kilimaniToken}${/\[token\](\/.+)?\/route\.ts$/.exec(route.file)?.[1] ?? ""}`
       : route.kind === "handler" && route.sample
         ? route.sample
         : routePath(route.file).replace(/\[\w+\]/g, objectId(route.object?.resource, treasurer));

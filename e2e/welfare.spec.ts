@@ -93,6 +93,54 @@ test("[P5] maker-checker: the requester has no approve button and a forced appro
   await checker.context().close();
 });
 
+test("[P5] a payout M-Pesa never confirms: a day on, the case page says so and a treasurer marks it failed, payable again", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await signIn(page, CLUB, `treasurer@${CLUB}.test`);
+  await page.goto(tenantUrl(CLUB, "/welfare/new"));
+  const form = page.getByTestId("welfare-case-form");
+  await form.getByLabel("Member").selectOption({ index: 2 });
+  await form.getByLabel("Category").selectOption("MEDICAL");
+  await form.getByLabel("Title").fill("Clinic in Kayole");
+  await form.getByLabel("Case notes (confidential)").fill("Follow-up visits.");
+  await form.getByRole("button", { name: "Open case" }).click();
+  await expect(page.getByRole("heading", { name: "Clinic in Kayole" })).toBeVisible();
+  const caseId = /\/welfare\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  const request = page.getByTestId("disbursement-form");
+  await request.getByLabel("Amount").fill("1800");
+  await request.getByLabel("Pay by").selectOption("MPESA");
+  // The run's stand-in pays a phone ending in 0005 but its result never arrives.
+  await request.getByLabel("M-Pesa phone (for M-Pesa)").fill("0712 340 005");
+  await request.getByLabel("What it is for").fill("Clinic fees");
+  await request.getByRole("button", { name: "Request disbursement" }).click();
+  await expect(page.getByTestId("disbursements").locator("tbody tr").filter({ hasText: "Clinic fees" })).toContainText("Awaiting approval");
+
+  const checker = await (await browser.newContext()).newPage();
+  await signIn(checker, CLUB, `treasurer-2@${CLUB}.test`);
+  await checker.goto(tenantUrl(CLUB, `/welfare/${caseId}`));
+  const row = checker.getByTestId("disbursements").locator("tbody tr").filter({ hasText: "Clinic fees" });
+  await row.getByRole("button", { name: "Approve" }).click();
+  await row.getByRole("button", { name: "Pay by M-Pesa" }).click();
+  await expect(row.getByTestId("disbursement-status")).toContainText("Paying by M-Pesa");
+  await expect(row.getByTestId("payout-unconfirmed")).toHaveCount(0);
+
+  // A day passes without a word from M-Pesa (the payout sent 25 hours ago).
+  const db = await connectOwner();
+  try {
+    await db.query("UPDATE payment SET created_at = now() - interval '25 hours' WHERE id = (SELECT payment_id FROM welfare_disbursement WHERE case_id = $1)", [caseId]);
+  } finally {
+    await db.end();
+  }
+  await checker.reload();
+  const flag = row.getByTestId("payout-unconfirmed");
+  await expect(flag).toContainText("M-Pesa has not confirmed this payout");
+  await expect(flag).toContainText("M-Pesa statement");
+  await flag.getByRole("button", { name: "Mark payout failed" }).click();
+  await expect(row.getByTestId("disbursement-status")).toContainText("Approved, to pay");
+  await expect(row.getByRole("button", { name: "Pay by M-Pesa" })).toBeVisible();
+  expect(await disbursementOf(caseId)).toMatchObject({ status: "APPROVED", payment_status: null });
+  await checker.context().close();
+});
+
 test("[P5] the notes are the treasurer's to read; a viewer sees the case but gets the 404 page on its notes", async ({ page, browser }) => {
   await signIn(page, CLUB, `treasurer@${CLUB}.test`);
   await page.goto(tenantUrl(CLUB, "/welfare?status=OPEN"));

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { darajaClient, DarajaError, stkPassword, type DarajaCredentials, type StkPushRequest } from "@/lib/payments/daraja";
 import { fromNairobiTimestamp, nairobiTimestamp } from "@/lib/payments/daraja-time";
+import { b2cStatusResultBody } from "@/lib/schemas/b2c-results";
 import { mpesaResultMessage, stkCallbackBody, stkPaymentFromMetadata } from "@/lib/schemas/mpesa-callbacks";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 
@@ -299,5 +300,52 @@ describe("reading a callback", () => {
     expect(mpesaResultMessage(1032)).toBe("You cancelled the request on your phone.");
     expect(mpesaResultMessage(1037)).toMatch(/may still go through/);
     expect(mpesaResultMessage(9999)).toBe("M-Pesa could not complete the payment. Please try again.");
+  });
+});
+
+describe("Transaction Status (B2C payouts)", () => {
+  const b2c = { initiatorName: "testapi", securityCredential: Buffer.from("credential").toString("base64") };
+  const statusOf = (originatorConversationId: string) => ({
+    ...b2c,
+    originatorConversationId,
+    resultUrl: `http://127.0.0.1:${receiver.port}/status`,
+    queueTimeoutUrl: `http://127.0.0.1:${receiver.port}/status`,
+    remarks: "Welfare payout status",
+    occasion: originatorConversationId,
+  });
+  const answerAbout = async (occasion: string) => {
+    await vi.waitFor(() => expect(receiver.deliveries.some((d) => d.path === "/status" && JSON.stringify(d.body).includes(occasion))).toBe(true), { timeout: 5_000, interval: 20 });
+    return b2cStatusResultBody.parse(receiver.deliveries.find((d) => d.path === "/status" && JSON.stringify(d.body).includes(occasion))!.body);
+  };
+
+  test("a payout the stand-in accepted is Completed with its receipt and amount; one it never saw gets 'no such transaction'", async () => {
+    const client = darajaClient(credentials({ shortcode: "600996" }));
+    const paidOut = randomUUID();
+    standIn.dropB2cResults(1);
+    await client.b2cPayment({ ...b2c, originatorConversationId: paidOut, amountMinor: 150_000, phone: "+254712345678", remarks: "Welfare", resultUrl: `http://127.0.0.1:${receiver.port}/b2c`, queueTimeoutUrl: `http://127.0.0.1:${receiver.port}/b2c` });
+    const accepted = await client.transactionStatus(statusOf(paidOut));
+    expect(accepted.originatorConversationId).not.toBe(paidOut);
+    expect(standIn.statusQueries().at(-1)).toMatchObject({ CommandID: "TransactionStatusQuery", OriginatorConversationID: paidOut, PartyA: "600996", IdentifierType: "4" });
+    expect(await answerAbout(paidOut)).toMatchObject({ payoutId: paidOut, resultCode: 0, outcome: { state: "paid", payout: { amountMinor: 150_000, receipt: expect.stringMatching(/^[A-Z0-9]{10}$/) } } });
+
+    const unseen = randomUUID();
+    await client.transactionStatus(statusOf(unseen));
+    expect(await answerAbout(unseen)).toEqual({ payoutId: unseen, resultCode: 2032, resultDesc: expect.any(String), outcome: { state: "unanswered" } });
+  });
+
+  test("remarks out of range are refused before Daraja is called", async () => {
+    const before = standIn.statusQueries().length;
+    const error = await rejection(darajaClient(credentials()).transactionStatus({ ...statusOf(randomUUID()), remarks: "x" }));
+    expect(error.operation).toBe("transaction-status");
+    expect(standIn.statusQueries()).toHaveLength(before);
+  });
+
+  test("a Reversed or pending transaction is not an answer; Completed without a receipt fails the schema", () => {
+    const result = (status: string, extra: { Key: string; Value?: string | number }[] = []) => ({
+      Result: { ResultCode: 0, ResultDesc: "ok", ResultParameters: { ResultParameter: [{ Key: "OriginatorConversationID", Value: "p" }, { Key: "TransactionStatus", Value: status }, ...extra] } },
+    });
+    expect(b2cStatusResultBody.parse(result("Reversed")).outcome).toEqual({ state: "unanswered" });
+    expect(b2cStatusResultBody.parse(result("Declined")).outcome).toEqual({ state: "failed", transactionStatus: "Declined" });
+    expect(b2cStatusResultBody.safeParse(result("Completed", [{ Key: "Amount", Value: 10 }])).success).toBe(false);
   });
 });

@@ -10,12 +10,21 @@ export type AttachmentRow = { id: string; fileName: string; mime: string; bytes:
  * A parent's attachments, each a download link to the authorizing route, and
  * (for those who may add them) a form that sends the chosen file as the raw
  * request body to `<base>` (streamed, capped and checked by content there);
- * a refusal is shown beside the file field.
+ * a refusal is shown beside the file field. The same people may remove one
+ * (DELETE `<base>?file=<id>`); a refusal is shown under the list.
  */
 export function AttachmentsPanel({ base, attachments, canUpload }: { base: string; attachments: AttachmentRow[]; canUpload: boolean }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  async function remove(attachment: AttachmentRow) {
+    if (!window.confirm(`Remove ${attachment.fileName}? This cannot be undone.`)) return;
+    setRemoveError(null);
+    const answer = await fetch(`${base}?file=${attachment.id}`, { method: "DELETE" }).catch(() => null);
+    if (answer?.ok) router.refresh();
+    else setRemoveError(answer ? `${attachment.fileName} could not be removed (${answer.status}). Reload the page and try again.` : "The request did not reach the server. Try again.");
+  }
   async function submit(form: FormData) {
     const file = form.get("file");
     if (!(file instanceof File) || file.name === "") {
@@ -44,10 +53,23 @@ export function AttachmentsPanel({ base, attachments, canUpload }: { base: strin
               <span className="text-gray-600">
                 {a.mime} · {a.bytes.toLocaleString("en")} bytes · {a.createdAt.slice(0, 10)}
               </span>
+              {canUpload && (
+                <>
+                  {" "}
+                  <button type="button" className="text-sm text-red-700 hover:underline" aria-label={`Remove ${a.fileName}`} onClick={() => void remove(a)}>
+                    Remove
+                  </button>
+                </>
+              )}
             </li>
           ))}
         </ul>
       )}
+      {removeError ? (
+        <p role="alert" className="mt-2 text-sm text-red-700" data-testid="attachment-remove-error">
+          {removeError}
+        </p>
+      ) : null}
       {canUpload && (
         <form action={submit} className="mt-4 max-w-md space-y-2" data-testid="attachment-upload">
           <label className="block">

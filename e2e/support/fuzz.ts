@@ -181,6 +181,7 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     rejectDisbursementAction: { disbursementId: club.disbursementId },
     recordDisbursementPaidAction: { disbursementId: club.disbursementId, method: "CASH", reference: "FUZZ-PAID" },
     payDisbursementByMpesaAction: { disbursementId: club.disbursementId },
+    markB2cPayoutFailedAction: { disbursementId: club.disbursementId },
     payLinkByCardAction: { token: "not-a-token" },
     payLinkByMpesaAction: { token: "not-a-token", phone: "0712345678" },
     recordDonationAction: { name: "Fuzz Giver", email: "", phone: "", address: "", method: "CASH", currency: "KES", amount: "10", fund: "", reference: "", description: "", receivedOn: today },

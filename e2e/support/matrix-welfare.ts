@@ -83,4 +83,6 @@ export const WELFARE_CALLS: Record<string, (check: Check) => ActionCall> = {
   recordDisbursementPaidAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.payable[roleIndex(c)]!), method: "CASH", reference: `MATRIX-${c.role}-${Date.now()}-${++serial}` } }),
   // Not approved: refused in the form before any payout is recorded or Daraja is called, so no money moves.
   payDisbursementByMpesaAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.requested) } }),
+  // No payout is waiting for M-Pesa: refused in the form, nothing changes.
+  markB2cPayoutFailedAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.requested) } }),
 };

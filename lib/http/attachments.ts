@@ -1,14 +1,14 @@
 import { memberRequest } from "../context/request";
 import { attachmentToServe, listAttachments } from "../queries/attachments";
 import type { AttachmentParent } from "../schemas/attachments";
-import { uploadAttachment } from "../services/attachments";
+import { removeAttachment, uploadAttachment } from "../services/attachments";
 import { objectStore } from "../storage";
 import { PayloadTooLargeError, payloadTooLarge, readCappedBody } from "../uploads/capped-body";
 import { contentDisposition } from "./content-disposition";
 import { routeHandler } from "./route-handler";
 
 /**
- * The two route handlers every attachment parent shares. An upload is the raw
+ * The route handlers every attachment parent shares. An upload is the raw
  * body (its name in `x-file-name`), streamed and cut off past 10,485,760
  * bytes with 413. A download is authorized like its parent and always served
  * as a download of its sniffed type with nosniff, so no browser renders it
@@ -51,5 +51,15 @@ export function attachmentDownload(parent: AttachmentParent) {
         "cache-control": "private, no-store",
       },
     });
+  });
+}
+
+/** DELETE `?file=<id>`: removes one attachment (audited) and its stored bytes; 204, or the one not-found. */
+export function attachmentRemoval(parent: AttachmentParent) {
+  return routeHandler(async (request: Request, { params }: Context<{ id: string }>) => {
+    const { actor } = await memberRequest();
+    const { id } = await params;
+    await removeAttachment(actor, parent, { id: new URL(request.url).searchParams.get("file"), parentId: id });
+    return new Response(null, { status: 204 });
   });
 }

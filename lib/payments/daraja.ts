@@ -6,6 +6,8 @@ import { nairobiTimestamp } from "./daraja-time";
  * one organisation's credentials. It asks the payer's phone for their PIN
  * (stkPush) and asks Daraja how that request ended (stkQuery); the money's
  * outcome arrives separately, as a callback (lib/schemas/mpesa-callbacks.ts).
+ * It also pays out to a phone (b2cPayment) and asks how a payout ended
+ * (transactionStatus); both answer later at a ResultURL (lib/schemas/b2c-results.ts).
  */
 export type DarajaCredentials = {
   baseUrl: string;
@@ -47,7 +49,24 @@ export type B2cRequest = {
 
 export type B2cAccepted = { conversationId: string; originatorConversationId: string };
 
-export type DarajaOperation = "oauth" | "stk-push" | "stk-query" | "b2c";
+/**
+ * Asking M-Pesa how a payout ended (Transaction Status, by our
+ * OriginatorConversationID): Daraja only acknowledges; the answer arrives
+ * later at `resultUrl`, like a B2C result.
+ */
+export type TransactionStatusRequest = {
+  originatorConversationId: string;
+  initiatorName: string;
+  securityCredential: string;
+  resultUrl: string;
+  queueTimeoutUrl: string;
+  /** 2 to 100 characters. */
+  remarks: string;
+  /** Up to 100 characters; Daraja echoes it in the result's ReferenceData. */
+  occasion: string;
+};
+
+export type DarajaOperation = "oauth" | "stk-push" | "stk-query" | "b2c" | "transaction-status";
 
 /**
  * Daraja refused, did not answer, or we refused to send. The message is safe
@@ -138,6 +157,28 @@ export function darajaClient(credentials: DarajaCredentials) {
       });
       const accepted = b2cAccepted.safeParse(answer.body);
       if (answer.status !== 200 || !accepted.success || accepted.data.ResponseCode !== "0") throw refusal("b2c", answer);
+      return { conversationId: accepted.data.ConversationID, originatorConversationId: accepted.data.OriginatorConversationID };
+    },
+
+    /** Asks how a payout ended; resolves once Daraja accepted the question, the answer comes to `resultUrl`. */
+    async transactionStatus(request: TransactionStatusRequest): Promise<B2cAccepted> {
+      if (request.remarks.length < 2 || request.remarks.length > 100 || request.occasion.length > 100) {
+        throw new DarajaError("transaction-status", "the remarks must have 2 to 100 characters and the occasion at most 100");
+      }
+      const answer = await post("transaction-status", "/mpesa/transactionstatus/v1/query", {
+        Initiator: request.initiatorName,
+        SecurityCredential: request.securityCredential,
+        CommandID: "TransactionStatusQuery",
+        OriginatorConversationID: request.originatorConversationId,
+        PartyA: credentials.shortcode,
+        IdentifierType: "4",
+        ResultURL: request.resultUrl,
+        QueueTimeOutURL: request.queueTimeoutUrl,
+        Remarks: request.remarks,
+        Occasion: request.occasion,
+      });
+      const accepted = b2cAccepted.safeParse(answer.body);
+      if (answer.status !== 200 || !accepted.success || accepted.data.ResponseCode !== "0") throw refusal("transaction-status", answer);
       return { conversationId: accepted.data.ConversationID, originatorConversationId: accepted.data.OriginatorConversationID };
     },
 

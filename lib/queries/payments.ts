@@ -31,3 +31,14 @@ export async function mpesaPaymentByCheckout(actor: Actor, checkoutRequestId: st
     }),
   );
 }
+
+/** A welfare payout (B2C) by our OriginatorConversationID, for the provider settling it: its status. */
+export async function mpesaPayoutByReference(actor: Actor, originatorConversationId: string) {
+  if (!can(actor, "payments:settle")) throw notFoundError();
+  return withTenant(actor.organizationId, (tx) =>
+    tx.payment.findFirst({
+      where: { organizationId: actor.organizationId, method: "MPESA", kind: "DISBURSEMENT", reference: originatorConversationId },
+      select: { id: true, status: true },
+    }),
+  );
+}

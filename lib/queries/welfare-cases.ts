@@ -25,6 +25,13 @@ export async function listWelfareCases(actor: Actor, filter: { status?: (typeof 
   );
 }
 
+/**
+ * How long M-Pesa may take to confirm a B2C payout before a treasurer is
+ * asked to look: the reconcile job asks until then, and only then may the
+ * payout be marked failed by hand (money may have left, so never silently).
+ */
+export const PAYOUT_UNCONFIRMED_AFTER_MS = 24 * 60 * 60_000;
+
 /** One case without its notes, with its disbursements and who asked for and decided each (by name). */
 export async function getWelfareCase(actor: Actor, id: string) {
   if (!readable(actor, id)) throw notFoundError();
@@ -41,7 +48,7 @@ export async function getWelfareCase(actor: Actor, id: string) {
         member: { select: { id: true, firstName: true, lastName: true } },
         disbursements: {
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-          select: { id: true, amountMinor: true, currency: true, method: true, reason: true, status: true, requestedById: true, decidedById: true, decidedAt: true, createdAt: true },
+          select: { id: true, amountMinor: true, currency: true, method: true, reason: true, status: true, requestedById: true, decidedById: true, decidedAt: true, createdAt: true, paymentId: true },
         },
       },
     });
@@ -49,12 +56,19 @@ export async function getWelfareCase(actor: Actor, id: string) {
     const userIds = [...new Set(found.disbursements.flatMap((d) => [d.requestedById, d.decidedById]).filter((u): u is string => u !== null))];
     const users = userIds.length ? await tx.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [];
     const nameOf = new Map(users.map((u) => [u.id, u.name]));
+    // A payout still waiting for M-Pesa: since when, so the page can flag one waiting too long.
+    const payingIds = found.disbursements.flatMap((d) => (d.status === "PAYING" && d.paymentId ? [d.paymentId] : []));
+    const payouts = payingIds.length ? await tx.payment.findMany({ where: { id: { in: payingIds }, status: "PENDING" }, select: { id: true, createdAt: true } }) : [];
+    const sentAt = new Map(payouts.map((p) => [p.id, p.createdAt]));
+    const unconfirmedBefore = Date.now() - PAYOUT_UNCONFIRMED_AFTER_MS;
     const { createdById, ...rest } = found;
     return {
       ...rest,
       notesReadable: mayReadWelfareNotes(actor, { createdById }),
-      disbursements: found.disbursements.map((d) => ({
+      disbursements: found.disbursements.map(({ paymentId, ...d }) => ({
         ...d,
+        payoutSentAt: (paymentId && sentAt.get(paymentId)) || null,
+        payoutUnconfirmed: Boolean(paymentId && (sentAt.get(paymentId)?.getTime() ?? Infinity) < unconfirmedBefore),
         requestedBy: nameOf.get(d.requestedById) ?? "someone",
         decidedBy: d.decidedById ? (nameOf.get(d.decidedById) ?? "someone") : null,
       })),

@@ -56,7 +56,10 @@ export const payDisbursementByMpesaInput = z.object({ disbursementId });
 export const startB2cPayoutInput = z.object({ disbursementId, originatorConversationId: z.uuid() });
 
 /** What Daraja said about a B2C payout (its result callback, or its refusal of the request). */
+/** Where M-Pesa said it: the payout's own result, the answer to our Transaction Status query, or its refusal of the request. */
+const b2cSource = z.enum(["result", "status query", "request"]).default("result");
 export const settleB2cPaidInput = z.object({
+  source: b2cSource,
   originatorConversationId: z.uuid(),
   transactionReceipt: z.string().regex(/^[A-Z0-9]{10}$/),
   amountMinor: z.number().int().positive(),
@@ -64,10 +67,14 @@ export const settleB2cPaidInput = z.object({
   rawPayload: z.string().max(65_536),
 });
 export const settleB2cFailedInput = z.object({
+  source: b2cSource,
   originatorConversationId: z.uuid(),
   reason: z.string().min(1).max(300),
   rawPayload: z.string().max(65_536).nullable(),
 });
+
+/** A treasurer closing a payout M-Pesa never confirmed, after checking the statement. */
+export const markB2cPayoutFailedInput = z.object({ disbursementId });
 
 /** The case list's query string: a status to filter by. */
 export const welfareCaseListQuery = z.object({

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { auditDiff } from "../audit/redact";
 import type { Actor } from "../authz/actor";
 import type { TenantTx } from "../db/tenant";
@@ -8,10 +9,12 @@ import { conflictError, invalidError, isAppError, notFoundError } from "../error
 import { logError, logEvent } from "../log";
 import { darajaCredential } from "../payments/credentials";
 import { darajaClient, DarajaError } from "../payments/daraja";
-import { disbursementToPay } from "../queries/welfare-cases";
-import { b2cResultBody } from "../schemas/b2c-results";
+import { mpesaPayoutByReference } from "../queries/payments";
+import { disbursementToPay, PAYOUT_UNCONFIRMED_AFTER_MS } from "../queries/welfare-cases";
+import { b2cResultBody, b2cStatusResultBody } from "../schemas/b2c-results";
 import {
   decideDisbursementInput,
+  markB2cPayoutFailedInput,
   payDisbursementByMpesaInput,
   recordDisbursementPaidInput,
   requestDisbursementInput,
@@ -30,7 +33,10 @@ import { onUniqueViolation } from "./unique-violation";
  * rule lives here, in the conditional UPDATE itself, so a forged form or a
  * direct call is refused the same way the missing button says. Paying moves
  * money through the one ledger (`payment`, kind DISBURSEMENT): cash or bank
- * with a reference, or M-Pesa B2C through Daraja, settled by its result callback.
+ * with a reference, or M-Pesa B2C through Daraja, settled by its result callback
+ * or, when that never comes, by the answer to a Transaction Status query
+ * (lib/jobs/b2c-reconcile.ts); one M-Pesa never confirms is left for a
+ * treasurer to check and mark failed by hand.
  */
 
 const OWN_REQUEST = "You requested this disbursement, so another treasurer must approve or reject it.";
@@ -224,7 +230,7 @@ export const settleB2cPaid = defineMutation({
     return {
       result: { id: disbursement.id, caseId: disbursement.caseId },
       audit: {
-        summary: "Disbursement paid: confirmed by M-Pesa (B2C)",
+        summary: `Disbursement paid: confirmed by M-Pesa (B2C ${input.source})`,
         targetType: "WelfareDisbursement",
         targetId: disbursement.id,
         before: { status: "PAYING", payment: { id: payment.id, ...diff.before } },
@@ -248,11 +254,47 @@ export const settleB2cFailed = defineMutation({
     return {
       result: { id: disbursement.id, caseId: disbursement.caseId },
       audit: {
-        summary: `Disbursement payout failed: ${input.reason}`,
+        summary: `Disbursement payout failed (B2C ${input.source}): ${input.reason}`,
         targetType: "WelfareDisbursement",
         targetId: disbursement.id,
         before: { status: "PAYING", payment: { id: payment.id, status: "PENDING" } },
         after: { status: "APPROVED", payment: { id: payment.id, status: "FAILED", failureReason: input.reason } },
+      },
+    };
+  },
+});
+
+/**
+ * A treasurer's answer to "M-Pesa has not confirmed this payout": after
+ * checking the club's M-Pesa statement, the payout is marked failed and the
+ * disbursement is approved again, payable anew (its approval stands; nothing
+ * about who may approve changes). Only once M-Pesa has had
+ * PAYOUT_UNCONFIRMED_AFTER_MS to answer, so an answer on its way is not pre-empted.
+ */
+export const markB2cPayoutFailed = defineMutation({
+  action: "welfare_disbursement.mpesa_marked_failed",
+  capability: "welfare:approve",
+  input: markB2cPayoutFailedInput,
+  run: async (tx, input, actor) => {
+    const before = await disbursementOf(tx, input.disbursementId);
+    if (before.status !== "PAYING" || !before.paymentId) throw conflictError(before.status === "PAID" ? NOT_PENDING.PAID! : "Only a payout M-Pesa has not confirmed can be marked failed.");
+    const payment = await tx.payment.findUnique({ where: { id: before.paymentId }, select: { id: true, status: true, createdAt: true } });
+    if (!payment || payment.status !== "PENDING") throw conflictError("This payout is already settled.");
+    if (payment.createdAt.getTime() > Date.now() - PAYOUT_UNCONFIRMED_AFTER_MS) {
+      throw conflictError("M-Pesa may still confirm this payout. It can be marked failed once it has gone unconfirmed for 24 hours.");
+    }
+    const reason = "M-Pesa never confirmed this payout; a treasurer checked the M-Pesa statement and marked it failed.";
+    const { count } = await tx.payment.updateMany({ where: { id: payment.id, organizationId: actor.organizationId, status: "PENDING" }, data: { status: "FAILED", failureReason: reason } });
+    if (count === 0) throw conflictError("This payout is already settled.");
+    await tx.welfareDisbursement.update({ where: { id: before.id }, data: { status: "APPROVED", paymentId: null }, select: { id: true } });
+    return {
+      result: { id: before.id, caseId: before.caseId },
+      audit: {
+        summary: "Disbursement payout marked failed by hand: M-Pesa never confirmed it",
+        targetType: "WelfareDisbursement",
+        targetId: before.id,
+        before: { status: "PAYING", payment: { id: payment.id, status: "PENDING" } },
+        after: { status: "APPROVED", payment: { id: payment.id, status: "FAILED", failureReason: reason } },
       },
     };
   },
@@ -294,7 +336,7 @@ export const payDisbursementByMpesa = Object.assign(
     } catch (error) {
       if (!(error instanceof DarajaError)) throw error;
       logError("mpesa b2c request failed", error, { organizationId, disbursementId: started.id });
-      await settleB2cFailed(mpesaActor(organizationId), { originatorConversationId, reason: "M-Pesa did not accept the payout request.", rawPayload: null });
+      await settleB2cFailed(mpesaActor(organizationId), { source: "request", originatorConversationId, reason: "M-Pesa did not accept the payout request.", rawPayload: null });
       throw invalidError(UNAVAILABLE);
     }
     return { id: started.id, caseId: started.caseId };
@@ -328,13 +370,63 @@ export async function settleB2cResult(organizationId: string, body: unknown, fro
     await settleB2cPaid(actor, { originatorConversationId: result.originatorConversationId, transactionReceipt: receipt, amountMinor, paidAt: completedAt ?? new Date(), rawPayload });
     return "paid";
   } catch (error) {
-    if (isAppError(error, "NOT_FOUND") || isAppError(error, "INVALID")) {
-      // Unknown (or another club's) payout, or a malformed id; or an amount other than approved: nothing credited.
-      logEvent("warn", "mpesa b2c result not applied", { ...context, reason: error.message });
-      return "unknown";
-    }
-    if (!isAppError(error, "CONFLICT")) throw error;
-    logEvent("info", "mpesa b2c result duplicate: ignored", context);
-    return "duplicate";
+    return notApplied(error, actor, "result", result.payout !== null, context);
   }
+}
+
+export type B2cStatusOutcome = B2cResultOutcome | "unanswered";
+
+/**
+ * The answer to a Transaction Status query (lib/jobs/b2c-reconcile.ts), at
+ * the same verified webhook as the payout's result, settled through the same
+ * mutations: "Completed" pays, a failed status fails, anything else (M-Pesa
+ * could not say, or holds no such transaction) changes nothing and leaves a
+ * log line. Whichever of result and answer comes second is a duplicate.
+ */
+export async function settleB2cStatusResult(organizationId: string, body: unknown, from: { ip: string | null } = { ip: null }): Promise<B2cStatusOutcome> {
+  const parsed = b2cStatusResultBody.safeParse(body);
+  if (!parsed.success) {
+    logEvent("warn", "mpesa b2c status result malformed: ignored", { organizationId, issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) });
+    return "malformed";
+  }
+  const { payoutId, resultCode, outcome } = parsed.data;
+  const context = { organizationId, originatorConversationId: payoutId, resultCode, state: outcome.state };
+  if (!payoutId || !z.uuid().safeParse(payoutId).success) {
+    logEvent("warn", "mpesa b2c status result names no payout of ours: ignored", context);
+    return "unknown";
+  }
+  if (outcome.state === "unanswered") {
+    // Not an answer about the money: the payout stays PAYING; asked again, and flagged for a treasurer if this lasts.
+    logEvent("info", "mpesa b2c status result without a final answer: payout left pending", context);
+    return "unanswered";
+  }
+  const actor = mpesaActor(organizationId, from.ip);
+  const rawPayload = JSON.stringify(body);
+  try {
+    if (outcome.state === "failed") {
+      await settleB2cFailed(actor, { source: "status query", originatorConversationId: payoutId, reason: `M-Pesa reports this payout ${outcome.transactionStatus.toLowerCase()}.`, rawPayload });
+      return "failed";
+    }
+    const { amountMinor, receipt, completedAt } = outcome.payout;
+    await settleB2cPaid(actor, { source: "status query", originatorConversationId: payoutId, transactionReceipt: receipt, amountMinor, paidAt: completedAt ?? new Date(), rawPayload });
+    return "paid";
+  } catch (error) {
+    return notApplied(error, actor, "status result", outcome.state === "paid", { ...context, originatorConversationId: payoutId });
+  }
+}
+
+/**
+ * A result that settled nothing: an unknown (or another club's) payout, or
+ * an amount other than approved (nothing credited), or one already settled.
+ * "Paid" for a payout already closed as failed is money to look at by hand.
+ */
+async function notApplied(error: unknown, actor: Actor, what: string, paid: boolean, context: { originatorConversationId: string }): Promise<"unknown" | "duplicate"> {
+  if (isAppError(error, "NOT_FOUND") || isAppError(error, "INVALID")) {
+    logEvent("warn", `mpesa b2c ${what} not applied`, { ...context, reason: error.message });
+    return "unknown";
+  }
+  if (!isAppError(error, "CONFLICT")) throw error;
+  if (paid && (await mpesaPayoutByReference(actor, context.originatorConversationId))?.status === "FAILED") logEvent("warn", `mpesa b2c ${what} says paid, but the payout was already closed as failed: check it by hand`, context);
+  else logEvent("info", `mpesa b2c ${what} duplicate: ignored`, context);
+  return "duplicate";
 }

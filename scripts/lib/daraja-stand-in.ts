@@ -27,18 +27,38 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * same delay. The receiving phone's last four digits pick it: `2001` → ResultCode
  * 2001 (initiator information invalid), `0001` → ResultCode 1 (not enough
  * funds in the utility account); anything else is paid, with TransactionAmount,
- * TransactionReceipt and TransactionCompletedDateTime.
+ * TransactionReceipt and TransactionCompletedDateTime. A phone ending in
+ * `0005` is paid but its result is lost (never posted), as when Safaricom's
+ * call to us fails; `dropB2cResults(n)` loses the next n results, whatever the phone.
+ *
+ * Transaction Status (POST /mpesa/transactionstatus/v1/query, by
+ * OriginatorConversationID or TransactionID): accepted, then the status
+ * Result is POSTed to its ResultURL after the same delay. A payout it accepted
+ * is "Completed" (ReceiptNo, Amount, FinalisedTime) or "Failed" as its result
+ * said; a transaction it never accepted gets ResultCode 2032, "no such
+ * transaction", with no parameters. The Occasion sent comes back in ReferenceData.
  *
  * Until the callback is sent, STK query answers "still processing" (HTTP 500,
  * errorCode 500.001.1001). Push and query need a Bearer token this stand-in
  * issued; the OAuth endpoint issues one for any non-empty Basic credentials.
  */
-export type DarajaStandIn = { url: string; stop(): Promise<void>; pushes(): ReceivedPush[]; payouts(): ReceivedPush[] };
+export type DarajaStandIn = {
+  url: string;
+  stop(): Promise<void>;
+  pushes(): ReceivedPush[];
+  payouts(): ReceivedPush[];
+  /** The Transaction Status queries received, in order. */
+  statusQueries(): Record<string, unknown>[];
+  /** The next `count` B2C results are lost: the payouts settle, their results are never sent. */
+  dropB2cResults(count?: number): void;
+};
 export type ReceivedPush = { checkoutRequestId: string; body: Record<string, unknown> };
 
 type Result = { resultCode: number; resultDesc: string };
 type Scenario = { callback: Result; query: Result; deliveries: number; shortByShillings: number; fromAnotherPhone: boolean };
 type Push = ReceivedPush & { merchantRequestId: string; scenario: Scenario; sent: boolean };
+/** A payout as M-Pesa holds it: settled the moment it is accepted, whatever becomes of its result. */
+type Payout = ReceivedPush & { conversationId: string; receipt: string; completedAt: string; failure: Result | undefined };
 
 const PAID: Result = { resultCode: 0, resultDesc: "The service request is processed successfully." };
 const paid: Scenario = { callback: PAID, query: PAID, deliveries: 1, shortByShillings: 0, fromAnotherPhone: false };
@@ -57,6 +77,10 @@ const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
 const PUSH_PATH = "/mpesa/stkpush/v1/processrequest";
 const QUERY_PATH = "/mpesa/stkpushquery/v1/query";
 const B2C_PATH = "/mpesa/b2c/v3/paymentrequest";
+const STATUS_PATH = "/mpesa/transactionstatus/v1/query";
+/** The receiving phone's last four digits for a payout whose result never arrives. */
+const RESULT_LOST = "0005";
+const NO_SUCH_TRANSACTION: Result = { resultCode: 2032, resultDesc: "No such transaction was found." };
 const B2C_FAILURES: ReadonlyMap<string, Result> = new Map([
   ["2001", { resultCode: 2001, resultDesc: "The initiator information is invalid." }],
   ["0001", { resultCode: 1, resultDesc: "The balance is insufficient for the transaction." }],
@@ -73,7 +97,9 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
   const tokens = new Set<string>();
   const pushes = new Map<string, Push>();
   const receipts = new Set<string>();
-  const payouts = new Map<string, ReceivedPush>();
+  const payouts = new Map<string, Payout>();
+  const statusQueries: Record<string, unknown>[] = [];
+  let resultsToDrop = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,11 +111,12 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
       tokens.add(token);
       return answer(res, 200, { access_token: token, expires_in: "3599" });
     }
-    if (req.method !== "POST" || ![PUSH_PATH, QUERY_PATH, B2C_PATH].includes(pathname)) return refuse(res, 404, "404.001.01", "Resource not found");
+    if (req.method !== "POST" || ![PUSH_PATH, QUERY_PATH, B2C_PATH, STATUS_PATH].includes(pathname)) return refuse(res, 404, "404.001.01", "Resource not found");
     if (!tokens.has(req.headers.authorization?.replace(/^Bearer /, "") ?? "")) return refuse(res, 401, "404.001.03", "Invalid Access Token");
     const body = await readJson(req);
     if (!body) return refuse(res, 400, "400.002.05", "Invalid Request Payload");
     if (pathname === B2C_PATH) return payout(body, res);
+    if (pathname === STATUS_PATH) return transactionStatus(body, res);
     return pathname === PUSH_PATH ? push(body, res) : query(body, res);
   }
 
@@ -98,19 +125,34 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
     if (invalid) return refuse(res, 400, "400.002.02", `Bad Request - Invalid ${invalid}`);
     const originatorConversationId = text(body.OriginatorConversationID);
     if (payouts.has(originatorConversationId)) return refuse(res, 400, "400.002.02", "Bad Request - Duplicate OriginatorConversationID");
-    const conversationId = `AG_${nairobiTimestamp().slice(0, 8)}_${randomBytes(10).toString("hex")}`;
-    payouts.set(originatorConversationId, { checkoutRequestId: originatorConversationId, body });
-    const failure = B2C_FAILURES.get(text(body.PartyB).slice(-4));
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      const receipt = unique(receiptNumber, receipts);
-      receipts.add(receipt);
-      const completed = nairobiTimestamp();
-      const Result = {
+    const received: Payout = {
+      checkoutRequestId: originatorConversationId,
+      body,
+      conversationId: conversationIdOf(),
+      receipt: unique(receiptNumber, receipts),
+      completedAt: nairobiTimestamp(),
+      failure: B2C_FAILURES.get(text(body.PartyB).slice(-4)),
+    };
+    receipts.add(received.receipt);
+    payouts.set(originatorConversationId, received);
+    const dropped = resultsToDrop > 0 || text(body.PartyB).endsWith(RESULT_LOST);
+    if (resultsToDrop > 0) resultsToDrop -= 1;
+    if (!dropped) later(() => sendResult(text(body.ResultURL), payoutResult(received), originatorConversationId));
+    answer(res, 200, {
+      ConversationID: received.conversationId,
+      OriginatorConversationID: originatorConversationId,
+      ResponseCode: "0",
+      ResponseDescription: "Accept the service request successfully.",
+    });
+  }
+
+  function payoutResult({ checkoutRequestId, body, conversationId, receipt, completedAt, failure }: Payout) {
+    return {
+      Result: {
         ResultType: 0,
         ResultCode: failure?.resultCode ?? 0,
         ResultDesc: failure?.resultDesc ?? "The service request is processed successfully.",
-        OriginatorConversationID: originatorConversationId,
+        OriginatorConversationID: checkoutRequestId,
         ConversationID: conversationId,
         TransactionID: receipt,
         ...(!failure && {
@@ -120,22 +162,73 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
               { Key: "TransactionReceipt", Value: receipt },
               { Key: "B2CRecipientIsRegisteredCustomer", Value: "Y" },
               { Key: "ReceiverPartyPublicName", Value: `${text(body.PartyB)} - M-Pesa Customer` },
-              { Key: "TransactionCompletedDateTime", Value: `${completed.slice(6, 8)}.${completed.slice(4, 6)}.${completed.slice(0, 4)} ${completed.slice(8, 10)}:${completed.slice(10, 12)}:${completed.slice(12, 14)}` },
+              { Key: "TransactionCompletedDateTime", Value: `${completedAt.slice(6, 8)}.${completedAt.slice(4, 6)}.${completedAt.slice(0, 4)} ${completedAt.slice(8, 10)}:${completedAt.slice(10, 12)}:${completedAt.slice(12, 14)}` },
             ],
           },
         }),
         ReferenceData: { ReferenceItem: { Key: "QueueTimeoutURL", Value: text(body.QueueTimeOutURL) } },
-      };
-      void postJson(text(body.ResultURL), { Result }, options.callbackFrom).catch((error: unknown) => {
-        console.error(`daraja stand-in: B2C result for ${originatorConversationId} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    }, callbackDelayMs);
-    timers.add(timer);
-    answer(res, 200, {
-      ConversationID: conversationId,
+      },
+    };
+  }
+
+  /** Accepted like any request; the answer, about a payout this stand-in accepted or about none, follows at the ResultURL. */
+  function transactionStatus(body: Record<string, unknown>, res: ServerResponse): void {
+    const invalid = invalidStatusField(body);
+    if (invalid) return refuse(res, 400, "400.002.02", `Bad Request - Invalid ${invalid}`);
+    statusQueries.push(body);
+    const asked = text(body.OriginatorConversationID);
+    const found = payouts.get(asked) ?? [...payouts.values()].find((p) => p.receipt === text(body.TransactionID));
+    const originatorConversationId = `${randomInt(10_000, 100_000)}-${randomInt(1e7, 1e8)}-1`;
+    const conversationId = conversationIdOf();
+    const outcome = found?.failure ? { ...PAID, status: "Failed" } : found ? { ...PAID, status: "Completed" } : { ...NO_SUCH_TRANSACTION, status: null };
+    const Result = {
+      ResultType: 0,
+      ResultCode: outcome.resultCode,
+      ResultDesc: outcome.resultDesc,
       OriginatorConversationID: originatorConversationId,
+      ConversationID: conversationId,
+      TransactionID: found?.receipt ?? "0000000000",
+      ...(found && {
+        ResultParameters: {
+          ResultParameter: [
+            { Key: "DebitPartyName", Value: `${text(found.body.PartyA)} - Stand-in Club` },
+            { Key: "CreditPartyName", Value: `${text(found.body.PartyB)} - M-Pesa Customer` },
+            { Key: "OriginatorConversationID", Value: found.checkoutRequestId },
+            { Key: "InitiatedTime", Value: Number(found.completedAt) },
+            { Key: "DebitAccountType", Value: "Utility Account" },
+            { Key: "ReasonType", Value: "Business Payment to Customer via API" },
+            { Key: "TransactionStatus", Value: outcome.status },
+            { Key: "FinalisedTime", Value: Number(found.completedAt) },
+            { Key: "Amount", Value: Number(found.body.Amount) },
+            { Key: "ConversationID", Value: found.conversationId },
+            { Key: "ReceiptNo", Value: found.receipt },
+          ],
+        },
+      }),
+      ReferenceData: { ReferenceItem: { Key: "Occasion", Value: text(body.Occasion) } },
+    };
+    later(() => sendResult(text(body.ResultURL), { Result }, `status of ${asked || text(body.TransactionID)}`));
+    answer(res, 200, {
+      OriginatorConversationID: originatorConversationId,
+      ConversationID: conversationId,
       ResponseCode: "0",
       ResponseDescription: "Accept the service request successfully.",
+    });
+  }
+
+  /** After the callback delay, unless the stand-in stops first. */
+  function later(send: () => void): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      send();
+    }, callbackDelayMs);
+    timers.add(timer);
+  }
+
+  /** A result POSTed to a ResultURL; a receiver that is down is reported, not fatal. */
+  function sendResult(url: string, result: unknown, about: string): void {
+    void postJson(url, result, options.callbackFrom).catch((error: unknown) => {
+      console.error(`daraja stand-in: B2C result for ${about} failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
@@ -220,7 +313,11 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
   return {
     url: `http://127.0.0.1:${port}`,
     pushes: () => [...pushes.values()].map(({ checkoutRequestId, body }) => ({ checkoutRequestId, body })),
-    payouts: () => [...payouts.values()],
+    payouts: () => [...payouts.values()].map(({ checkoutRequestId, body }) => ({ checkoutRequestId, body })),
+    statusQueries: () => [...statusQueries],
+    dropB2cResults(count = 1) {
+      resultsToDrop += count;
+    },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       const closed = new Promise((resolve) => server.close(resolve));
@@ -267,6 +364,27 @@ function invalidPayoutField(body: Record<string, unknown>): string | null {
   ];
   return checks.find(([, valid]) => !valid)?.[0] ?? null;
 }
+
+/** The first field Daraja would reject in a Transaction Status query; null when it is well-formed. */
+function invalidStatusField(body: Record<string, unknown>): string | null {
+  const remarks = text(body.Remarks);
+  const checks: [field: string, valid: boolean][] = [
+    ["Initiator", text(body.Initiator).length >= 1],
+    ["SecurityCredential", /^[A-Za-z0-9+/]+={0,2}$/.test(text(body.SecurityCredential))],
+    ["CommandID", text(body.CommandID) === "TransactionStatusQuery"],
+    ["OriginatorConversationID", text(body.OriginatorConversationID).length >= 1 || text(body.TransactionID).length >= 1],
+    ["PartyA", SHORTCODE.test(text(body.PartyA))],
+    ["IdentifierType", text(body.IdentifierType) === "4"],
+    ["ResultURL", isHttpUrl(text(body.ResultURL))],
+    ["QueueTimeOutURL", isHttpUrl(text(body.QueueTimeOutURL))],
+    ["Remarks", remarks.length >= 2 && remarks.length <= 100],
+    ["Occasion", text(body.Occasion).length <= 100],
+  ];
+  return checks.find(([, valid]) => !valid)?.[0] ?? null;
+}
+
+/** A ConversationID as Daraja writes it: AG_<date>_<hex>. */
+const conversationIdOf = () => `AG_${nairobiTimestamp().slice(0, 8)}_${randomBytes(10).toString("hex")}`;
 
 /** Basic auth with a non-empty consumer key and secret: the stand-in takes any. */
 function hasBasicCredentials(req: IncomingMessage): boolean {

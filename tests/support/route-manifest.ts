@@ -82,7 +82,7 @@ export type HandlerRoute = {
   kind: "handler";
   file: string;
   host: Host;
-  methods: readonly ("GET" | "POST")[];
+  methods: readonly ("GET" | "POST" | "DELETE")[];
   access: Access;
   /** The object a `[param]` in its path names: 404 unless the caller may reach it. */
   object?: ObjectRef;
@@ -219,6 +219,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "approveDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "rejectDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "recordDisbursementPaidAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
+  // Only a payout M-Pesa has left unconfirmed for a day; anything else is refused (CONFLICT) and writes nothing.
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "markB2cPayoutFailedAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // Paying by M-Pesa records the payout and calls Daraja; in the matrix the disbursement is not approved, so it is refused in the form.
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "payDisbursementByMpesaAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // The club's own Stripe and M-Pesa accounts (write-only secrets).
@@ -263,8 +265,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   // Attachments (M6.6, M6.2): GET lists them, or with ?file= serves one as a download (attachment, nosniff, its sniffed type);
   // POST uploads an image or PDF (raw body, 413 past 10 MB). A beneficiary's follow its reach; a welfare case's are as
   // confidential as its notes (welfare:notes, or the case's creator). Adding needs beneficiaries:write / welfare:write too.
-  { kind: "handler", file: `${APP}/beneficiaries/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "beneficiaries:read", object: { resource: "beneficiary", param: "id" } },
-  { kind: "handler", file: `${APP}/welfare/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST"], access: "welfare:notes", object: { resource: "welfareCase", param: "id" } },
+  { kind: "handler", file: `${APP}/beneficiaries/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST", "DELETE"], access: "beneficiaries:read", object: { resource: "beneficiary", param: "id" } },
+  { kind: "handler", file: `${APP}/welfare/[id]/attachments/route.ts`, host: "tenant", methods: ["GET", "POST", "DELETE"], access: "welfare:notes", object: { resource: "welfareCase", param: "id" } },
   // Beneficiary batches (P6): upload (raw body, streamed, 413 past 10 MB), the template, the report page and CSV, progress, process or discard; the owner's retention.
   { kind: "page", file: `${APP}/batches/page.tsx`, host: "tenant", access: "batches:manage" },
   { kind: "handler", file: `${APP}/batches/template/route.ts`, host: "tenant", methods: ["GET"], access: "batches:manage" },
@@ -343,6 +345,8 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "handler", file: "app/api/webhooks/mpesa/[token]/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token", answers: 405 },
   // Daraja's B2C result (welfare payouts), verified the same way as the STK callback.
   { kind: "handler", file: "app/api/webhooks/mpesa/[token]/b2c/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token/b2c", answers: 405 },
+  // The answer to the B2C reconcile job's Transaction Status query, verified the same way.
+  { kind: "handler", file: "app/api/webhooks/mpesa/[token]/b2c/status/route.ts", host: "tenant", methods: ["POST"], access: "public", sample: "/api/webhooks/mpesa/sample-token/b2c/status", answers: 405 },
   { kind: "handler", file: "app/icon.svg", host: "tenant", methods: ["GET"], access: "public" },
 ];
 

@@ -3,7 +3,14 @@
 import { formAction, memberAction } from "@/lib/actions/form-action";
 import { memberPayer } from "@/lib/context/payer";
 import { closeWelfareCase, openWelfareCase, updateWelfareNotes } from "@/lib/services/welfare-cases";
-import { approveDisbursement, payDisbursementByMpesa, recordDisbursementPaid, rejectDisbursement, requestDisbursement } from "@/lib/services/welfare-disbursements";
+import {
+  approveDisbursement,
+  markB2cPayoutFailed,
+  payDisbursementByMpesa,
+  recordDisbursementPaid,
+  rejectDisbursement,
+  requestDisbursement,
+} from "@/lib/services/welfare-disbursements";
 
 const casePage = (r: { caseId: string }) => `/welfare/${r.caseId}`;
 
@@ -15,3 +22,4 @@ export const approveDisbursementAction = memberAction(approveDisbursement, { rev
 export const rejectDisbursementAction = memberAction(rejectDisbursement, { revalidate: casePage, success: "Disbursement rejected." });
 export const recordDisbursementPaidAction = memberAction(recordDisbursementPaid, { revalidate: casePage, success: "Payment recorded." });
 export const payDisbursementByMpesaAction = formAction(memberPayer, payDisbursementByMpesa, { revalidate: casePage, success: "Sent to M-Pesa: it shows as paid once M-Pesa confirms." });
+export const markB2cPayoutFailedAction = memberAction(markB2cPayoutFailed, { revalidate: casePage, success: "Payout marked failed: the disbursement can be paid again." });

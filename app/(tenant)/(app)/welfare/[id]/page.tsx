@@ -14,6 +14,7 @@ import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import {
   approveDisbursementAction,
   closeWelfareCaseAction,
+  markB2cPayoutFailedAction,
   payDisbursementByMpesaAction,
   recordDisbursementPaidAction,
   rejectDisbursementAction,
@@ -106,6 +107,20 @@ export default async function WelfareCasePage({ params }: { params: Promise<{ id
                       ]}
                       submitLabel="Record as paid"
                     />
+                  </div>
+                );
+              }
+              if (d.payoutUnconfirmed) {
+                return (
+                  <div className="max-w-sm space-y-2 text-sm" role="alert" data-testid="payout-unconfirmed">
+                    <p className="font-semibold text-amber-800">M-Pesa has not confirmed this payout</p>
+                    <p className="text-gray-700">
+                      It was sent {d.payoutSentAt?.toISOString().slice(0, 16).replace("T", " ")} UTC and M-Pesa has not said whether the money left. Check the
+                      club&apos;s M-Pesa statement for a payment of {formatMoney(d.amountMinor, d.currency)} to this phone. If it is there, the money reached the
+                      member: do not pay again or mark it failed, and keep the statement&apos;s receipt number. If it is not, mark the payout failed; the
+                      disbursement stays approved and can be paid again.
+                    </p>
+                    {approves && <ActionButton action={markB2cPayoutFailedAction} hidden={hidden} label="Mark payout failed" />}
                   </div>
                 );
               }
