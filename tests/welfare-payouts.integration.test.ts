@@ -134,6 +134,19 @@ describe("[P5] the B2C reconcile job (Transaction Status)", () => {
     expect(await auditCount()).toBe(before);
   });
 
+  test("[P5] a payout request M-Pesa carries out but never answers stays Paying, never failed, and the job's query settles it as paid", async () => {
+    const { id } = await approved();
+    standIn.leaveB2cUnanswered(1);
+    standIn.dropB2cResults(1);
+    // The request times out (10 s) after M-Pesa has sent the money: failing it here would let it be paid twice.
+    const reference = await pay(id);
+    expect((await disbursement(id)).status).toBe("PAYING");
+    expect(await ledger(reference)).toMatchObject({ status: "PENDING" });
+    await reconcileAndWait(inMinutes(6));
+    expect((await disbursement(id)).status).toBe("PAID");
+    expect(await ledger(reference)).toMatchObject({ status: "SUCCEEDED", amountMinor: 150_000 });
+  }, 30_000);
+
   test("[P5] a failed payout found by the query: the disbursement is approved again, payable anew", async () => {
     const { id } = await approved("0712 340 001");
     standIn.dropB2cResults(1);

@@ -83,6 +83,11 @@ export class DarajaError extends Error {
     super(`Daraja ${operation}: ${message}`, options);
     this.name = "DarajaError";
   }
+
+  /** The request went out and no answer came back in time: Daraja may have acted on it. */
+  get unanswered(): boolean {
+    return this.cause instanceof Error && this.cause.name === "TimeoutError";
+  }
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;

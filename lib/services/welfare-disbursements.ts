@@ -304,8 +304,10 @@ export type Payer = { actor: Actor; origin: string };
 
 /**
  * "Pay by M-Pesa": records the pending payout, then asks Daraja (B2C) to send
- * the money from the club's shortcode. A refusal or no answer fails the payout
- * at once (as the provider's evidence) and the disbursement can be paid again.
+ * the money from the club's shortcode. A refusal fails the payout at once (as
+ * the provider's evidence) and the disbursement can be paid again; a request
+ * that got no answer in time may still have sent the money, so it stays PAYING
+ * for its result or the reconcile job to settle.
  * The result comes back to the club's own origin.
  */
 export const payDisbursementByMpesa = Object.assign(
@@ -335,6 +337,12 @@ export const payDisbursementByMpesa = Object.assign(
       });
     } catch (error) {
       if (!(error instanceof DarajaError)) throw error;
+      if (error.operation === "b2c" && error.unanswered) {
+        // M-Pesa may have sent the money: the payout stays PAYING until its result, or the
+        // reconcile job's status query (lib/jobs/b2c-reconcile.ts), says what happened.
+        logEvent("warn", "mpesa b2c request unanswered: the payout waits for its result", { organizationId, disbursementId: started.id });
+        return { id: started.id, caseId: started.caseId };
+      }
       logError("mpesa b2c request failed", error, { organizationId, disbursementId: started.id });
       await settleB2cFailed(mpesaActor(organizationId), { source: "request", originatorConversationId, reason: "M-Pesa did not accept the payout request.", rawPayload: null });
       throw invalidError(UNAVAILABLE);

@@ -29,7 +29,9 @@ import { nairobiTimestamp } from "../../lib/payments/daraja-time";
  * funds in the utility account); anything else is paid, with TransactionAmount,
  * TransactionReceipt and TransactionCompletedDateTime. A phone ending in
  * `0005` is paid but its result is lost (never posted), as when Safaricom's
- * call to us fails; `dropB2cResults(n)` loses the next n results, whatever the phone.
+ * call to us fails; `dropB2cResults(n)` loses the next n results, whatever the phone;
+ * `leaveB2cUnanswered(n)` carries out the next n payout requests but never
+ * answers them (the caller times out, not knowing the money left).
  *
  * Transaction Status (POST /mpesa/transactionstatus/v1/query, by
  * OriginatorConversationID or TransactionID): accepted, then the status
@@ -51,6 +53,8 @@ export type DarajaStandIn = {
   statusQueries(): Record<string, unknown>[];
   /** The next `count` B2C results are lost: the payouts settle, their results are never sent. */
   dropB2cResults(count?: number): void;
+  /** The next `count` payout requests are carried out (the payout settles) but never answered. */
+  leaveB2cUnanswered(count?: number): void;
 };
 export type ReceivedPush = { checkoutRequestId: string; body: Record<string, unknown> };
 
@@ -100,6 +104,7 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
   const payouts = new Map<string, Payout>();
   const statusQueries: Record<string, unknown>[] = [];
   let resultsToDrop = 0;
+  let answersToWithhold = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,6 +143,11 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
     const dropped = resultsToDrop > 0 || text(body.PartyB).endsWith(RESULT_LOST);
     if (resultsToDrop > 0) resultsToDrop -= 1;
     if (!dropped) later(() => sendResult(text(body.ResultURL), payoutResult(received), originatorConversationId));
+    // Withheld: the socket stays open until the caller gives up (or the stand-in stops).
+    if (answersToWithhold > 0) {
+      answersToWithhold -= 1;
+      return;
+    }
     answer(res, 200, {
       ConversationID: received.conversationId,
       OriginatorConversationID: originatorConversationId,
@@ -317,6 +327,9 @@ export async function startDarajaStandIn(options: { port?: number; callbackDelay
     statusQueries: () => [...statusQueries],
     dropB2cResults(count = 1) {
       resultsToDrop += count;
+    },
+    leaveB2cUnanswered(count = 1) {
+      answersToWithhold += count;
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
