@@ -63,6 +63,15 @@ describe("audit CSV export through its child process", () => {
     expect(received).toBeGreaterThan(0);
   });
 
+  test("[M5.3] a client that goes away stops the child, which frees its place", async () => {
+    const reader = (await reserveAuditCsv(club.actors.ADMIN).start({})).getReader();
+    await reader.read();
+    expect(await exportChildren(club.id)).toHaveLength(1);
+    await reader.cancel();
+    await expect.poll(placesFree).toBe(2);
+    expect(await exportChildren(club.id)).toEqual([]);
+  });
+
   test("[M5.3] a third export while two stream is refused with a clear message; a finished one frees its place", async () => {
     const one = reserveAuditCsv(club.actors.ADMIN);
     const two = reserveAuditCsv(club.actors.ADMIN);
@@ -80,12 +89,24 @@ describe("audit CSV export through its child process", () => {
   });
 });
 
+/** How many exports could start now (at most two per server process). */
+function placesFree(): number {
+  const held = [];
+  try {
+    for (;;) held.push(reserveAuditCsv(club.actors.ADMIN));
+  } catch {
+    return held.length;
+  } finally {
+    for (const place of held) place.release();
+  }
+}
+
 /** This test process's export children for the organisation (their argv holds its id). */
 async function exportChildren(organizationId: string): Promise<number[]> {
   const { execFileSync } = await import("node:child_process");
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
   return out
     .split("\n")
-    .filter((line) => line.includes("audit-csv-stream.ts") && line.includes(organizationId))
+    .filter((line) => line.includes("csv-export-process.ts") && line.includes(organizationId))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }

@@ -36,7 +36,7 @@ type Row = Omit<CsvEntry, "seq"> & { seq: string };
  * before a byte is sent. Each batch is its own short read-only tenant transaction, read
  * only when the consumer asks for the next chunk, so neither memory nor a
  * transaction grows with the trail (promise M5.3). It runs in the export's
- * child process (scripts/audit-csv-stream.ts), which has no ORM.
+ * child process (lib/audit/csv-export-process.ts), which has no ORM.
  */
 export async function* auditCsvChunks(reads: TenantReads, organizationId: string, filter: AuditFilter): AsyncGenerator<string> {
   // As on the page: a text filter no entry can hold matches nothing.

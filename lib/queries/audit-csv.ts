@@ -11,7 +11,7 @@ import type { AuditFilter } from "../schemas/audit";
 
 /**
  * The audit CSV export (promise M5.3) streams from a small child process
- * (scripts/audit-csv-stream.ts) that loads neither Prisma nor Next, so a
+ * (lib/audit/csv-export-process.ts) that loads neither Prisma nor Next, so a
  * million rows cost the server process only the pipe between them. The child
  * runs as the worker does (`node --import tsx`, from the app's directory — the
  * cwd of `npm start` and of `next start` alike), gets the organisation and the
@@ -21,7 +21,7 @@ import type { AuditFilter } from "../schemas/audit";
  * is reserved before the export is recorded, so a refused export changes nothing.
  */
 const MAX_RUNNING = 2;
-const ENTRY = path.join(process.cwd(), "scripts", "audit-csv-stream.ts");
+const ENTRY = path.join(process.cwd(), "lib", "audit", "csv-export-process.ts");
 const slots = globalThis as unknown as { harambeeAuditExports?: number };
 
 export type AuditCsvExport = {

@@ -1,14 +1,14 @@
 import { once } from "node:events";
-import { auditCsvChunks } from "../lib/audit/csv-stream";
-import { tenantReads } from "../lib/db/tenant-reads";
-import { UUID } from "../lib/db/tenant-scope";
-import { auditFilterInput } from "../lib/schemas/audit";
+import { auditCsvChunks } from "./csv-stream";
+import { tenantReads } from "../db/tenant-reads";
+import { UUID } from "../db/tenant-scope";
+import { auditFilterInput } from "../schemas/audit";
 
 /**
- * The audit CSV export's streaming process (lib/queries/audit-csv.ts spawns
- * it once the route has authorized the export and recorded it): argv is the
- * organisation's id and the filter as JSON, validated again here with the
- * route's schema; APP_DATABASE_URL (the app role, so RLS applies) is the only
+ * The audit CSV export's streaming process, an entry point of its own:
+ * lib/queries/audit-csv.ts spawns it once the route has authorized the export
+ * and recorded it. argv is the organisation's id and the filter as JSON,
+ * validated again here with the route's schema; APP_DATABASE_URL (the app role, so RLS applies) is the only
  * setting it reads. It writes the CSV to stdout, waiting for the pipe to
  * drain, and loads neither Prisma nor Next, so its memory is the stream's
  * alone (promise M5.3). A failure is one JSON line on stderr — the error's
