@@ -7,8 +7,8 @@ import { auditFilterInput } from "../schemas/audit";
 /**
  * The audit CSV export's streaming process, an entry point of its own:
  * lib/queries/audit-csv.ts spawns it once the route has authorized the export
- * and recorded it. argv is the organisation's id and the filter as JSON,
- * validated again here with the route's schema; APP_DATABASE_URL (the app role, so RLS applies) is the only
+ * and recorded it. Its argument is the organisation's id, stdin the filter as
+ * JSON, validated again here with the route's schema; APP_DATABASE_URL (the app role, so RLS applies) is the only
  * setting it reads. It writes the CSV to stdout, waiting for the pipe to
  * drain, and loads neither Prisma nor Next, so its memory is the stream's
  * alone (promise M5.3). A failure is one JSON line on stderr — the error's
@@ -24,11 +24,14 @@ function fail(event: string, error?: unknown): void {
 }
 
 async function main(): Promise<void> {
-  const [organizationId, filterJson] = process.argv.slice(2);
+  const organizationId = process.argv[2];
   const url = process.env.APP_DATABASE_URL;
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
+  const input = Buffer.concat(parts).toString("utf8");
   const filter = (() => {
     try {
-      return auditFilterInput.safeParse(JSON.parse(filterJson ?? ""));
+      return auditFilterInput.safeParse(JSON.parse(input));
     } catch {
       return undefined;
     }

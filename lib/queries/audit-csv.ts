@@ -14,8 +14,9 @@ import type { AuditFilter } from "../schemas/audit";
  * (lib/audit/csv-export-process.ts) that loads neither Prisma nor Next, so a
  * million rows cost the server process only the pipe between them. The child
  * runs as the worker does (`node --import tsx`, from the app's directory — the
- * cwd of `npm start` and of `next start` alike), gets the organisation and the
- * filter as arguments (no shell) and the app role's URL as its only setting.
+ * cwd of `npm start` and of `next start` alike), gets the organisation as its
+ * argument and the filter on stdin (no shell), and the app role's URL as its
+ * only setting.
  *
  * At most MAX_RUNNING exports stream from one server process at once: a slot
  * is reserved before the export is recorded, so a refused export changes nothing.
@@ -47,11 +48,15 @@ export function reserveAuditCsv(actor: Actor): AuditCsvExport {
 
 async function streamFromChild(organizationId: string, filter: AuditFilter, release: () => void): Promise<ReadableStream<Uint8Array>> {
   const requestId = currentRequestId();
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, organizationId, JSON.stringify(filter)], {
+  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, organizationId], {
     cwd: process.cwd(),
     env: { APP_DATABASE_URL: env().appDatabaseUrl, NODE_ENV: env().NODE_ENV },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  // The filter on stdin, not argv: a search term may be part of someone's email, and argv shows in every process list.
+  // A child that dies before reading it reports through its exit status; the broken pipe says nothing more.
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(JSON.stringify(filter));
   // How the child ended: null for exit code 0, else a phrase for the log.
   const ended = new Promise<string | null>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -74,7 +79,10 @@ async function streamFromChild(organizationId: string, filter: AuditFilter, rele
   };
 
   const chunks = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await chunks.next();
+  const first = await chunks.next().catch((error: unknown) => {
+    child.kill("SIGTERM");
+    throw error;
+  });
   if (first.done) {
     // Nothing sent yet: the route answers with a plain error page rather than an empty file.
     throw failure((await ended) ?? "exit code 0 without output", "start");
