@@ -13,10 +13,10 @@ import type { AuditFilter } from "../schemas/audit";
  * The audit CSV export (promise M5.3) streams from a small child process
  * (lib/audit/csv-export-process.ts) that loads neither Prisma nor Next, so a
  * million rows cost the server process only the pipe between them. The child
- * runs as the worker does (`node --import tsx`, from the app's directory — the
- * cwd of `npm start` and of `next start` alike), gets the organisation as its
- * argument and the filter on stdin (no shell), and the app role's URL as its
- * only setting.
+ * runs as the worker does (`node --import tsx`) from the app's directory — the
+ * cwd of `npm start` (the systemd unit's WorkingDirectory) and of `next start`
+ * run there — and gets the organisation as its argument, the filter on stdin
+ * (no shell) and the app role's URL as its only setting.
  *
  * At most MAX_RUNNING exports stream from one server process at once: a slot
  * is reserved before the export is recorded, so a refused export changes nothing.
