@@ -8,9 +8,12 @@
  *  2. verification of a 1,000,000-entry chain (`npm run audit:verify`'s code)
  *     in entries/s, beside the verifier it replaced (one thread, keyset
  *     batches), a bare COPY of the same columns and a count(*);
- *  3. peak RSS of exporting 1,000,000 entries as CSV in a child process — the
- *     export route's path, and the stream alone — beside exporting 10,000,
- *     and where the baseline goes (bare tsx, Prisma imported, Prisma queried).
+ *  3. peak RSS of exporting 1,000,000 entries as CSV in a fresh process that
+ *     holds Prisma, as the server does: now (the route's code: the entry
+ *     recorded, then the CSV piped from its streaming child, whose own peak is
+ *     sampled too) beside before (the same stream read inside that process),
+ *     each beside exporting 10,000, and where the baseline goes (bare tsx,
+ *     Prisma imported, Prisma queried).
  *
  * Runs on a fresh embedded PostgreSQL it starts and removes itself.
  */
@@ -159,8 +162,8 @@ type Verify = {
   verdict: string;
   ranges: number;
 };
-type ExportRss = { entries: number; maxRssMb: number; seconds: number };
-type Exports = { routeBig: ExportRss; routeSmall: ExportRss; streamBig: ExportRss; streamSmall: ExportRss; baseline: Record<string, number> };
+type ExportRss = { entries: number; maxRssMb: number; seconds: number; startRssMb: number; childMaxRssMb?: number };
+type Exports = { beforeBig: ExportRss; beforeSmall: ExportRss; nowBig: ExportRss; nowSmall: ExportRss; baseline: Record<string, number> };
 
 const seconds = async (fn: () => Promise<unknown>) => {
   const started = performance.now();
@@ -212,49 +215,87 @@ async function benchChain(ownerUrl: string): Promise<{ verify: Verify; exports: 
 
     const baseline: Record<string, number> = {};
     for (const stage of ["tsx", "prisma-imported", "prisma-queried"]) baseline[stage] = (await child(["--rss", stage])).maxRssKb / 1024;
-    // The export route's path: its audit entry through the service (Prisma), then the stream; one more row than the chain.
-    const routeBig = await exportInChild(big.id, CHAIN + 1, "route");
-    const routeSmall = await exportInChild(small.id, SMALL_CHAIN + 1, "route");
-    // The stream alone, in a process that never loads Prisma (the entry recorded by the route run above).
-    const streamBig = await exportInChild(big.id, CHAIN + 1, "stream");
-    const streamSmall = await exportInChild(small.id, SMALL_CHAIN + 1, "stream");
-    return { verify, exports: { routeBig, routeSmall, streamBig, streamSmall, baseline } };
+    // Each export records its own entry first (through the service, Prisma), so each holds one more row than the one before.
+    const beforeBig = await exportInChild(big.id, CHAIN + 1, "before");
+    const beforeSmall = await exportInChild(small.id, SMALL_CHAIN + 1, "before");
+    const nowBig = await exportInChild(big.id, CHAIN + 2, "now");
+    const nowSmall = await exportInChild(small.id, SMALL_CHAIN + 2, "now");
+    return { verify, exports: { beforeBig, beforeSmall, nowBig, nowSmall, baseline } };
   } finally {
     await owner.end();
   }
 }
 
-async function child(args: string[]): Promise<{ rows: number; maxRssKb: number; seconds: number }> {
+type ChildReport = { rows: number; maxRssKb: number; seconds: number; startRssKb?: number; childMaxRssKb?: number };
+
+async function child(args: string[]): Promise<ChildReport> {
   const { stdout } = await promisify(execFile)("npx", ["tsx", self, ...args], { env: process.env, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { rows: number; maxRssKb: number; seconds: number };
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildReport;
 }
 
 /** Runs the export in a fresh process (this file with --export) and reads its peak RSS. */
-async function exportInChild(organizationId: string, expectedRows: number, mode: "route" | "stream"): Promise<ExportRss> {
+async function exportInChild(organizationId: string, expectedRows: number, mode: "before" | "now"): Promise<ExportRss> {
   const result = await child(["--export", organizationId, mode]);
   if (result.rows !== expectedRows) throw new Error(`exported ${result.rows} rows, expected ${expectedRows}`);
-  return { entries: result.rows, maxRssMb: result.maxRssKb / 1024, seconds: result.seconds };
+  const mb = (kb: number) => kb / 1024;
+  return {
+    entries: result.rows,
+    maxRssMb: mb(result.maxRssKb),
+    seconds: result.seconds,
+    startRssMb: mb(result.startRssKb!),
+    ...(result.childMaxRssKb ? { childMaxRssMb: mb(result.childMaxRssKb) } : {}),
+  };
 }
 
-/** The child: the export (route: audit the export, then stream the CSV; stream: the CSV only), bytes counted and dropped. */
+/**
+ * The child: a server-like process (Prisma queried) records the export through the service, then
+ * reads the CSV — now: the route's code, piped from its streaming child, whose peak RSS (VmHWM) is
+ * sampled until it exits; before: the same batches read in this process, as the route did — bytes
+ * counted and dropped.
+ */
 async function exportChild(organizationId: string, mode: string) {
   const { systemActor } = await import("../lib/authz/actor");
   const actor = systemActor(organizationId, "bench-export", ["audit:read"]);
+  const { recordAuditExport } = await import("../lib/services/audit-exports");
+  await recordAuditExport(actor, {});
+  const startRssKb = process.memoryUsage.rss() / 1024;
   const started = performance.now();
-  if (mode === "route") {
-    const { recordAuditExport } = await import("../lib/services/audit-exports");
-    await recordAuditExport(actor, {});
+  let childMaxRssKb = 0;
+  let chunks: AsyncIterable<Uint8Array | string>;
+  let sampler: NodeJS.Timeout | undefined;
+  if (mode === "now") {
+    const { reserveAuditCsv } = await import("../lib/queries/audit-csv");
+    const body = await reserveAuditCsv(actor).start({});
+    const { readFileSync } = await import("node:fs");
+    const pid = Number(readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").trim().split(/\s+/).at(-1));
+    const sample = () => {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+        if (hwm) childMaxRssKb = Math.max(childMaxRssKb, Number(hwm[1]));
+      } catch {
+        // exited: the last sample stands
+      }
+    };
+    sample();
+    sampler = setInterval(sample, 100);
+    chunks = body as unknown as AsyncIterable<Uint8Array>;
+  } else {
+    const { env } = await import("../lib/env");
+    const { tenantReads } = await import("../lib/db/tenant-reads");
+    const { auditCsvChunks } = await import("../lib/audit/csv-stream");
+    chunks = auditCsvChunks(tenantReads(env().appDatabaseUrl), organizationId, {});
   }
-  const { auditCsv } = await import("../lib/queries/audit-csv");
-  const reader = auditCsv(actor, {}).getReader();
   let lines = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    for (const byte of value) if (byte === 10) lines += 1;
+  for await (const chunk of chunks) {
+    if (typeof chunk === "string") {
+      for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lines += 1;
+    } else {
+      for (const byte of chunk) if (byte === 10) lines += 1;
+    }
   }
+  clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ rows: lines - 1, maxRssKb: process.resourceUsage().maxRSS, seconds }));
+  console.log(JSON.stringify({ rows: lines - 1, maxRssKb: process.resourceUsage().maxRSS, seconds, startRssKb, childMaxRssKb }));
   process.exit(0);
 }
 
@@ -282,13 +323,17 @@ function print(appends: Record<"oneOrg" | "spread" | "bare", Rate>, verify: Veri
   console.log(`  peer: bare COPY of the same columns, bytes dropped    ${per(verify.copySeconds)}   verify / COPY = ${(verify.seconds / verify.copySeconds).toFixed(2)}×`);
   console.log(`  peer: SELECT count(*) of the chain                   ${verify.countSeconds.toFixed(2).padStart(6)} s`);
   console.log(`  ${verify.verdict}`);
-  console.log(`\nCSV export, peak RSS of the exporting process:`);
+  console.log(`\nCSV export, peak RSS (a server-like process: Prisma queried, the export recorded through the service):`);
   for (const [stage, mb] of Object.entries(exports.baseline)) console.log(`  baseline ${stage.padEnd(16)} ${mb.toFixed(0)} MB`);
-  const rss = (label: string, e: ExportRss) => console.log(`  ${label.padEnd(48)} ${e.entries.toLocaleString("en").padStart(10)} entries: ${e.maxRssMb.toFixed(0)} MB in ${e.seconds.toFixed(1)} s`);
-  rss("route path (record through Prisma, then stream)", exports.routeBig);
-  rss("route path (peer: 100× fewer)", exports.routeSmall);
-  rss("the stream alone (no Prisma in the process)", exports.streamBig);
-  rss("the stream alone (peer: 100× fewer)", exports.streamSmall);
+  const rss = (label: string, e: ExportRss) =>
+    console.log(
+      `  ${label.padEnd(44)} ${e.entries.toLocaleString("en").padStart(10)} entries in ${e.seconds.toFixed(1).padStart(5)} s: server ${e.startRssMb.toFixed(0)} → peak ${e.maxRssMb.toFixed(0)} MB` +
+        (e.childMaxRssMb ? `, streaming child peak ${e.childMaxRssMb.toFixed(0)} MB` : ""),
+    );
+  rss("before: the stream read in the server", exports.beforeBig);
+  rss("before (peer: 100× fewer)", exports.beforeSmall);
+  rss("now: piped from the streaming child", exports.nowBig);
+  rss("now (peer: 100× fewer)", exports.nowSmall);
 }
 
 const at = process.argv.indexOf("--export");

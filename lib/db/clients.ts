@@ -4,7 +4,6 @@ import type { Keyring } from "../crypto/keyring";
 import { PrismaClient } from "./generated/client";
 import { env } from "../env";
 import { fieldEncryption } from "./field-encryption";
-import { endTenantReads } from "./tenant-reads";
 import { TenantScopedClient } from "./tenant-scope";
 
 /**
@@ -63,7 +62,6 @@ export function swapAppDb(client: PrismaClient | undefined): PrismaClient | unde
 export async function disconnectAll(): Promise<void> {
   await Promise.all([
     ...[globalClients.harambeeApp, globalClients.harambeePlatform, globalClients.harambeeCiphertext].map((c) => c?.$disconnect()),
-    endTenantReads(),
   ]);
   globalClients.harambeeApp = undefined;
   globalClients.harambeePlatform = undefined;
