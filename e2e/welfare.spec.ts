@@ -19,6 +19,16 @@ const NOTE = `Lost the house in the Mathare fire; staying at the chief's camp ($
 
 test.afterAll(() => releaseServerDatabase());
 
+/** A day passes without a word from M-Pesa: the case's payout was sent 25 hours ago. */
+async function backdatePayout(caseId: string) {
+  const db = await connectOwner();
+  try {
+    await db.query("UPDATE payment SET created_at = now() - interval '25 hours' WHERE id = (SELECT payment_id FROM welfare_disbursement WHERE case_id = $1)", [caseId]);
+  } finally {
+    await db.end();
+  }
+}
+
 async function disbursementOf(caseId: string) {
   const db = await connectOwner();
   try {
@@ -93,7 +103,7 @@ test("[P5] maker-checker: the requester has no approve button and a forced appro
   await checker.context().close();
 });
 
-test("[P5] a payout M-Pesa never confirms: a day on, the case page says so and a treasurer marks it failed, payable again", async ({ page, browser }) => {
+test("[P5] a payout M-Pesa never confirms: a day on, the case page says so and a treasurer marks it failed, payable again; paid again, recorded as paid from the statement", async ({ page, browser }) => {
   test.setTimeout(120_000);
   await signIn(page, CLUB, `treasurer@${CLUB}.test`);
   await page.goto(tenantUrl(CLUB, "/welfare/new"));
@@ -123,13 +133,7 @@ test("[P5] a payout M-Pesa never confirms: a day on, the case page says so and a
   await expect(row.getByTestId("disbursement-status")).toContainText("Paying by M-Pesa");
   await expect(row.getByTestId("payout-unconfirmed")).toHaveCount(0);
 
-  // A day passes without a word from M-Pesa (the payout sent 25 hours ago).
-  const db = await connectOwner();
-  try {
-    await db.query("UPDATE payment SET created_at = now() - interval '25 hours' WHERE id = (SELECT payment_id FROM welfare_disbursement WHERE case_id = $1)", [caseId]);
-  } finally {
-    await db.end();
-  }
+  await backdatePayout(caseId);
   await checker.reload();
   const flag = row.getByTestId("payout-unconfirmed");
   await expect(flag).toContainText("M-Pesa has not confirmed this payout");
@@ -138,6 +142,24 @@ test("[P5] a payout M-Pesa never confirms: a day on, the case page says so and a
   await expect(row.getByTestId("disbursement-status")).toContainText("Approved, to pay");
   await expect(row.getByRole("button", { name: "Pay by M-Pesa" })).toBeVisible();
   expect(await disbursementOf(caseId)).toMatchObject({ status: "APPROVED", payment_status: null });
+
+  // Paid again, and again M-Pesa says nothing for a day; this time the statement shows the money left.
+  await row.getByRole("button", { name: "Pay by M-Pesa" }).click();
+  await expect(row.getByTestId("disbursement-status")).toContainText("Paying by M-Pesa");
+  await backdatePayout(caseId);
+  await checker.reload();
+  const recordPaid = row.getByTestId("record-payout-paid-form");
+  await recordPaid.getByLabel("M-Pesa receipt number").fill("TL-12");
+  await recordPaid.getByRole("button", { name: "Record payout as paid" }).click();
+  await expect(recordPaid).toContainText("An M-Pesa receipt number has 10 letters and digits");
+  expect(await disbursementOf(caseId)).toMatchObject({ status: "PAYING", payment_status: "PENDING" });
+  const receipt = `TLE${Date.now().toString(36).toUpperCase().slice(-7)}`;
+  await recordPaid.getByLabel("M-Pesa receipt number").fill(receipt.toLowerCase());
+  await expect(recordPaid.getByLabel("Paid on (YYYY-MM-DD)")).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  await recordPaid.getByRole("button", { name: "Record payout as paid" }).click();
+  await expect(row.getByTestId("disbursement-status")).toHaveText(/^Paid/);
+  await expect(row.getByTestId("payout-unconfirmed")).toHaveCount(0);
+  expect(await disbursementOf(caseId)).toMatchObject({ status: "PAID", payment_status: "SUCCEEDED" });
   await checker.context().close();
 });
 

@@ -108,6 +108,14 @@ async function samplePayout(o: TestOrganization) {
   return originatorConversationId;
 }
 
+/** A payout M-Pesa has not confirmed for a day: only then may a treasurer mark it failed or record it as paid. */
+async function unconfirmedPayout(o: TestOrganization) {
+  const reference = await samplePayout(o);
+  await owner.query("UPDATE payment SET created_at = now() - interval '25 hours' WHERE reference = $1", [reference]);
+  const { rows } = await owner.query<{ id: string }>("SELECT d.id FROM welfare_disbursement d JOIN payment p ON p.id = d.payment_id WHERE p.reference = $1", [reference]);
+  return rows[0].id;
+}
+
 /** A new person of the organisation: identity samples change their login, never a role's the other samples use. */
 async function samplePerson(o: TestOrganization): Promise<IdentitySubject & { organizationId: string; userId: string }> {
   const email = `person-${randomBytes(4).toString("hex")}@${o.slug}.test`;
@@ -195,13 +203,11 @@ const SAMPLES: Record<string, Sample> = {
     { originatorConversationId: await samplePayout(o), transactionReceipt: `B2C${randomBytes(4).toString("hex").toUpperCase().slice(0, 7)}`, amountMinor: 50_000, paidAt: new Date(), rawPayload: "{}" },
   ],
   "welfare_disbursement.mpesa_failed": async (o) => [mpesaActor(o.id, "196.201.214.200"), { originatorConversationId: await samplePayout(o), reason: "ResultCode 2001", rawPayload: null }],
-  "welfare_disbursement.mpesa_marked_failed": async (o) => {
-    // A payout M-Pesa has not confirmed for a day: only then may a treasurer mark it failed.
-    const reference = await samplePayout(o);
-    await owner.query("UPDATE payment SET created_at = now() - interval '25 hours' WHERE reference = $1", [reference]);
-    const { rows } = await owner.query<{ id: string }>("SELECT d.id FROM welfare_disbursement d JOIN payment p ON p.id = d.payment_id WHERE p.reference = $1", [reference]);
-    return [o.actors.TREASURER, { disbursementId: rows[0].id }];
-  },
+  "welfare_disbursement.mpesa_marked_failed": async (o) => [o.actors.TREASURER, { disbursementId: await unconfirmedPayout(o) }],
+  "welfare_disbursement.mpesa_recorded_paid": async (o) => [
+    o.actors.TREASURER,
+    { disbursementId: await unconfirmedPayout(o), receipt: `TLA${randomBytes(4).toString("hex").toUpperCase().slice(0, 7)}`, paidOn: new Date().toISOString().slice(0, 10) },
+  ],
   "membership.assign_unit": async (o) => [o.actors.ADMIN, { userId: o.actors.PROGRAM_MANAGER.userId, unitId: (await sampleProgram(o)).id }],
   "membership.change_role": async (o) => [o.actors.OWNER, { userId: o.actors.VIEWER.userId, role: "MEMBER" }],
   "membership.remove": async (o) => [o.actors.OWNER, { userId: o.actors.FIELD_MANAGER.userId }],

@@ -13,7 +13,7 @@ import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization } from "@/lib/services/organizations";
 import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
-import { approveDisbursement, markB2cPayoutFailed, payDisbursementByMpesa, requestDisbursement, startB2cPayout } from "@/lib/services/welfare-disbursements";
+import { approveDisbursement, markB2cPayoutFailed, payDisbursementByMpesa, recordB2cPayoutPaid, requestDisbursement, startB2cPayout } from "@/lib/services/welfare-disbursements";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
 import { createTestOrganization, TEST_ACTOR, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
@@ -25,7 +25,8 @@ import { captureLogLines } from "./support/stderr";
  * result never arrives is asked about with Transaction Status by the
  * reconcile job, against the Daraja stand-in over real HTTP, and settled by
  * the stand-in's answer through the verified …/b2c/status webhook. One M-Pesa
- * never confirms is never failed by the job: a treasurer marks it failed by hand.
+ * never confirms is never failed by the job: a treasurer marks it failed, or
+ * records it as paid with the receipt from the club's M-Pesa statement, by hand.
  */
 const SAFARICOM = "127.0.0.2";
 process.env.MPESA_CALLBACK_IPS = SAFARICOM;
@@ -239,5 +240,137 @@ describe("[P5] the B2C reconcile job (Transaction Status)", () => {
     expect((await post(answers.port, { host, path, body, from: "127.0.0.1" })).status).toBe(404);
     expect((await post(answers.port, { host, path, body: "{}", from: SAFARICOM })).status).toBe(400);
     expect(await auditCount()).toBe(before);
+  });
+});
+
+describe("[P5] a payout M-Pesa never confirms, found on the club's M-Pesa statement", () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+  const receiptNumber = () => `TLP${randomBytes(4).toString("hex").toUpperCase().slice(0, 7)}`;
+  const ledgerOf = (id: string) =>
+    withTenant(club.id, async (tx) => {
+      const { paymentId } = await tx.welfareDisbursement.findUniqueOrThrow({ where: { id }, select: { paymentId: true } });
+      return tx.payment.findUniqueOrThrow({ where: { id: paymentId! }, select: { reference: true, status: true, mpesaReceipt: true, paidAt: true, amountMinor: true } });
+    });
+  const entries = (id: string, action: string) =>
+    withTenant(club.id, (tx) => tx.auditEntry.findMany({ where: { targetId: id, action }, orderBy: { seq: "asc" }, select: { actorLabel: true, summary: true, before: true, after: true } }));
+
+  /** Paid by the stand-in (a phone ending in 0005) with its result lost; `hoursAgo` since it was sent. */
+  async function unconfirmed(hoursAgo: number) {
+    const { id, caseId } = await approved("0712 340 005");
+    const reference = await pay(id);
+    await owner.query("UPDATE payment SET created_at = now() - make_interval(hours => $2) WHERE reference = $1", [reference, hoursAgo]);
+    return { id, caseId, reference };
+  }
+
+  test("[P5] refused before M-Pesa has had a day to confirm: nothing changes", async () => {
+    const { id, caseId, reference } = await unconfirmed(23);
+    const before = await auditCount();
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt: receiptNumber(), paidOn: today() })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("24 hours"),
+    });
+    expect(await auditCount()).toBe(before);
+    expect(await disbursement(id)).toMatchObject({ status: "PAYING" });
+    expect(await ledger(reference)).toMatchObject({ status: "PENDING", mpesaReceipt: null });
+    expect((await getWelfareCase(club.actors.TREASURER, caseId)).disbursements[0]).toMatchObject({ status: "PAYING", payoutUnconfirmed: false });
+  });
+
+  test("[P5] after a day a treasurer records it as paid with the statement's receipt and date: the ledger row succeeds, the disbursement is paid, audited with the receipt masked", async () => {
+    const { id, caseId, reference } = await unconfirmed(25);
+    expect((await getWelfareCase(club.actors.TREASURER, caseId)).disbursements[0]).toMatchObject({ status: "PAYING", payoutUnconfirmed: true });
+    const receipt = receiptNumber();
+    const paidOn = today();
+
+    // Who may not approve may not record it either; a receipt or date of the wrong shape is refused beside its field.
+    await expect(recordB2cPayoutPaid(club.actors.VIEWER, { disbursementId: id, receipt, paidOn })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt: "TL-123", paidOn })).rejects.toMatchObject({
+      code: "INVALID",
+      fieldErrors: { receipt: [expect.stringContaining("10 letters and digits")] },
+    });
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt, paidOn: "2999-01-01" })).rejects.toMatchObject({ code: "INVALID", fieldErrors: { paidOn: [expect.any(String)] } });
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt, paidOn: "2020-01-01" })).rejects.toMatchObject({
+      code: "INVALID",
+      fieldErrors: { paidOn: [expect.stringContaining("cannot have been paid before")] },
+    });
+    expect(await disbursement(id)).toMatchObject({ status: "PAYING" });
+
+    // Typed as people copy it: lower case, with spaces around.
+    await recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt: ` ${receipt.toLowerCase()} `, paidOn });
+    expect((await disbursement(id)).status).toBe("PAID");
+    expect(await ledgerOf(id)).toEqual({ reference, status: "SUCCEEDED", mpesaReceipt: receipt, paidAt: new Date(`${paidOn}T12:00:00Z`), amountMinor: 150_000 });
+    // Encrypted at rest, like every M-Pesa receipt.
+    const stored = await owner.query<{ mpesa_receipt: string }>("SELECT mpesa_receipt FROM payment WHERE reference = $1", [reference]);
+    expect(stored.rows[0].mpesa_receipt).not.toContain(receipt);
+    const [entry, ...more] = await entries(id, "welfare_disbursement.mpesa_recorded_paid");
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      actorLabel: expect.not.stringMatching(/^mpesa$/),
+      summary: expect.stringContaining("recorded as paid"),
+      before: { status: "PAYING", payment: { status: "PENDING", mpesaReceipt: null, paidAt: null } },
+      after: { status: "PAID", payment: { status: "SUCCEEDED", mpesaReceipt: "[set]", paidAt: `${paidOn}T12:00:00.000Z` } },
+    });
+    expect(JSON.stringify(entry)).not.toContain(receipt);
+    expect((await getWelfareCase(club.actors.TREASURER, caseId)).disbursements[0]).toMatchObject({ status: "PAID", payoutUnconfirmed: false });
+
+    // Settled: neither action applies again.
+    const settled = await auditCount();
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt: receiptNumber(), paidOn })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(markB2cPayoutFailed(club.actors.TREASURER, { disbursementId: id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await auditCount()).toBe(settled);
+  });
+
+  test("[P5] a receipt already in the club's ledger is refused beside its field, and nothing changes", async () => {
+    const first = await unconfirmed(25);
+    const second = await unconfirmed(25);
+    const receipt = receiptNumber();
+    await recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: first.id, receipt, paidOn: today() });
+    const before = await auditCount();
+    await expect(recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: second.id, receipt: receipt.toLowerCase(), paidOn: today() })).rejects.toMatchObject({
+      code: "CONFLICT",
+      fieldErrors: { receipt: ["This M-Pesa receipt is already recorded."] },
+    });
+    expect(await auditCount()).toBe(before);
+    expect(await disbursement(second.id)).toMatchObject({ status: "PAYING" });
+    expect(await ledger(second.reference)).toMatchObject({ status: "PENDING", mpesaReceipt: null });
+  });
+
+  test("[P5] a result or status answer arriving after it was recorded as paid changes nothing", async () => {
+    const { id, reference } = await unconfirmed(25);
+    const receipt = receiptNumber();
+    await recordB2cPayoutPaid(club.actors.TREASURER, { disbursementId: id, receipt, paidOn: today() });
+    const recorded = await ledgerOf(id);
+    const settled = await auditCount();
+    const token = (await darajaCredential(club.id))!.callbackToken;
+    const host = `${club.slug}.localhost:${results.port}`;
+    const result = {
+      Result: {
+        ResultType: 0,
+        ResultCode: 0,
+        ResultDesc: "The service request is processed successfully.",
+        OriginatorConversationID: reference,
+        ConversationID: "AG_20261203_late",
+        TransactionID: receipt,
+        ResultParameters: {
+          ResultParameter: [
+            { Key: "TransactionAmount", Value: 1500 },
+            { Key: "TransactionReceipt", Value: receipt },
+            { Key: "TransactionCompletedDateTime", Value: "03.12.2026 09:15:00" },
+          ],
+        },
+      },
+    };
+    const lateResult = await captureLogLines(() => post(results.port, { host, path: `/api/webhooks/mpesa/${token}/b2c`, body: JSON.stringify(result), from: SAFARICOM }));
+    expect(lateResult.outcome).toMatchObject({ status: "fulfilled", value: { status: 200 } });
+    expect(lateResult.lines).toContainEqual(expect.objectContaining({ message: expect.stringContaining("duplicate: ignored") }));
+
+    const failed = { Result: { ResultType: 0, ResultCode: 0, ResultDesc: "ok", ResultParameters: { ResultParameter: [{ Key: "OriginatorConversationID", Value: reference }, { Key: "TransactionStatus", Value: "Failed" }] } } };
+    const statusHost = `${club.slug}.localhost:${answers.port}`;
+    const lateAnswer = await captureLogLines(() => post(answers.port, { host: statusHost, path: `/api/webhooks/mpesa/${token}/b2c/status`, body: JSON.stringify(failed), from: SAFARICOM }));
+    expect(lateAnswer.outcome).toMatchObject({ status: "fulfilled", value: { status: 200 } });
+    expect(lateAnswer.lines).toContainEqual(expect.objectContaining({ message: expect.stringContaining("duplicate: ignored") }));
+
+    expect(await auditCount()).toBe(settled);
+    expect((await disbursement(id)).status).toBe("PAID");
+    expect(await ledgerOf(id)).toEqual(recorded);
   });
 });

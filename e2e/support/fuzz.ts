@@ -182,6 +182,7 @@ export function baseForm(route: ActionRoute, world: FuzzWorld): Record<string, s
     recordDisbursementPaidAction: { disbursementId: club.disbursementId, method: "CASH", reference: "FUZZ-PAID" },
     payDisbursementByMpesaAction: { disbursementId: club.disbursementId },
     markB2cPayoutFailedAction: { disbursementId: club.disbursementId },
+    recordB2cPayoutPaidAction: { disbursementId: club.disbursementId, receipt: "TLA00FUZZ1", paidOn: today },
     payLinkByCardAction: { token: "not-a-token" },
     payLinkByMpesaAction: { token: "not-a-token", phone: "0712345678" },
     recordDonationAction: { name: "Fuzz Giver", email: "", phone: "", address: "", method: "CASH", currency: "KES", amount: "10", fund: "", reference: "", description: "", receivedOn: today },

@@ -85,4 +85,6 @@ export const WELFARE_CALLS: Record<string, (check: Check) => ActionCall> = {
   payDisbursementByMpesaAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.requested) } }),
   // No payout is waiting for M-Pesa: refused in the form, nothing changes.
   markB2cPayoutFailedAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.requested) } }),
+  // Nor to record as paid: refused in the form, nothing changes.
+  recordB2cPayoutPaidAction: (c) => ({ fields: { disbursementId: own(c, (p) => p.requested), receipt: "TLA0MATRIX", paidOn: new Date().toISOString().slice(0, 10) } }),
 };

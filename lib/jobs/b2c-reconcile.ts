@@ -16,7 +16,7 @@ import { defineJob } from "./registry";
  * impossible and a result racing the query changes nothing. A payout M-Pesa
  * has not confirmed within PAYOUT_UNCONFIRMED_AFTER_MS is no longer asked
  * about and is never failed here (money may have left): the case page flags
- * it for a treasurer to check the statement and mark it failed by hand.
+ * it for a treasurer to check the statement and mark it failed or record it paid.
  */
 const ASK_AFTER_MS = 5 * 60_000;
 /** At most this many questions per run; the rest wait a minute. */

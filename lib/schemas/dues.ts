@@ -77,10 +77,15 @@ export const voidInvoiceInput = z.object({
   reason: z.string().trim().min(3, "Say why the invoice is void").max(300),
 });
 
-function isPastOrToday(value: string): boolean {
+/** A calendar date as typed, YYYY-MM-DD, not in the future: the day money was paid. */
+export function isPastOrToday(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && value >= "2000-01-01" && date.getTime() <= Date.now();
 }
+
+/** An M-Pesa receipt number as a treasurer copies it from a statement. */
+export const MPESA_RECEIPT = /^[A-Z0-9]{10}$/i;
+export const MPESA_RECEIPT_MESSAGE = "An M-Pesa receipt number has 10 letters and digits";
 
 /**
  * Money a treasurer received outside the providers' webhooks: cash, a bank
@@ -97,8 +102,8 @@ export const recordPaymentInput = z
     phone: optionalText(32),
   })
   .superRefine((value, ctx) => {
-    if (value.method === "MPESA" && !/^[A-Z0-9]{10}$/i.test(value.reference)) {
-      ctx.addIssue({ code: "custom", path: ["reference"], message: "An M-Pesa receipt number has 10 letters and digits" });
+    if (value.method === "MPESA" && !MPESA_RECEIPT.test(value.reference)) {
+      ctx.addIssue({ code: "custom", path: ["reference"], message: MPESA_RECEIPT_MESSAGE });
     }
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CURRENCIES } from "../dues/money";
-import { mpesaPhoneInput } from "./dues";
+import { isPastOrToday, MPESA_RECEIPT, MPESA_RECEIPT_MESSAGE, mpesaPhoneInput } from "./dues";
 import { queryText } from "./text";
 
 export const WELFARE_CATEGORIES = ["BEREAVEMENT", "MEDICAL", "EDUCATION", "HARDSHIP", "OTHER"] as const;
@@ -75,6 +75,13 @@ export const settleB2cFailedInput = z.object({
 
 /** A treasurer closing a payout M-Pesa never confirmed, after checking the statement. */
 export const markB2cPayoutFailedInput = z.object({ disbursementId });
+
+/** A treasurer recording a payout M-Pesa never confirmed as paid: the receipt and date from the club's M-Pesa statement. */
+export const recordB2cPayoutPaidInput = z.object({
+  disbursementId,
+  receipt: z.string().trim().regex(MPESA_RECEIPT, MPESA_RECEIPT_MESSAGE).toUpperCase(),
+  paidOn: z.string().trim().refine(isPastOrToday, "Enter the date it was paid, YYYY-MM-DD, not in the future"),
+});
 
 /** The case list's query string: a status to filter by. */
 export const welfareCaseListQuery = z.object({

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { auditDiff } from "../audit/redact";
 import type { Actor } from "../authz/actor";
+import { indexMatch } from "../db/search-index";
 import type { TenantTx } from "../db/tenant";
 import { formatMoney, parseMoney } from "../dues/money";
 import { env } from "../env";
@@ -16,6 +17,7 @@ import {
   decideDisbursementInput,
   markB2cPayoutFailedInput,
   payDisbursementByMpesaInput,
+  recordB2cPayoutPaidInput,
   recordDisbursementPaidInput,
   requestDisbursementInput,
   settleB2cFailedInput,
@@ -36,7 +38,7 @@ import { onUniqueViolation } from "./unique-violation";
  * with a reference, or M-Pesa B2C through Daraja, settled by its result callback
  * or, when that never comes, by the answer to a Transaction Status query
  * (lib/jobs/b2c-reconcile.ts); one M-Pesa never confirms is left for a
- * treasurer to check and mark failed by hand.
+ * treasurer to check against the statement and mark failed or record as paid.
  */
 
 const OWN_REQUEST = "You requested this disbursement, so another treasurer must approve or reject it.";
@@ -49,6 +51,7 @@ const NOT_PENDING: Record<string, string> = {
 const NOT_PAYABLE = "Only an approved disbursement can be paid.";
 const UNAVAILABLE = "M-Pesa is not answering right now. Please try again in a few minutes, or pay in cash or by bank.";
 const DUPLICATE_REFERENCE = "This reference is already recorded.";
+const DUPLICATE_RECEIPT = "This M-Pesa receipt is already recorded.";
 
 const SELECT = { id: true, caseId: true, amountMinor: true, currency: true, method: true, phone: true, reason: true, status: true, requestedById: true, decidedById: true, paymentId: true } as const;
 
@@ -224,7 +227,7 @@ export const settleB2cPaid = defineMutation({
     if (count === 0) throw conflictError("This payout is already settled.");
     await tx.payment
       .update({ where: { id: payment.id, organizationId: actor.organizationId }, data: { mpesaReceipt: input.transactionReceipt, rawPayload: input.rawPayload }, select: { id: true } })
-      .catch(onUniqueViolation({ mpesa_receipt_index: ["receipt", "This M-Pesa receipt is already recorded."] }));
+      .catch(onUniqueViolation({ mpesa_receipt_index: ["receipt", DUPLICATE_RECEIPT] }));
     await tx.welfareDisbursement.update({ where: { id: disbursement.id }, data: { status: "PAID" }, select: { id: true } });
     const diff = auditDiff("Payment", { status: "PENDING", mpesaReceipt: null, paidAt: null }, { status: "SUCCEEDED", mpesaReceipt: input.transactionReceipt, paidAt: input.paidAt });
     return {
@@ -265,24 +268,33 @@ export const settleB2cFailed = defineMutation({
 });
 
 /**
- * A treasurer's answer to "M-Pesa has not confirmed this payout": after
- * checking the club's M-Pesa statement, the payout is marked failed and the
+ * The payout behind a disbursement M-Pesa has left unconfirmed: still pending,
+ * and only once M-Pesa has had PAYOUT_UNCONFIRMED_AFTER_MS to answer, so an
+ * answer on its way is not pre-empted by a treasurer's hand.
+ */
+async function unconfirmedPayout(tx: TenantTx, disbursementId: string, closing: "marked failed" | "recorded as paid") {
+  const before = await disbursementOf(tx, disbursementId);
+  if (before.status !== "PAYING" || !before.paymentId) throw conflictError(before.status === "PAID" ? NOT_PENDING.PAID! : `Only a payout M-Pesa has not confirmed can be ${closing}.`);
+  const payment = await tx.payment.findUnique({ where: { id: before.paymentId }, select: { id: true, status: true, createdAt: true } });
+  if (!payment || payment.status !== "PENDING") throw conflictError("This payout is already settled.");
+  if (payment.createdAt.getTime() > Date.now() - PAYOUT_UNCONFIRMED_AFTER_MS) {
+    throw conflictError(`M-Pesa may still confirm this payout. It can be ${closing} once it has gone unconfirmed for 24 hours.`);
+  }
+  return { before, payment };
+}
+
+/**
+ * A treasurer's answer to "M-Pesa has not confirmed this payout" when the
+ * club's M-Pesa statement does not show it: the payout is marked failed and the
  * disbursement is approved again, payable anew (its approval stands; nothing
- * about who may approve changes). Only once M-Pesa has had
- * PAYOUT_UNCONFIRMED_AFTER_MS to answer, so an answer on its way is not pre-empted.
+ * about who may approve changes).
  */
 export const markB2cPayoutFailed = defineMutation({
   action: "welfare_disbursement.mpesa_marked_failed",
   capability: "welfare:approve",
   input: markB2cPayoutFailedInput,
   run: async (tx, input, actor) => {
-    const before = await disbursementOf(tx, input.disbursementId);
-    if (before.status !== "PAYING" || !before.paymentId) throw conflictError(before.status === "PAID" ? NOT_PENDING.PAID! : "Only a payout M-Pesa has not confirmed can be marked failed.");
-    const payment = await tx.payment.findUnique({ where: { id: before.paymentId }, select: { id: true, status: true, createdAt: true } });
-    if (!payment || payment.status !== "PENDING") throw conflictError("This payout is already settled.");
-    if (payment.createdAt.getTime() > Date.now() - PAYOUT_UNCONFIRMED_AFTER_MS) {
-      throw conflictError("M-Pesa may still confirm this payout. It can be marked failed once it has gone unconfirmed for 24 hours.");
-    }
+    const { before, payment } = await unconfirmedPayout(tx, input.disbursementId, "marked failed");
     const reason = "M-Pesa never confirmed this payout; a treasurer checked the M-Pesa statement and marked it failed.";
     const { count } = await tx.payment.updateMany({ where: { id: payment.id, organizationId: actor.organizationId, status: "PENDING" }, data: { status: "FAILED", failureReason: reason } });
     if (count === 0) throw conflictError("This payout is already settled.");
@@ -295,6 +307,46 @@ export const markB2cPayoutFailed = defineMutation({
         targetId: before.id,
         before: { status: "PAYING", payment: { id: payment.id, status: "PENDING" } },
         after: { status: "APPROVED", payment: { id: payment.id, status: "FAILED", failureReason: reason } },
+      },
+    };
+  },
+});
+
+/**
+ * The same question answered the other way: the statement shows the money
+ * left, so the payout succeeds with the statement's receipt (encrypted, unique
+ * in the club through its blind index, as any M-Pesa receipt) and the
+ * disbursement is paid. A result or status answer arriving later finds it
+ * settled and changes nothing.
+ */
+export const recordB2cPayoutPaid = defineMutation({
+  action: "welfare_disbursement.mpesa_recorded_paid",
+  capability: "welfare:approve",
+  input: recordB2cPayoutPaidInput,
+  run: async (tx, input, actor) => {
+    const { before, payment } = await unconfirmedPayout(tx, input.disbursementId, "recorded as paid");
+    const sentOn = payment.createdAt.toISOString().slice(0, 10);
+    if (input.paidOn < sentOn) throw invalidError("Please correct the highlighted fields.", { paidOn: [`The payout was sent on ${sentOn}; it cannot have been paid before`] });
+    const receiptIndex = indexMatch(actor.organizationId, "mpesa-receipt", input.receipt);
+    if (receiptIndex && (await tx.payment.findFirst({ where: { organizationId: actor.organizationId, mpesaReceiptIndex: receiptIndex }, select: { id: true } }))) {
+      throw conflictError(DUPLICATE_RECEIPT, { receipt: [DUPLICATE_RECEIPT] });
+    }
+    const paidAt = new Date(`${input.paidOn}T12:00:00Z`);
+    const { count } = await tx.payment.updateMany({ where: { id: payment.id, organizationId: actor.organizationId, status: "PENDING" }, data: { status: "SUCCEEDED", paidAt } });
+    if (count === 0) throw conflictError("This payout is already settled.");
+    await tx.payment
+      .update({ where: { id: payment.id, organizationId: actor.organizationId }, data: { mpesaReceipt: input.receipt }, select: { id: true } })
+      .catch(onUniqueViolation({ mpesa_receipt_index: ["receipt", DUPLICATE_RECEIPT] }));
+    await tx.welfareDisbursement.update({ where: { id: before.id }, data: { status: "PAID" }, select: { id: true } });
+    const diff = auditDiff("Payment", { status: "PENDING", mpesaReceipt: null, paidAt: null }, { status: "SUCCEEDED", mpesaReceipt: input.receipt, paidAt });
+    return {
+      result: { id: before.id, caseId: before.caseId },
+      audit: {
+        summary: "Disbursement payout recorded as paid by hand: M-Pesa never confirmed it, the M-Pesa statement shows it",
+        targetType: "WelfareDisbursement",
+        targetId: before.id,
+        before: { status: "PAYING", payment: { id: payment.id, ...diff.before } },
+        after: { status: "PAID", payment: { id: payment.id, ...diff.after } },
       },
     };
   },

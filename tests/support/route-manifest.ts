@@ -219,8 +219,9 @@ const DECLARED: readonly (PageRoute | DeclaredAction | HandlerRoute)[] = [
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "approveDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "rejectDisbursementAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "recordDisbursementPaidAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, postTo: "/welfare/[id]" },
-  // Only a payout M-Pesa has left unconfirmed for a day; anything else is refused (CONFLICT) and writes nothing.
+  // Marked failed or recorded as paid: only a payout M-Pesa has left unconfirmed for a day; anything else is refused (CONFLICT) and writes nothing.
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "markB2cPayoutFailedAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
+  { kind: "action", file: `${APP}/welfare/actions.ts`, name: "recordB2cPayoutPaidAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // Paying by M-Pesa records the payout and calls Daraja; in the matrix the disbursement is not approved, so it is refused in the form.
   { kind: "action", file: `${APP}/welfare/actions.ts`, name: "payDisbursementByMpesaAction", object: { resource: "welfareDisbursement", param: "disbursementId" }, audits: 0, postTo: "/welfare/[id]" },
   // The club's own Stripe and M-Pesa accounts (write-only secrets).

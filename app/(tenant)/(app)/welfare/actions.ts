@@ -7,6 +7,7 @@ import {
   approveDisbursement,
   markB2cPayoutFailed,
   payDisbursementByMpesa,
+  recordB2cPayoutPaid,
   recordDisbursementPaid,
   rejectDisbursement,
   requestDisbursement,
@@ -23,3 +24,4 @@ export const rejectDisbursementAction = memberAction(rejectDisbursement, { reval
 export const recordDisbursementPaidAction = memberAction(recordDisbursementPaid, { revalidate: casePage, success: "Payment recorded." });
 export const payDisbursementByMpesaAction = formAction(memberPayer, payDisbursementByMpesa, { revalidate: casePage, success: "Sent to M-Pesa: it shows as paid once M-Pesa confirms." });
 export const markB2cPayoutFailedAction = memberAction(markB2cPayoutFailed, { revalidate: casePage, success: "Payout marked failed: the disbursement can be paid again." });
+export const recordB2cPayoutPaidAction = memberAction(recordB2cPayoutPaid, { revalidate: casePage, success: "Payout recorded as paid." });

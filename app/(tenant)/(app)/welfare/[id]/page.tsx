@@ -8,6 +8,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
+import { calendarDateOf } from "@/lib/dues/calendar-date";
 import { CURRENCIES, formatMoney } from "@/lib/dues/money";
 import { listAttachments } from "@/lib/queries/attachments";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
@@ -16,6 +17,7 @@ import {
   closeWelfareCaseAction,
   markB2cPayoutFailedAction,
   payDisbursementByMpesaAction,
+  recordB2cPayoutPaidAction,
   recordDisbursementPaidAction,
   rejectDisbursementAction,
   requestDisbursementAction,
@@ -117,10 +119,26 @@ export default async function WelfareCasePage({ params }: { params: Promise<{ id
                     <p className="text-gray-700">
                       It was sent {d.payoutSentAt?.toISOString().slice(0, 16).replace("T", " ")} UTC and M-Pesa has not said whether the money left. Check the
                       club&apos;s M-Pesa statement for a payment of {formatMoney(d.amountMinor, d.currency)} to this phone. If it is there, the money reached the
-                      member: do not pay again or mark it failed, and keep the statement&apos;s receipt number. If it is not, mark the payout failed; the
-                      disbursement stays approved and can be paid again.
+                      member: record the payout as paid with the statement&apos;s receipt number and date, and do not pay again. If it is not, mark the
+                      payout failed; the disbursement stays approved and can be paid again.
                     </p>
-                    {approves && <ActionButton action={markB2cPayoutFailedAction} hidden={hidden} label="Mark payout failed" />}
+                    {approves && (
+                      <>
+                        <ActionForm
+                          action={recordB2cPayoutPaidAction}
+                          hidden={hidden}
+                          className="space-y-2"
+                          testId="record-payout-paid-form"
+                          fields={[
+                            { name: "receipt", label: "M-Pesa receipt number" },
+                            { name: "paidOn", label: "Paid on (YYYY-MM-DD)" },
+                          ]}
+                          values={{ paidOn: calendarDateOf(new Date()) }}
+                          submitLabel="Record payout as paid"
+                        />
+                        <ActionButton action={markB2cPayoutFailedAction} hidden={hidden} label="Mark payout failed" />
+                      </>
+                    )}
                   </div>
                 );
               }
