@@ -13,9 +13,9 @@ import { env } from "@/lib/env";
 import { donationsPerMonth, donorDetail, receiptDocument, receiptDocumentByLink } from "@/lib/queries/donations";
 import { giveByMpesa, recordDonation } from "@/lib/services/donations";
 import { correctReceipt, issueReceipt } from "@/lib/services/donor-receipts";
-import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
+import { giveDarajaCredentials } from "./support/daraja-credentials";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 import { serveRoute, type RouteServer } from "./support/route-server";
 
@@ -42,8 +42,7 @@ beforeAll(async () => {
   process.env.DARAJA_BASE_URL = standIn.url;
   server = await serveRoute(/^\/api\/webhooks\/mpesa\/(?<token>[^/]+)$/, POST);
   [club, other] = [await createTestOrganization("kil"), await createTestOrganization("don-other")];
-  const key = randomBytes(12).toString("hex");
-  await setPaymentCredential(club.actors.OWNER, { provider: "MPESA_DARAJA", shortcode: "174379", passkey: `passkey-${key}`, consumerKey: `key-${key}`, consumerSecret: `secret-${key}` });
+  await giveDarajaCredentials(club);
   owner = await connectAs("owner");
 });
 afterAll(async () => {

@@ -13,9 +13,9 @@ import { payableInvoiceForMember } from "@/lib/queries/payable-invoices";
 import { findPaymentByMpesaReceipt } from "@/lib/queries/payments";
 import { mpesaResultMessage } from "@/lib/schemas/mpesa-callbacks";
 import { requestMpesaPayment, settleMpesaCallback, startMpesaPayment } from "@/lib/services/mpesa-payments";
-import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
+import { giveDarajaCredentials } from "./support/daraja-credentials";
 import { createTestInvoice } from "./support/dues";
 import { createTestOrganization, type TestOrganization } from "./support/organizations";
 import { post, serveRoute, type RouteServer } from "./support/route-server";
@@ -44,10 +44,7 @@ beforeAll(async () => {
   process.env.DARAJA_BASE_URL = standIn.url;
   server = await serveRoute(ROUTE, POST);
   [club, other] = [await createTestOrganization("mpesa"), await createTestOrganization("mpesa-other")];
-  for (const org of [club, other]) {
-    const key = randomBytes(12).toString("hex");
-    await setPaymentCredential(org.actors.OWNER, { provider: "MPESA_DARAJA", shortcode: "174379", passkey: `passkey-${key}`, consumerKey: `key-${key}`, consumerSecret: `secret-${key}` });
-  }
+  for (const org of [club, other]) await giveDarajaCredentials(org);
   token = (await darajaCredential(club.id))!.callbackToken;
   owner = await connectAs("owner");
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/mpesa/[token]/b2c/route";
@@ -11,7 +10,6 @@ import { darajaCredential } from "@/lib/payments/credentials";
 import { getWelfareCase, getWelfareCaseNotes, listWelfareCases, openWelfareCaseCounts } from "@/lib/queries/welfare-cases";
 import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization } from "@/lib/services/organizations";
-import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { closeWelfareCase, openWelfareCase, updateWelfareNotes } from "@/lib/services/welfare-cases";
 import {
   approveDisbursement,
@@ -22,6 +20,7 @@ import {
 } from "@/lib/services/welfare-disbursements";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
+import { giveDarajaCredentials } from "./support/daraja-credentials";
 import { createTestOrganization, TEST_ACTOR, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
 import { post, serveRoute, type RouteServer } from "./support/route-server";
 
@@ -55,18 +54,7 @@ beforeAll(async () => {
   const { userId } = await addPersonToOrganization(TEST_ACTOR, { organizationId: club.id, email, name: "Second treasurer", password: TEST_PASSWORD, role: "TREASURER" });
   secondTreasurer = memberActor({ organizationId: club.id, userId, email, role: "TREASURER", ip: "203.0.113.8" });
   memberId = (await createMember(club.actors.ADMIN, { firstName: "Achieng", lastName: "Omondi" })).id;
-  for (const org of [club, other]) {
-    const key = randomBytes(12).toString("hex");
-    await setPaymentCredential(org.actors.OWNER, {
-      provider: "MPESA_DARAJA",
-      shortcode: "600996",
-      passkey: `passkey-${key}`,
-      consumerKey: `key-${key}`,
-      consumerSecret: `secret-${key}`,
-      initiatorName: "testapi",
-      securityCredential: Buffer.from(`credential-${key}`).toString("base64"),
-    });
-  }
+  for (const org of [club, other]) await giveDarajaCredentials(org, { b2c: true, shortcode: "600996" });
   owner = await connectAs("owner");
 });
 afterAll(async () => {

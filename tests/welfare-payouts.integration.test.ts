@@ -11,11 +11,11 @@ import { darajaCredential } from "@/lib/payments/credentials";
 import { getWelfareCase } from "@/lib/queries/welfare-cases";
 import { createMember } from "@/lib/services/members";
 import { addPersonToOrganization } from "@/lib/services/organizations";
-import { setPaymentCredential } from "@/lib/services/payment-credentials";
 import { openWelfareCase } from "@/lib/services/welfare-cases";
 import { approveDisbursement, markB2cPayoutFailed, payDisbursementByMpesa, recordB2cPayoutPaid, requestDisbursement, startB2cPayout } from "@/lib/services/welfare-disbursements";
 import { startDarajaStandIn, type DarajaStandIn } from "@/scripts/lib/daraja-stand-in";
 import { connectAs } from "./support/database";
+import { giveDarajaCredentials } from "./support/daraja-credentials";
 import { createTestOrganization, TEST_ACTOR, TEST_PASSWORD, type TestOrganization } from "./support/organizations";
 import { post, serveRoute, type RouteServer } from "./support/route-server";
 import { captureLogLines } from "./support/stderr";
@@ -55,16 +55,7 @@ beforeAll(async () => {
   const { userId } = await addPersonToOrganization(TEST_ACTOR, { organizationId: club.id, email, name: "Second treasurer", password: TEST_PASSWORD, role: "TREASURER" });
   secondTreasurer = memberActor({ organizationId: club.id, userId, email, role: "TREASURER", ip: "203.0.113.8" });
   memberId = (await createMember(club.actors.ADMIN, { firstName: "Wanjiru", lastName: "Kamau" })).id;
-  const key = randomBytes(12).toString("hex");
-  await setPaymentCredential(club.actors.OWNER, {
-    provider: "MPESA_DARAJA",
-    shortcode: "600996",
-    passkey: `passkey-${key}`,
-    consumerKey: `key-${key}`,
-    consumerSecret: `secret-${key}`,
-    initiatorName: "testapi",
-    securityCredential: Buffer.from(`credential-${key}`).toString("base64"),
-  });
+  await giveDarajaCredentials(club, { b2c: true, shortcode: "600996" });
   owner = await connectAs("owner");
 });
 afterAll(async () => {
