@@ -1,3 +1,4 @@
+import { BATCH_STATUS_LABELS, BATCH_STATUSES } from "../batches/status";
 import { can, type Capability } from "../authz/capabilities";
 import type { Actor } from "../authz/actor";
 import { scope } from "../authz/scope";
@@ -196,8 +197,6 @@ const beneficiariesPerLocation: FigureSource = {
   },
 };
 
-const BATCH_STATUSES = ["REVIEW", "QUEUED", "PROCESSING", "PROCESSED", "DISCARDED"] as const;
-
 const batchesByStatus: FigureSource = {
   key: "batches-by-status",
   title: "Beneficiary batches by status",
@@ -207,8 +206,8 @@ const batchesByStatus: FigureSource = {
     const rows = await withTenant(actor.organizationId, (tx) => tx.beneficiaryBatch.groupBy({ by: ["status"], where, _count: { _all: true } }));
     const count = (status: string) => rows.find((r) => r.status === status)?._count._all ?? 0;
     return {
-      charts: [{ unit: "count", currency: null, series: [{ key: "batches", label: "Batches" }], rows: BATCH_STATUSES.map((status) => ({ label: STATUS_LABEL(status), batches: count(status) })) }],
-      numbers: BATCH_STATUSES.map((status) => ({ key: `batches-${status.toLowerCase()}`, label: `${STATUS_LABEL(status)} batches`, value: count(status), currency: null, href: "/batches" })),
+      charts: [{ unit: "count", currency: null, series: [{ key: "batches", label: "Batches" }], rows: BATCH_STATUSES.map((status) => ({ label: BATCH_STATUS_LABELS[status], batches: count(status) })) }],
+      numbers: BATCH_STATUSES.map((status) => ({ key: `batches-${status.toLowerCase()}`, label: `${BATCH_STATUS_LABELS[status]} batches`, value: count(status), currency: null, href: "/batches" })),
     };
   },
 };

@@ -4,6 +4,7 @@ import { ActionForm } from "@/app/_components/action-form";
 import { DataTable } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
 import { can } from "@/lib/authz/capabilities";
+import { BATCH_STATUS_LABELS } from "@/lib/batches/status";
 import { memberRequest } from "@/lib/context/request";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { batchLocations, listBatches, retentionSettings } from "@/lib/queries/batches";
@@ -11,14 +12,6 @@ import { setRetentionAction } from "./actions";
 import { UploadForm } from "./upload-form";
 
 export const metadata: Metadata = { title: "Beneficiary batches" };
-
-const STATUS_LABEL: Record<string, string> = {
-  REVIEW: "Awaiting review",
-  QUEUED: "Queued",
-  PROCESSING: "Processing",
-  PROCESSED: "Processed",
-  DISCARDED: "Discarded",
-};
 
 export default async function BatchesPage() {
   const { actor } = await memberRequest();
@@ -53,7 +46,7 @@ export default async function BatchesPage() {
             ),
           },
           { header: "Location", cell: (b) => `${b.location.program.name} — ${b.location.name}` },
-          { header: "Status", cell: (b) => STATUS_LABEL[b.status] },
+          { header: "Status", cell: (b) => BATCH_STATUS_LABELS[b.status] },
           { header: "Rows", cell: (b) => `${b.received} received, ${b.valid} valid, ${b.imported} imported` },
           { header: "Uploaded", cell: (b) => b.uploadedAt.toISOString().slice(0, 16).replace("T", " ") },
         ]}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionButton } from "@/app/_components/action-button";
 import { DataTable } from "@/app/_components/data-table";
+import { BATCH_STATUS_LABELS } from "@/lib/batches/status";
 import { memberRequest } from "@/lib/context/request";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { batchProgress, batchReportRows, getBatch } from "@/lib/queries/batches";
@@ -8,14 +9,6 @@ import { discardBatchAction, processBatchAction } from "../actions";
 import { ProgressBar } from "./progress-bar";
 
 export const metadata: Metadata = { title: "Beneficiary batch" };
-
-const STATUS_LABEL: Record<string, string> = {
-  REVIEW: "Awaiting review",
-  QUEUED: "Queued",
-  PROCESSING: "Processing",
-  PROCESSED: "Processed",
-  DISCARDED: "Discarded",
-};
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -34,7 +27,7 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
         {batch.location.program.name} — {batch.location.name} · uploaded by {batch.uploadedBy} on {minute(batch.uploadedAt)}
       </p>
       <p className="mt-2">
-        Status: <strong data-testid="batch-status">{STATUS_LABEL[batch.status]}</strong>
+        Status: <strong data-testid="batch-status">{BATCH_STATUS_LABELS[batch.status]}</strong>
         {batch.purgedAt ? (
           <span className="ml-2 text-gray-700" data-testid="batch-purged">
             · PII purged on {day(batch.purgedAt)}
