@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
+import { SelectFilter } from "@/app/_components/select-filter";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { can } from "@/lib/authz/capabilities";
 import { memberRequest } from "@/lib/context/request";
@@ -27,17 +28,7 @@ export default async function WelfarePage({ searchParams }: { searchParams: Prom
         )}
       </PageHeader>
       <form className="mt-6 flex flex-wrap items-end gap-2" role="search">
-        <label className="text-sm text-gray-600">
-          Status
-          <select name="status" defaultValue={filter.status ?? ""} className="field mt-1">
-            <option value="">Any</option>
-            {WELFARE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {CASE_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter label="Status" name="status" value={filter.status} options={WELFARE_STATUSES.map((s) => ({ value: s, label: CASE_STATUS_LABELS[s] }))} />
         <button type="submit" className="btn-quiet">
           Filter
         </button>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
+import { SelectFilter } from "@/app/_components/select-filter";
 import { notFoundOnAppError } from "@/lib/actions/not-found";
 import { memberRequest } from "@/lib/context/request";
 import { INVOICE_STATE_LABELS, INVOICE_STATES } from "@/lib/dues/invoice-state";
@@ -37,28 +38,8 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         </div>
       </PageHeader>
       <form className="mt-6 flex flex-wrap items-end gap-2" role="search">
-        <label className="text-sm text-gray-600">
-          State
-          <select name="state" defaultValue={filter.state ?? ""} className="field mt-1">
-            <option value="">Any</option>
-            {INVOICE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {INVOICE_STATE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm text-gray-600">
-          Plan
-          <select name="planId" defaultValue={filter.planId ?? ""} className="field mt-1">
-            <option value="">Any</option>
-            {plans.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter label="State" name="state" value={filter.state} options={INVOICE_STATES.map((s) => ({ value: s, label: INVOICE_STATE_LABELS[s] }))} />
+        <SelectFilter label="Plan" name="planId" value={filter.planId} options={plans.map((p) => ({ value: p.id, label: p.name }))} />
         <label className="text-sm text-gray-600">
           Period
           <input name="period" defaultValue={filter.period ?? ""} placeholder="e.g. 2026-27" className="field mt-1" />
